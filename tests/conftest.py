@@ -1,0 +1,202 @@
+"""Shared fixtures: real databases on both backends, a seeded municipality, app clients.
+
+Storage and web tests take the ``database`` fixture, which runs each test on SQLite and — when
+``TRYGG_TEST_POSTGRES_URL`` names a PostgreSQL server with PostGIS (CI always sets it) — again on
+PostgreSQL. Every test gets a fresh, migrated database copied from a template migrated once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from trygg.config import Settings
+from trygg.storage.database import Database, normalise_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PG_ENV = "TRYGG_TEST_POSTGRES_URL"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
+    parser.addoption("--long", action="store_true", default=False,
+                     help="run the reliability suite in its long form")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The read-only ../shared folder with real data; tests skip when it is absent."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"needs the shared data folder at {SHARED} (present in CI, absent in a fresh clone)")
+    return SHARED
+
+
+# --------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test copies it."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(str(path))
+    db.upgrade()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str | None]:
+    """A PostgreSQL database migrated once, used as CREATE DATABASE … TEMPLATE."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        yield None
+        return
+    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    name = f"trygg_tpl_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    db.upgrade()
+    db.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=_backends())
+def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+             postgres_template: str | None) -> Iterator[Database]:
+    """A fresh, migrated Trygg database: SQLite, then PostgreSQL + PostGIS (when configured)."""
+    if request.param == "sqlite":
+        path = tmp_path / "trygg.db"
+        shutil.copy(sqlite_template, path)
+        db = Database(str(path))
+        yield db
+        db.dispose()
+        return
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url or postgres_template is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run and scripts/test)")
+    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    name = f"trygg_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    url = make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    yield db
+    db.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """A fresh migrated SQLite database only (for tests about SQLite itself)."""
+    path = tmp_path / "trygg.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(str(path))
+    yield db
+    db.dispose()
+
+
+# --------------------------------------------------------------------------- seeded data and apps
+
+
+@pytest.fixture
+def world(database: Database):  # type: ignore[no-untyped-def]
+    """A small municipality: 4 areas, 5 organisations, one user per role, a few reports."""
+    from tests.factories import seed_world
+
+    return seed_world(database)
+
+
+@pytest.fixture
+def settings(database: Database) -> Settings:
+    return Settings(database_url=database.url, secret_key="test-secret-key")
+
+
+@pytest.fixture
+def app(database: Database, settings: Settings, world):  # type: ignore[no-untyped-def]
+    """The web app over the seeded database."""
+    from trygg.web.app import create_app
+
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    """An anonymous browser-like client (keeps cookies)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def login(app):  # type: ignore[no-untyped-def]
+    """login(username) → a TestClient signed in as that seeded user (see tests.factories.USERS)."""
+    from fastapi.testclient import TestClient
+
+    from tests.factories import password_of
+
+    clients: list[TestClient] = []
+
+    def _login(username: str) -> TestClient:
+        c = TestClient(app)
+        clients.append(c)
+        c.get("/login")
+        token = c.cookies.get("trygg_csrf")
+        r = c.post("/login", data={"username": username, "password": password_of(username),
+                                   "csrf_token": token, "next": "/"}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        c.headers["X-CSRF-Token"] = token or ""
+        return c
+
+    yield _login
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def api(app, world):  # type: ignore[no-untyped-def]
+    """api(username) → a TestClient sending that user's Bearer token."""
+    from fastapi.testclient import TestClient
+
+    from trygg.storage import users as user_store
+
+    db: Database = app.state.db
+
+    def _api(username: str) -> TestClient:
+        with db.session() as s:
+            user = user_store.get_user_by_name(s, username)
+            assert user is not None
+            token = user_store.create_token(s, user, name="test")
+        return TestClient(app, headers={"Authorization": f"Bearer {token}"})
+
+    return _api

@@ -1,0 +1,41 @@
+"""The `trygg` command line: one module per command group, thin over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from trygg import __version__
+from trygg.cli import db as db_cli
+from trygg.cli import serve as serve_cli
+from trygg.cli import users as users_cli
+
+app = typer.Typer(
+    name="trygg",
+    help="Trygg – police and municipality working together for safety (samverkan för ökad trygghet).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"trygg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Trygg's command line. Every command takes --db PATH_OR_URL (default $TRYGG_DATABASE_URL)."""
+
+
+app.command("serve")(serve_cli.serve)
+app.command("demo")(serve_cli.demo)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(users_cli.tokens_app, name="tokens")
+# Feature command groups are added below, one line each.
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,81 @@
+"""`trygg serve` and `trygg demo`: run the web server, or build the demo database and serve it."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import typer
+
+from trygg.cli.common import DB_HELP, console, guarded, out, progress_bar, resolve_db
+from trygg.config import Settings
+from trygg.storage.database import Database
+
+
+def _serve(settings: Settings, database: Database, host: str, port: int) -> None:
+    import uvicorn
+
+    from trygg.web.app import create_app
+
+    app = guarded(lambda: create_app(settings, database))
+    out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] (Ctrl+C stops).")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+def serve(db: str | None = typer.Option(None, "--db", help=DB_HELP),
+          host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+          port: int = typer.Option(8000, "--port", help="TCP port."),
+          upgrade: bool = typer.Option(False, "--upgrade", help="Migrate the schema before serving.")) -> None:
+    """Serve the web app and API.
+
+    Example: trygg serve --db postgresql://trygg@127.0.0.1/trygg --port 8000
+    """
+    url = resolve_db(db)
+    settings = guarded(lambda: Settings.from_env(database_url=url))
+    database = guarded(lambda: Database(url))
+    if upgrade:
+        guarded(database.upgrade)
+    _serve(settings, database, host, port)
+
+
+def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build the demo (path or URL)."),
+         port: int = typer.Option(8000, "--port", help="TCP port."),
+         host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+         no_serve: bool = typer.Option(False, "--no-serve", help="Build the database and stop."),
+         rebuild: bool = typer.Option(False, "--rebuild", help="Build anew even if it exists."),
+         seed: int = typer.Option(2022, "--seed", help="Random seed of the demo data.")) -> None:
+    """Build the Trollhättan demo database (once) and serve it.
+
+    Example: trygg demo --db trygg-demo.db --port 8000
+    """
+    from trygg.demo.builder import build_demo
+
+    is_file = "://" not in db
+    if is_file and rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+    database = guarded(lambda: Database(db))
+    fresh = rebuild or (Path(db).exists() is False if is_file else True)
+    if not fresh and is_file:
+        guarded(database.upgrade)
+        from sqlalchemy import func, select
+
+        from trygg.storage.schema import Report
+
+        with database.session() as s:
+            fresh = (s.scalar(select(func.count(Report.id))) or 0) == 0
+    if fresh:
+        guarded(database.upgrade)
+        started = time.perf_counter()
+        with progress_bar() as progress:
+            summary = guarded(lambda: build_demo(database, seed=seed, progress=progress))
+        out.print(f"Built the demo in {time.perf_counter() - started:.1f} s: {summary}")
+    else:
+        out.print(f"Using the existing demo database {db} (use --rebuild to build it anew).")
+    if no_serve:
+        return
+    os.environ.setdefault("TRYGG_DEMO", "1")
+    settings = guarded(lambda: Settings.from_env(database_url=db, demo=True))
+    console.print("Demo users: see docs/demo.md (password demo-<username>).")
+    _serve(settings, database, host, port)

@@ -1,0 +1,125 @@
+"""`trygg users …` and `trygg tokens …`: accounts and API tokens."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from trygg.cli.common import DB_HELP, guarded, open_db, out
+from trygg.domain.enums import Role
+from trygg.storage import users as user_store
+from trygg.storage.schema import ApiToken, Organisation, User
+
+app = typer.Typer(help="User accounts and organisations.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for integrations (Authorization: Bearer …).", no_args_is_help=True)
+
+
+@app.command("add")
+def add(username: str = typer.Argument(..., help="Login name."),
+        role: Role = typer.Option(..., "--role", help="Role of the user."),
+        organisation: str = typer.Option(..., "--org", help="Organisation id, name or short name."),
+        password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
+                                     confirmation_prompt=True, help="At least 8 characters."),
+        display_name: str = typer.Option("", "--name", help="Full name shown in the interface."),
+        sensitive: bool = typer.Option(False, "--sensitive", help="Cleared for sensitive categories."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Add a user to an organisation with a role.
+
+    Example: trygg users add anna --role coordinator --org "Trollhättans Stad" --password s3cret-pass
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> User:
+        with database.session() as s:
+            org = user_store.get_organisation(s, organisation)
+            return user_store.create_user(s, username, password, str(role), org.id,
+                                          display_name=display_name, sensitive_clearance=sensitive)
+
+    user = guarded(run)
+    out.print(f"Added user {user.username} ({user.role}).")
+
+
+@app.command("list")
+def list_users(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List users with role and organisation.
+
+    Example: trygg users list --db trygg-demo.db
+    """
+    database = guarded(lambda: open_db(db))
+    table = Table("id", "username", "role", "organisation", "sensitive")
+    with database.session() as s:
+        for u in s.scalars(select(User).order_by(User.id)):
+            table.add_row(str(u.id), u.username, u.role, u.organisation.name, "yes" if u.sensitive_clearance else "")
+    out.print(table)
+
+
+@app.command("orgs")
+def list_orgs(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List organisations.
+
+    Example: trygg users orgs
+    """
+    database = guarded(lambda: open_db(db))
+    table = Table("id", "name", "short name", "kind")
+    with database.session() as s:
+        for o in s.scalars(select(Organisation).order_by(Organisation.id)):
+            table.add_row(str(o.id), o.name, o.short_name, o.kind)
+    out.print(table)
+
+
+@tokens_app.command("create")
+def create_token(user: str = typer.Option(..., "--user", help="Username the token acts as."),
+                 name: str = typer.Option("", "--name", help="What the token is for."),
+                 days: int = typer.Option(365, "--days", help="Days until it expires (0 = never)."),
+                 db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Create an API token and print it once (only its hash is stored).
+
+    Example: trygg tokens create --user rapportor-eidar-1 --name "Eidar app" --db trygg-demo.db
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> str:
+        with database.session() as s:
+            u = user_store.get_user_by_name(s, user)
+            if u is None:
+                from trygg.errors import NotFound
+
+                raise NotFound(f"No user {user!r}.", hint="List users with 'trygg users list'.")
+            return user_store.create_token(s, u, name=name, days=days or None)
+
+    token = guarded(run)
+    print(token)
+
+
+@tokens_app.command("list")
+def list_tokens(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List API tokens (prefix, owner, expiry, revoked).
+
+    Example: trygg tokens list
+    """
+    database = guarded(lambda: open_db(db))
+    table = Table("id", "prefix", "user", "name", "expires", "revoked")
+    with database.session() as s:
+        for t in s.scalars(select(ApiToken).order_by(ApiToken.id)):
+            owner = s.get(User, t.user_id)
+            table.add_row(str(t.id), t.prefix, owner.username if owner else "?", t.name,
+                          str(t.expires_at or ""), str(t.revoked_at or ""))
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def revoke(token_id: int = typer.Argument(..., help="Token id from 'trygg tokens list'."),
+           db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Revoke an API token at once.
+
+    Example: trygg tokens revoke 3
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> None:
+        with database.session() as s:
+            user_store.revoke_token(s, token_id)
+
+    guarded(run)
+    out.print(f"Token {token_id} revoked.")

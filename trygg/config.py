@@ -1,0 +1,124 @@
+"""Every setting once: its name, default and help. Read from the environment, validated at start-up.
+
+Settings are read from ``TRYGG_<NAME>`` environment variables. ``docs/configuration.md`` lists them
+all; a test fails if a setting is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from trygg.errors import ConfigError
+
+DEFAULT_DB = "trygg.db"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"TRYGG_{name.upper()}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default=DEFAULT_DB,
+        metadata={"help": "SQLite file path or database URL (sqlite:///path, postgresql://user@host/db)."},
+    )
+    secret_key: str = field(
+        default="",
+        metadata={"help": "Secret for signing cookies and tokens. Generated and kept in a file beside "
+                          "a SQLite database when empty."},
+    )
+    tile_url: str = field(
+        default="",
+        metadata={"help": "Basemap tile URL template ({z}/{x}/{y}); empty = no basemap (works offline)."},
+    )
+    default_language: str = field(default="sv", metadata={"help": "Interface language: sv or en."})
+    municipality_code: str = field(default="1488", metadata={"help": "SCB municipality code."})
+    municipality_name: str = field(default="Trollhättan", metadata={"help": "Municipality name."})
+    kontaktcenter_address: str = field(
+        default="Gärdhemsvägen 9, 461 83 Trollhättan",
+        metadata={"help": "Kontaktcenter visiting address shown to residents."},
+    )
+    kontaktcenter_hours: str = field(
+        default="08:00-16:30",
+        metadata={"help": "Kontaktcenter opening hours Monday–Friday, HH:MM-HH:MM; closed on "
+                          "Swedish public holidays."},
+    )
+    session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
+    session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
+    secure_cookies: bool = field(
+        default=False, metadata={"help": "Mark cookies Secure (set true behind HTTPS)."}
+    )
+    public_rate_limit: int = field(
+        default=10, metadata={"help": "Resident reports / Open311 posts per client IP per hour."}
+    )
+    max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
+    demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = _env(f.name, "")
+            if raw == "":
+                continue
+            if f.type in ("int", int):
+                try:
+                    values[f.name] = int(raw)
+                except ValueError:
+                    raise ConfigError(
+                        f"TRYGG_{f.name.upper()}={raw!r} is not a whole number.",
+                        hint=f"Set it to a number, e.g. TRYGG_{f.name.upper()}={f.default}.",
+                    ) from None
+            elif f.type in ("bool", bool):
+                values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.default_language not in ("sv", "en"):
+            raise ConfigError(
+                f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
+                hint="Use sv or en.",
+            )
+        start, _, end = self.kontaktcenter_hours.partition("-")
+        if not (len(start) == 5 and len(end) == 5 and start < end):
+            raise ConfigError(
+                f"TRYGG_KONTAKTCENTER_HOURS={self.kontaktcenter_hours!r} is not HH:MM-HH:MM.",
+                hint="For example 08:00-16:30.",
+            )
+
+    def resolved_secret(self) -> str:
+        """The secret key; for a SQLite database without one, a key kept in ``<db>.secret``."""
+        if self.secret_key:
+            return self.secret_key
+        url = self.database_url
+        if "://" not in url or url.startswith("sqlite"):
+            path = Path(url.split("///", 1)[-1] if "://" in url else url)
+            key_file = path.with_name(path.name + ".secret")
+            if key_file.exists():
+                return key_file.read_text().strip()
+            key = secrets.token_urlsafe(32)
+            try:
+                key_file.parent.mkdir(parents=True, exist_ok=True)
+                key_file.write_text(key)
+                key_file.chmod(0o600)
+            except OSError:
+                pass
+            return key
+        raise ConfigError(
+            "TRYGG_SECRET_KEY is not set.",
+            hint="Set TRYGG_SECRET_KEY to a long random string when using PostgreSQL.",
+        )
+
+
+def setting_help() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) of every setting, for docs and --help."""
+    return [(f"TRYGG_{f.name.upper()}", str(f.default), f.metadata.get("help", "")) for f in fields(Settings)]

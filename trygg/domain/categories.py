@@ -1,0 +1,87 @@
+"""The category taxonomy: what a report is about, in Swedish and English.
+
+Each category names the police event types that map to it (the police open events API
+``type`` field) and the focus areas of the 2022 plan that it serves. Sensitive categories
+(sexual offences, youth) show their details only to roles cleared for them and are
+published with a higher suppression threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trygg.domain.enums import Sensitivity
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_sv: str
+    name_en: str
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    police_types: tuple[str, ...] = ()
+    focus_areas: tuple[int, ...] = ()
+    public: bool = True  # may residents pick it in the Kontaktcenter form
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale.startswith("en") else self.name_sv
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("violence", "Våld/hot i offentlig miljö", "Violence or threats in public",
+             police_types=("Misshandel", "Misshandel, grov", "Misshandel grov", "Olaga hot", "Rån",
+                           "Rån väpnat", "Rån, försök", "Skottlossning", "Mord/dråp", "Mord/dråp, försök",
+                           "Våld/hot mot tjänsteman"),
+             focus_areas=(1,)),
+    Category("sexual_harassment", "Sexuellt ofredande", "Sexual harassment", Sensitivity.SENSITIVE,
+             police_types=("Ofredande/förargelse", "Våldtäkt", "Våldtäkt, försök", "Sedlighetsbrott"),
+             focus_areas=(1,)),
+    Category("youth", "Unga i riskmiljö", "Young people at risk", Sensitivity.SENSITIVE,
+             focus_areas=(1, 2), public=False),
+    Category("disorder", "Ordningsstörning / störande grupp", "Public disorder, groups causing insecurity",
+             police_types=("Fylleri/LOB", "Bråk", "Ordningslagen", "Allmän ordningsstörning"),
+             focus_areas=(4,)),
+    Category("vandalism", "Skadegörelse / klotter", "Vandalism, graffiti",
+             police_types=("Skadegörelse",), focus_areas=(4,)),
+    Category("arson", "Anlagd brand", "Arson (containers, cars)",
+             police_types=("Brand",), focus_areas=(4,)),
+    Category("narcotics", "Narkotika", "Open drug dealing or use",
+             police_types=("Narkotikabrott",), focus_areas=(3,)),
+    Category("alcohol_minors", "Alkohol/tobak till minderåriga", "Alcohol or tobacco supplied to minors",
+             focus_areas=(3,)),
+    Category("littering", "Nedskräpning", "Littering"),
+    Category("unsafe_place", "Otrygg plats", "Unsafe place (lighting, bushes, sightlines)"),
+    Category("traffic", "Trafik: buskörning, mopeder, bilträffar", "Reckless driving, mopeds, car meets",
+             police_types=("Trafikbrott", "Olovlig körning", "Rattfylleri", "Vårdslöshet i trafik")),
+    Category("staff_threat", "Hot mot personal", "Incident against staff", public=False),
+    Category("burglary", "Inbrott / stöld", "Burglary, theft",
+             police_types=("Inbrott", "Inbrott, försök", "Stöld", "Stöld, försök", "Stöld/inbrott",
+                           "Stöld/inbrott, försök", "Fordonsstöld", "Cykelstöld", "Snatteri")),
+    Category("event", "Arrangemang", "Planned event"),
+)
+
+BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
+
+
+def category(code: str) -> Category:
+    """Return the category with `code`; raise KeyError naming the known codes otherwise."""
+    try:
+        return BY_CODE[code]
+    except KeyError:
+        raise KeyError(f"unknown category {code!r}; known: {', '.join(BY_CODE)}") from None
+
+
+def category_for_police_type(police_type: str) -> Category | None:
+    """Map a police events API ``type`` (which may contain commas) to our category, if any."""
+    for c in CATEGORIES:
+        if police_type in c.police_types:
+            return c
+    head = police_type.split(",")[0].strip()
+    for c in CATEGORIES:
+        if head in c.police_types:
+            return c
+    return None
+
+
+def is_sensitive(code: str) -> bool:
+    return BY_CODE[code].sensitivity is Sensitivity.SENSITIVE if code in BY_CODE else False

@@ -1,0 +1,79 @@
+"""Areas and known places; point-in-polygon placement done with shapely on both backends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import AreaLevel
+from trygg.storage.schema import Area, Place
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    """The RegSO-level areas of the municipality with a spatial index, for placing points."""
+
+    ids: tuple[int, ...]
+    geoms: tuple[shapely.Geometry, ...]
+    tree: shapely.STRtree
+    municipality: shapely.Geometry | None
+
+    def locate(self, lon: float, lat: float) -> int | None:
+        """The id of the area containing (lon, lat), or None outside every area."""
+        point = shapely.Point(lon, lat)
+        for i in self.tree.query(point, predicate="intersects"):
+            return self.ids[int(i)]
+        return None
+
+    def locate_many(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Area ids (-1 outside) for many points at once."""
+        points = shapely.points(np.asarray(lon), np.asarray(lat))
+        out = np.full(len(points), -1, dtype=np.int64)
+        pi, gi = self.tree.query(points, predicate="intersects")
+        ids = np.asarray(self.ids, dtype=np.int64)
+        out[pi[::-1]] = ids[gi[::-1]]  # first match wins
+        return out
+
+    def inside_municipality(self, lon: float, lat: float) -> bool:
+        if self.municipality is None:
+            return self.locate(lon, lat) is not None
+        return bool(self.municipality.intersects(shapely.Point(lon, lat)))
+
+
+def build_area_index(session: Session, level: str = AreaLevel.REGSO) -> AreaIndex:
+    areas = list(session.scalars(select(Area).where(Area.level == level).order_by(Area.id)))
+    muni = session.scalar(select(Area).where(Area.level == AreaLevel.MUNICIPALITY))
+    geoms = tuple(a.geom for a in areas)
+    return AreaIndex(ids=tuple(a.id for a in areas), geoms=geoms, tree=shapely.STRtree(list(geoms)),
+                     municipality=muni.geom if muni is not None else None)
+
+
+def list_areas(session: Session, level: str | None = None) -> list[Area]:
+    q = select(Area).order_by(Area.level, Area.name)
+    if level:
+        q = q.where(Area.level == level)
+    return list(session.scalars(q))
+
+
+def get_area(session: Session, ref: int | str) -> Area | None:
+    if isinstance(ref, int) or str(ref).isdigit():
+        return session.get(Area, int(ref))
+    return session.scalar(select(Area).where((Area.code == ref) | (Area.name == ref)))
+
+
+def municipality(session: Session) -> Area | None:
+    return session.scalar(select(Area).where(Area.level == AreaLevel.MUNICIPALITY))
+
+
+def search_places(session: Session, text: str, limit: int = 10) -> list[Place]:
+    """Known places whose name contains `text` (case-insensitive), best matches first."""
+    text = text.strip()
+    if not text:
+        return []
+    rows = list(session.scalars(select(Place).where(Place.name.ilike(f"%{text}%")).limit(50)))
+    rows.sort(key=lambda p: (not p.name.lower().startswith(text.lower()), len(p.name)))
+    return rows[:limit]

@@ -1,0 +1,32 @@
+"""Alembic environment: runs Trygg's migrations on SQLite or PostgreSQL + PostGIS."""
+
+from __future__ import annotations
+
+from alembic import context
+from geoalchemy2 import alembic_helpers
+from sqlalchemy import create_engine
+
+from trygg.storage.schema import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run() -> None:
+    engine = config.attributes.get("engine") or create_engine(str(config.get_main_option("sqlalchemy.url")))
+    postgis = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=not postgis,
+            include_object=alembic_helpers.include_object if postgis else None,
+            process_revision_directives=alembic_helpers.writer if postgis else None,
+            render_item=alembic_helpers.render_item if postgis else None,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run()

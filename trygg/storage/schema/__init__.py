@@ -1,0 +1,36 @@
+"""Every table, importable from one place. Feature modules add their own schema module here."""
+
+from trygg.storage.schema.base import Base, utcnow
+from trygg.storage.schema.core import ApiToken, Area, EstGroup, Organisation, Place, User, WebSession
+from trygg.storage.schema.plans import (
+    ActionPlan,
+    Activity,
+    ActivityUpdate,
+    AuditEntry,
+    CitizenPromise,
+    EstMeeting,
+    FocusArea,
+    Indicator,
+    IndicatorValue,
+    PromiseCommitment,
+    ShortTermAction,
+    SignatoryRole,
+    Signature,
+    activity_focus_areas,
+    activity_owners,
+)
+from trygg.storage.schema.reports import (
+    IdempotencyRecord,
+    Report,
+    ReportPhoto,
+    ResidentContact,
+    SurveyResult,
+)
+
+__all__ = [
+    "ActionPlan", "Activity", "ActivityUpdate", "ApiToken", "Area", "AuditEntry", "Base",
+    "CitizenPromise", "EstGroup", "EstMeeting", "FocusArea", "IdempotencyRecord", "Indicator",
+    "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto",
+    "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",
+    "WebSession", "activity_focus_areas", "activity_owners", "utcnow",
+]

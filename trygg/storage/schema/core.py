@@ -1,0 +1,112 @@
+"""Organisations, users, sessions, API tokens, areas, known places and EST groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shapely import Geometry as ShapelyGeometry
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trygg.storage.schema.base import Base, utcnow
+from trygg.storage.types import Geometry
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60), default="")
+    kind: Mapped[str] = mapped_column(String(30))  # trygg.domain.enums.OrgKind
+    allow_outside: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Categories whose report details this organisation shares with all partners ("*" = all).
+    shares_details: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))  # trygg.domain.enums.Role
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    sensitive_clearance: Mapped[bool] = mapped_column(Boolean, default=False)
+    signatory_title: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A server-side login session; the cookie holds a random token, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class EstGroup(Base):
+    """An EST group: meets weekly and owns a set of areas."""
+
+    __tablename__ = "est_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Area(Base):
+    """An area in the hierarchy municipality → RegSO (district) → DeSO / sub-area."""
+
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))  # trygg.domain.enums.AreaLevel
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), nullable=True, index=True)
+    population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    area_type: Mapped[int | None] = mapped_column(Integer, nullable=True)  # SCB områdestyp 1–5
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)  # police "utsatt område"
+    police_class: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    est_group_id: Mapped[int | None] = mapped_column(ForeignKey("est_groups.id"), nullable=True)
+    geom: Mapped[ShapelyGeometry] = mapped_column(Geometry("MULTIPOLYGON", 4326))
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    centroid_lat: Mapped[float] = mapped_column(Float)
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+
+class Place(Base):
+    """A known place name (gazetteer) that reporters can type instead of tapping the map."""
+
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("name", name="uq_places_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="place")  # place | address | premises
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), nullable=True)

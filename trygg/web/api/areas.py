@@ -1,0 +1,59 @@
+"""Areas and categories: the reference data every client needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from trygg.domain.categories import CATEGORIES
+from trygg.errors import NotFound
+from trygg.storage import areas as area_store
+from trygg.web.api.serialize import area_feature, area_json
+from trygg.web.deps import db_session, language
+
+router = APIRouter(prefix="/api/v1", tags=["reference data"])
+
+
+@router.get("/areas", summary="List areas (municipality, RegSO, DeSO)")
+def list_areas(level: str | None = Query(None, description="municipality, regso, deso or subarea"),
+               session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"areas": [area_json(a) for a in area_store.list_areas(session, level)]}
+
+
+@router.get("/areas.geojson", summary="Areas as a GeoJSON FeatureCollection (WGS 84)")
+def areas_geojson(level: str = Query("regso", description="municipality, regso, deso, subarea or all"),
+                  session: Session = Depends(db_session)) -> dict[str, Any]:
+    levels = None if level == "all" else level
+    features = []
+    if level == "regso":
+        muni = area_store.municipality(session)
+        if muni is not None:
+            features.append(area_feature(muni))
+    features += [area_feature(a) for a in area_store.list_areas(session, levels)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/areas/{area_id}", summary="One area")
+def get_area(area_id: int, session: Session = Depends(db_session)) -> dict[str, Any]:
+    area = area_store.get_area(session, area_id)
+    if area is None:
+        raise NotFound(f"No area with id {area_id}.", hint="List the areas at /api/v1/areas.")
+    return area_json(area)
+
+
+@router.get("/categories", summary="The category taxonomy in Swedish and English")
+def list_categories(request: Request) -> dict[str, Any]:
+    lang = language(request)
+    return {"categories": [
+        {"code": c.code, "name": c.name(lang), "name_sv": c.name_sv, "name_en": c.name_en,
+         "sensitivity": str(c.sensitivity), "police_types": list(c.police_types),
+         "focus_areas": list(c.focus_areas), "public": c.public}
+        for c in CATEGORIES]}
+
+
+@router.get("/places", summary="Known places matching a text (for the place picker)")
+def search_places(q: str = Query("", max_length=100), session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"places": [{"id": p.id, "name": p.name, "kind": p.kind, "lon": p.lon, "lat": p.lat,
+                        "area_id": p.area_id} for p in area_store.search_places(session, q)]}

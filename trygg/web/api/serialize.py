@@ -1,0 +1,68 @@
+"""JSON and GeoJSON shapes of the API's objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+
+from trygg.domain.categories import BY_CODE
+from trygg.storage.schema import Area, Report
+
+
+def area_json(area: Area) -> dict[str, Any]:
+    return {
+        "id": area.id, "code": area.code, "name": area.name, "level": area.level,
+        "parent_id": area.parent_id, "population": area.population, "area_type": area.area_type,
+        "vulnerable": area.vulnerable, "police_class": area.police_class,
+        "est_group_id": area.est_group_id,
+        "centroid": {"lon": area.centroid_lon, "lat": area.centroid_lat},
+    }
+
+
+def area_feature(area: Area, extra: dict[str, Any] | None = None, precision: int = 5) -> dict[str, Any]:
+    geom = shapely.set_precision(area.geom, 10 ** -precision)
+    props = area_json(area)
+    props.pop("centroid")
+    props["url"] = f"/areas/{area.id}"
+    props.update(extra or {})
+    return {"type": "Feature", "id": area.id, "geometry": shapely.geometry.mapping(geom), "properties": props}
+
+
+def report_json(report: Report, lang: str = "sv") -> dict[str, Any]:
+    cat = BY_CODE.get(report.category)
+    return {
+        "id": report.id,
+        "public_id": report.public_id,
+        "category": report.category,
+        "category_name": cat.name(lang) if cat else report.category,
+        "description": report.description,
+        "location": {"lon": report.lon, "lat": report.lat, "x": report.x, "y": report.y,
+                     "precision": report.precision},
+        "area_id": report.area_id,
+        "area_name": report.area.name if report.area else None,
+        "outside": report.outside,
+        "occurred_from": report.occurred_from.isoformat(),
+        "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
+        "insecurity": report.insecurity,
+        "organisation_id": report.organisation_id,
+        "organisation_name": report.organisation.name if report.organisation else None,
+        "people_count": report.people_count,
+        "police_called": report.police_called,
+        "status": report.status,
+        "source": report.source,
+        "feedback_note": report.feedback_note,
+        "created_at": report.created_at.isoformat(),
+        "updated_at": report.updated_at.isoformat(),
+    }
+
+
+def report_feature(report: Report, lang: str = "sv") -> dict[str, Any]:
+    props = report_json(report, lang)
+    loc = props.pop("location")
+    props["precision"] = loc["precision"]
+    props["occurred"] = report.occurred_from.strftime("%Y-%m-%d %H:%M")
+    props["url"] = f"/reports/{report.id}"
+    return {"type": "Feature", "id": report.id,
+            "geometry": {"type": "Point", "coordinates": [round(report.lon, 6), round(report.lat, 6)]},
+            "properties": props}

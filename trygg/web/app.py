@@ -1,0 +1,59 @@
+"""The FastAPI application factory: one app serving pages, the JSON API and Open311."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from trygg import __version__
+from trygg.config import Settings
+from trygg.errors import ConfigError
+from trygg.storage.database import Database
+from trygg.web.csrf import CSRFMiddleware
+from trygg.web.errors import install_error_handlers
+from trygg.web.lang import LanguageCookieMiddleware
+from trygg.web.security import SecurityHeadersMiddleware
+
+STATIC = Path(__file__).parent / "static"
+
+API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
+(`trygg tokens create --user NAME`). Every error has the shape
+`{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None, *,
+               check_schema: bool = True) -> FastAPI:
+    """Build the app for `settings` (from the environment by default) on database `db`."""
+    settings = settings or Settings.from_env()
+    db = db or Database(settings.database_url)
+    db.check_connection()
+    db.check_durability()
+    if check_schema and not db.is_up_to_date():
+        raise ConfigError(
+            f"The database {db.display_url} is not at the current schema version.",
+            hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
+        )
+    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+    app.state.settings = settings
+    app.state.db = db
+    app.state.secret = settings.resolved_secret()
+
+    install_error_handlers(app)
+    app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(LanguageCookieMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    # Routers, one per page group or API resource. Feature work adds its line here.
+    from trygg.web.api import areas as api_areas
+    from trygg.web.api import meta as api_meta
+    from trygg.web.api import reports as api_reports
+    from trygg.web.routes import auth as auth_routes
+    from trygg.web.routes import home as home_routes
+
+    for module in (api_meta, api_areas, api_reports, auth_routes, home_routes):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,80 @@
+"""Request-scoped dependencies: the database session, the signed-in user, the language.
+
+Write endpoints call ``session.commit()`` themselves before they answer, so that nothing is
+acknowledged before it is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from trygg.config import Settings
+from trygg.storage import users as user_store
+from trygg.storage.database import Database
+from trygg.storage.schema import User
+from trygg.web.i18n import pick_language
+
+SESSION_COOKIE = "trygg_session"
+LANG_COOKIE = "trygg_lang"
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """A session for this request; rolled back at the end unless the endpoint committed."""
+    session = get_database(request).new_session()
+    request.state.db_session = session
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def language(request: Request) -> str:
+    if getattr(request.state, "lang", None):
+        return str(request.state.lang)
+    settings = get_settings(request)
+    lang = pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                         settings.default_language)
+    request.state.lang = lang
+    return lang
+
+
+def _resolve_user(request: Request, session: Session) -> User | None:
+    settings = get_settings(request)
+    auth = request.headers.get("authorization", "")
+    user: User | None = None
+    if auth.lower().startswith("bearer "):
+        user = user_store.token_user(session, auth[7:].strip())
+        request.state.auth_method = "token"
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            user = user_store.session_user(
+                session, token, timedelta(minutes=settings.session_idle_minutes),
+                timedelta(hours=settings.session_absolute_hours))
+            request.state.auth_method = "session"
+    if user is not None:
+        session.commit()  # last_seen_at / last_used_at
+    return user
+
+
+def current_user(request: Request, session: Session = Depends(db_session)) -> User | None:
+    """The signed-in user (session cookie or Bearer token), or None for an anonymous visitor."""
+    if not hasattr(request.state, "user"):
+        request.state.user = _resolve_user(request, session)
+    user: User | None = request.state.user
+    return user

@@ -1,0 +1,88 @@
+"""One error shape for the whole API: ``{"error": {"code", "message", "details"}}``.
+
+HTML pages get the same information as a readable page; Open311 paths get the GeoReport v2
+error list ``[{"code", "description"}]`` (see ``trygg.web.open311``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from trygg.errors import RateLimited, TryggError
+
+log = logging.getLogger("trygg.web")
+
+HTTP_CODES = {
+    400: "bad_request", 401: "authentication_required", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error", 503: "unavailable",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+def wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/open311/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def field_errors(exc: RequestValidationError) -> dict[str, str]:
+    """FastAPI/pydantic errors as {field path: message}."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header", "form")]
+        key = ".".join(loc) or "body"
+        out.setdefault(key, str(err.get("msg", "invalid")))
+    return out
+
+
+def render_error(request: Request, status: int, code: str, message: str, details: Any = None,
+                 headers: dict[str, str] | None = None) -> Response:
+    if request.url.path.startswith("/open311/"):
+        from trygg.web.open311_errors import open311_error_response
+
+        return open311_error_response(request, status, message, headers)
+    if wants_html(request):
+        from trygg.web.templating import render
+
+        return render(request, "error.html", {"status": status, "code": code, "message": message,
+                                              "details": details}, status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TryggError)
+    async def _trygg_error(request: Request, exc: TryggError) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        status = exc.status_code if exc.status_code != 500 else 500
+        message = exc.message + (f" {exc.hint}" if exc.hint else "")
+        return render_error(request, status, exc.code, message, exc.details, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return render_error(request, 422, "validation_error",
+                            "The request has invalid or missing fields.", field_errors(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return render_error(request, exc.status_code, code, message, None,
+                            dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render_error(request, 500, "internal_error",
+                            "Something went wrong on our side; nothing you sent was stored twice.")

@@ -1,0 +1,40 @@
+"""The start page: the municipality, its areas on a map, and the latest reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import AreaLevel
+from trygg.storage import areas as area_store
+from trygg.storage import reports as report_store
+from trygg.storage.schema import User
+from trygg.web.access import detail_scope
+from trygg.web.deps import current_user, db_session
+from trygg.web.nav import register_nav
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+register_nav("/", "Start", order=0)
+
+
+@router.get("/")
+def home(request: Request, user: User | None = Depends(current_user),
+         session: Session = Depends(db_session)) -> Response:
+    muni = area_store.municipality(session)
+    regsos = area_store.list_areas(session, AreaLevel.REGSO)
+    latest = []
+    counts: dict[str, int] = {}
+    if user is not None:
+        scope = report_store.ReportFilter(visible=detail_scope(user))
+        latest = report_store.list_reports(session, scope, limit=15)
+        since = datetime.now(UTC) - timedelta(days=30)
+        counts["last_30_days"] = report_store.count_reports(session, report_store.ReportFilter(start=since))
+        counts["total"] = report_store.count_reports(session, report_store.ReportFilter())
+    return render(request, "home.html", {
+        "municipality": muni, "areas": regsos, "latest": latest, "counts": counts,
+        "population": sum(a.population or 0 for a in regsos),
+    })

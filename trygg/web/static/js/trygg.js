@@ -1,0 +1,132 @@
+/* Trygg's shared browser code: maps without a basemap, small helpers. No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  var AREA_TYPE_COLOURS = { 1: "#b2182b", 2: "#ef8a62", 3: "#bababa", 4: "#67a9cf", 5: "#2166ac" };
+
+  function readJSON(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status + " for " + url); }
+        return r.json();
+      });
+  }
+
+  function t(key) {
+    var dict = readJSON("trygg-i18n") || {};
+    return dict[key] || key;
+  }
+
+  /** A Leaflet map that is readable with no basemap: outlines, labels, points, cells. */
+  function createMap(el, options) {
+    options = options || {};
+    var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+    var tileUrl = document.body.getAttribute("data-tile-url");
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.getAttribute("data-tile-attribution") || "" }).addTo(map);
+    } else {
+      el.classList.add("no-basemap");
+    }
+    map.setView([58.283, 12.288], 11);
+    return map;
+  }
+
+  function areaStyle(feature) {
+    var type = feature.properties.area_type;
+    return {
+      color: "#1d2733", weight: feature.properties.level === "municipality" ? 2.5 : 1.2,
+      fillColor: AREA_TYPE_COLOURS[type] || "#dddddd",
+      fillOpacity: feature.properties.level === "municipality" ? 0 : 0.18
+    };
+  }
+
+  function addAreas(map, geojson, opts) {
+    opts = opts || {};
+    var layer = L.geoJSON(geojson, {
+      style: opts.style || areaStyle,
+      onEachFeature: function (feature, lyr) {
+        var p = feature.properties;
+        if (p.level === "municipality") { return; }
+        var html = "<strong>" + escapeHtml(p.name) + "</strong>";
+        if (p.area_type) { html += "<br>" + t("Area type") + " " + p.area_type; }
+        if (p.count !== undefined && p.count !== null) { html += "<br>" + t("Reports") + ": " + p.count; }
+        if (p.url) { html += "<br><a href=\"" + p.url + "\">" + t("Open area page") + "</a>"; }
+        lyr.bindPopup(html);
+        if (opts.labels !== false) {
+          lyr.bindTooltip(escapeHtml(shortName(p.name)), { permanent: true, direction: "center", className: "area-label" });
+        }
+      }
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+    return layer;
+  }
+
+  function shortName(name) {
+    return name.length > 22 ? name.split("-")[0] + "…" : name;
+  }
+
+  function addPoints(map, geojson, opts) {
+    opts = opts || {};
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 }) : L.layerGroup();
+    L.geoJSON(geojson, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 5, weight: 1, color: "#222", fillColor: "#f1c232", fillOpacity: 0.9 });
+      },
+      onEachFeature: function (feature, lyr) {
+        var p = feature.properties;
+        var html = "<strong>" + escapeHtml(p.category_name || p.category || "") + "</strong>";
+        if (p.occurred) { html += "<br>" + escapeHtml(p.occurred); }
+        if (p.url) { html += "<br><a href=\"" + p.url + "\">" + t("Details") + "</a>"; }
+        lyr.bindPopup(html);
+      }
+    }).eachLayer(function (l) { cluster.addLayer(l); });
+    cluster.addTo(map);
+    return cluster;
+  }
+
+  function escapeHtml(s) {
+    return String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /** Maps declared in HTML: <div class="trygg-map" data-areas-url=".." data-points-url=".."> */
+  function initDeclaredMaps() {
+    var els = document.querySelectorAll(".trygg-map[data-areas-url]");
+    Array.prototype.forEach.call(els, function (el) {
+      var map = createMap(el);
+      el._tryggMap = map;
+      fetchJSON(el.getAttribute("data-areas-url")).then(function (areas) {
+        addAreas(map, areas);
+        var pointsUrl = el.getAttribute("data-points-url");
+        if (pointsUrl) {
+          return fetchJSON(pointsUrl).then(function (pts) { addPoints(map, pts); });
+        }
+      }).catch(function (err) {
+        el.insertAdjacentHTML("beforeend", "<p class=\"map-error\" role=\"alert\">" + escapeHtml(err.message) + "</p>");
+      });
+    });
+  }
+
+  function initAutosubmit() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-autosubmit]"), function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+  }
+
+  window.Trygg = {
+    readJSON: readJSON, fetchJSON: fetchJSON, createMap: createMap, addAreas: addAreas,
+    addPoints: addPoints, escapeHtml: escapeHtml, t: t, AREA_TYPE_COLOURS: AREA_TYPE_COLOURS
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initAutosubmit();
+    initDeclaredMaps();
+  });
+})();

@@ -1,0 +1,70 @@
+"""Page rendering: Jinja2 templates with the language, the user, CSRF and formatting helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from trygg.domain.categories import CATEGORIES
+from trygg.web import i18n
+from trygg.web.deps import language
+from trygg.web.nav import nav_for
+
+TEMPLATES = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.globals["categories"] = CATEGORIES
+
+
+def _json_script(value: Any, element_id: str) -> Markup:
+    """Embed data for scripts as a non-executable JSON block (allowed by the strict CSP)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/json" id="{escape(element_id)}">{text}</script>')
+
+
+templates.env.globals["json_script"] = _json_script
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    lang = language(request)
+    csrf = getattr(request.state, "csrf_token", "")
+    settings = request.app.state.settings
+    return {
+        "request": request,
+        "lang": lang,
+        "_": i18n.gettext_for(lang),
+        "ngettext": i18n.ngettext_for(lang),
+        "user": getattr(request.state, "user", None),
+        "settings": settings,
+        "csrf_token": csrf,
+        "csrf_field": lambda: Markup(f'<input type="hidden" name="csrf_token" value="{escape(csrf)}">'),
+        "fmt_date": lambda v, fmt="medium": i18n.format_date(v, lang, fmt),
+        "fmt_datetime": lambda v, fmt="short": i18n.format_datetime(v, lang, fmt),
+        "fmt_number": lambda v, digits=0: i18n.format_number(v, lang, digits),
+        "fmt_percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),
+        "category_name": lambda code: _category_name(code, lang),
+        "nav_items": nav_for(getattr(getattr(request.state, "user", None), "role", None)),
+        "path": request.url.path,
+    }
+
+
+def _category_name(code: str | None, lang: str) -> str:
+    from trygg.domain.categories import BY_CODE
+
+    if code is None:
+        return ""
+    cat = BY_CODE.get(code)
+    return cat.name(lang) if cat else code
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    ctx = page_context(request)
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
