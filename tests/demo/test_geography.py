@@ -7,6 +7,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pytest
 import shapely
 
 from trygg.demo.geography import (
@@ -81,6 +82,7 @@ def test_the_same_seed_draws_the_same_areas() -> None:
     assert [x.geom.wkt for x in a.deso] == [x.geom.wkt for x in b.deso]
 
 
+@pytest.mark.shared_data
 def test_embedded_table_matches_scb(shared_dir: Path) -> None:
     """The package's own area table agrees with SCB's RegSO/DeSO/områdestyp 2022 list."""
     with (shared_dir / "data" / "trollhattan_regso_deso_omradestyp_2022.csv").open(encoding="utf-8") as fh:
