@@ -14,6 +14,7 @@ from trygg.storage.database import Database
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
+from trygg.web.ratelimit import RateLimiter
 from trygg.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
+    app.state.rate_limiter = RateLimiter()
 
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
