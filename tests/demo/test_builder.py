@@ -9,8 +9,9 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
+from tests.demo.conftest import BuiltDemo
 from trygg.demo.builder import build_demo
-from trygg.demo.organisations import STAFF, all_users, demo_password
+from trygg.demo.organisations import STAFF, UserSpec, all_users, demo_password
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Role
 from trygg.errors import Conflict
@@ -30,7 +31,6 @@ from trygg.storage.schema import (
     User,
 )
 from trygg.storage.users import verify_password
-from tests.demo.conftest import BuiltDemo
 
 
 def test_at_least_30000_reports_over_three_years_in_all_16_areas(demo: BuiltDemo) -> None:
@@ -96,7 +96,7 @@ def test_areas_places_and_est_groups(demo: BuiltDemo) -> None:
 
 def test_organisations_and_a_user_for_every_role(demo: BuiltDemo) -> None:
     with demo.db.session() as s:
-        orgs = s.scalar(select(func.count(Organisation.id)))
+        orgs = s.scalar(select(func.count(Organisation.id))) or 0
         users = s.scalars(select(User)).all()
     assert 10 <= orgs <= 14
     roles = {u.role for u in users}
@@ -106,7 +106,7 @@ def test_organisations_and_a_user_for_every_role(demo: BuiltDemo) -> None:
 
 
 @pytest.mark.parametrize("spec", STAFF, ids=lambda u: u.username)
-def test_documented_password_works(demo: BuiltDemo, spec) -> None:  # type: ignore[no-untyped-def]
+def test_documented_password_works(demo: BuiltDemo, spec: UserSpec) -> None:
     with demo.db.session() as s:
         user = s.scalar(select(User).where(User.username == spec.username))
     assert user is not None and verify_password(user.password_hash, demo_password(spec.username))

@@ -6,7 +6,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from trygg.demo.geography import PLACE_BY_NAME, DemoGeography, locate
-from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, NEAR_REPEAT
+from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, NEAR_REPEAT, TIME_PATTERNS
 from trygg.demo.simulate import (
     NIGHT_HOURS,
     SimulatedEvents,
@@ -15,7 +15,6 @@ from trygg.demo.simulate import (
     n_days,
     simulate_events,
 )
-from trygg.demo.scenario import TIME_PATTERNS
 from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import to_sweref
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 DEMO_START = date(2022, 1, 1)
-DEMO_END = date(2025, 10, 31)  # inclusive: 3 years and 10 months
+DEMO_END = date(2026, 11, 22)  # inclusive: to the last Sunday before this release, so the weekly view has fresh data
 TIMEZONE = "Europe/Stockholm"
 DEFAULT_SEED = 2022
 

@@ -14,8 +14,8 @@ import numpy as np
 from trygg.demo.geography import DemoGeography
 from trygg.demo.scenario import EFFECT_MEASURE
 
-SURVEY_YEARS = (2022, 2023, 2024, 2025)
-ANSWERS_PER_YEAR = {2022: 525, 2023: 498, 2024: 541, 2025: 512}  # 2022: 525 answers of 900 sent
+SURVEY_YEARS = (2022, 2023, 2024, 2025, 2026)
+ANSWERS_PER_YEAR = {2022: 525, 2023: 498, 2024: 541, 2025: 512, 2026: 507}  # 2022: 525 answers of 900 sent
 MIN_N, MAX_N = 20, 60
 
 
