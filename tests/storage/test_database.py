@@ -93,3 +93,26 @@ def test_postgis_column_is_a_real_geometry_with_an_index(database: Database) -> 
         idx = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE tablename='reports' "
                                    "AND indexdef LIKE '%%gist%%'").scalar()
         assert idx is not None
+
+
+class _FakeResult:
+    def __init__(self, row: object) -> None:
+        self.row = row
+
+    def first(self) -> object:
+        return self.row
+
+
+class _ServerWithoutPostGIS:
+    """A connection to a PostgreSQL server on which the postgis extension is not installed."""
+
+    def execute(self, statement: object) -> _FakeResult:
+        return _FakeResult(None)
+
+
+def test_missing_postgis_is_reported_with_the_package_to_install() -> None:
+    db = Database("postgresql://u@127.0.0.1/x")
+    with pytest.raises(ConfigError) as info:
+        db._ensure_postgis(_ServerWithoutPostGIS())
+    assert "PostGIS is not installed" in info.value.message
+    assert "postgis-3" in (info.value.hint or "")
