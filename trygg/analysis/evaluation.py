@@ -3,7 +3,8 @@
 Each run makes ``n_series`` weekly series over ``history_weeks`` weeks of
 history plus the weeks under test. Series have a level between 2 and 30 a
 week (series 0 has ``level``), a seasonal swing of +-30 % and a 5 % yearly
-trend, with negative binomial noise (variance ``mu + mu^2 / 30``).
+trend, with negative binomial noise (variance ``mu + mu^2 / nb_size``,
+default 30; ``nb_size=None`` gives Poisson noise).
 
 * False alarms: no series changes; the rate is the share of tested weeks in
   which one or more series alarms (the family-wise rate BH bounds by ``q``).
@@ -39,7 +40,7 @@ class AlarmSimulation:
     detection_rate : float
         Share of runs in which the changed series alarmed within two weeks.
     runs : int
-    n_series, level, factor, q, seed
+    n_series, level, factor, q, nb_size, seed
         The settings.
     """
 
@@ -51,20 +52,21 @@ class AlarmSimulation:
     level: float
     factor: float
     q: float
+    nb_size: float | None
     seed: int | None
 
 
-def _series(
-    rng: np.random.Generator, days: NDArray[np.float64], levels: NDArray[np.float64]
-) -> NDArray[np.float64]:
+def _series(rng: np.random.Generator, days: NDArray[np.float64], levels: NDArray[np.float64]) -> NDArray[np.float64]:
     years = (days - days[0]) / 365.2425
     phase = rng.uniform(0, 2 * np.pi, size=(levels.size, 1))
     mu = levels[:, None] * (1 + 0.3 * np.sin(2 * np.pi * years[None, :] + phase)) * (1.05 ** years[None, :])
     return mu
 
 
-def _draw(rng: np.random.Generator, mu: NDArray[np.float64]) -> NDArray[np.float64]:
-    return rng.poisson(rng.gamma(NB_SIZE, mu / NB_SIZE)).astype(np.float64)
+def _draw(rng: np.random.Generator, mu: NDArray[np.float64], nb_size: float | None) -> NDArray[np.float64]:
+    if nb_size is None:
+        return rng.poisson(mu).astype(np.float64)
+    return rng.poisson(rng.gamma(nb_size, mu / nb_size)).astype(np.float64)
 
 
 def simulate_alarms(
@@ -76,6 +78,7 @@ def simulate_alarms(
     history_weeks: int = 156,
     test_weeks: int = 4,
     q: float = DEFAULT_Q,
+    nb_size: float | None = NB_SIZE,
     seed: int | None = None,
 ) -> AlarmSimulation:
     """Simulate the trend alarms (see the module docstring).
@@ -96,10 +99,10 @@ def simulate_alarms(
         levels = rng.uniform(2.0, 30.0, n_series)
         levels[0] = level
         mu = _series(rng, days, levels)
-        null = _draw(rng, mu)
+        null = _draw(rng, mu, nb_size)
         changed = null.copy()
         mu_up = mu[0, history_weeks:] * factor
-        changed[0, history_weeks:] = _draw(rng, mu_up[None, :])[0]
+        changed[0, history_weeks:] = _draw(rng, mu_up[None, :], nb_size)[0]
         # Stack both worlds: one fit per tested week serves both.
         both = np.vstack([null, changed])
         hit = False
@@ -120,5 +123,6 @@ def simulate_alarms(
         level=level,
         factor=factor,
         q=q,
+        nb_size=nb_size,
         seed=seed,
     )

@@ -55,9 +55,9 @@ class Grid:
 
     def centres(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Cell-centre coordinates along x (length ``n_cols``) and y (``n_rows``)."""
-        xs = self.x0 + (np.arange(self.n_cols) + 0.5) * self.cell_size
-        ys = self.y0 + (np.arange(self.n_rows) + 0.5) * self.cell_size
-        return xs, ys
+        xs = self.x0 + (np.arange(self.n_cols, dtype=np.float64) + 0.5) * self.cell_size
+        ys = self.y0 + (np.arange(self.n_rows, dtype=np.float64) + 0.5) * self.cell_size
+        return xs.astype(np.float64), ys.astype(np.float64)
 
 
 def grid_for_points(x: ArrayLike, y: ArrayLike, cell_size: float) -> Grid:
@@ -104,9 +104,7 @@ def grid_for_points(x: ArrayLike, y: ArrayLike, cell_size: float) -> Grid:
     return Grid(float(x0), float(y0), float(cell_size), int(n_cols), int(n_rows))
 
 
-def cell_indices(
-    x: ArrayLike, y: ArrayLike, grid: Grid
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def cell_indices(x: ArrayLike, y: ArrayLike, grid: Grid) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Column and row of each point; points outside the grid get -1.
 
     Examples

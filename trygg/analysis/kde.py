@@ -29,8 +29,9 @@ e^T H(d) e / 2`` summed with FFT convolutions of the moment grids with the
 sampled kernel and its derivatives. The kernel is never truncated: the FFT is
 padded to the full kernel support or to the full grid, whichever is smaller,
 so no mass is lost at any bandwidth. When the bandwidth is under
-``FAST_MIN_CELLS`` cells (3 for the Gaussian, 8 for the quartic) the binning uses an odd sub-grid of the cells (up to
-``FAST_MAX_SUBDIVISION`` per side); below that the exact sum is used.
+``FAST_MIN_CELLS`` cells (5 for the Gaussian, 32 for the quartic) the binning
+uses an odd sub-grid of the cells (up to ``FAST_MAX_SUBDIVISION`` per side and
+``FAST_MAX_FINE_CELLS`` sub-cells); below that the exact sum is used.
 """
 
 from __future__ import annotations
@@ -51,10 +52,13 @@ Kernel = Literal["quartic", "gaussian"]
 Mode = Literal["fast", "exact"]
 
 #: Bandwidth in (sub-)cells at and above which the fast mode needs no sub-grid.
-#: The quartic's second derivative jumps at its edge, so it needs more cells.
-FAST_MIN_CELLS = {"gaussian": 3.0, "quartic": 8.0}
+#: The quartic's second derivative jumps at its edge (the expansion's error
+#: there falls as 1/cells^2), so it needs more cells.
+FAST_MIN_CELLS = {"gaussian": 5.0, "quartic": 32.0}
 #: Largest sub-grid subdivision of a cell in the fast mode.
-FAST_MAX_SUBDIVISION = 3
+FAST_MAX_SUBDIVISION = 9
+#: Largest number of sub-grid cells (memory: 6 moment grids of this size).
+FAST_MAX_FINE_CELLS = 4_000_000
 #: Above this many cells of bandwidth the second-order terms are below 2e-4.
 SECOND_ORDER_BELOW_CELLS = 40.0
 #: The Gaussian is evaluated to this many standard deviations (tail < 3e-11 of the peak).
@@ -169,7 +173,8 @@ def kernel_density(
     elif mode == "fast":
         r = h / grid.cell_size
         s = 1
-        while r * s < FAST_MIN_CELLS[kernel] and s < FAST_MAX_SUBDIVISION:
+        s_max = min(FAST_MAX_SUBDIVISION, int(math.sqrt(FAST_MAX_FINE_CELLS / grid.n_cells)))
+        while r * s < FAST_MIN_CELLS[kernel] and s + 2 <= s_max:
             s += 2
         if r * s < FAST_MIN_CELLS[kernel]:
             dens, mode = _exact(xa, ya, w, grid, h, kernel), "exact"
@@ -309,15 +314,16 @@ def _fast(
     if s > 1:
         m = (s - 1) // 2
         dens = dens[m::s, m::s]
-    return np.ascontiguousarray(dens)
+    # FFT round-off leaves tiny negative values where the density is 0.
+    return np.maximum(dens, 0.0)
 
 
 def _kernel_spectra(
     h: float, kernel: Kernel, order: int, delta: float, sr: int, sc: int, lr: int, lc: int
 ) -> NDArray[np.complex128]:
     """FFTs of the sampled kernel terms, offset ``-s..s`` stored at ``0..2s``."""
-    oy = np.arange(-sr, sr + 1) * delta
-    ox = np.arange(-sc, sc + 1) * delta
+    oy = (np.arange(-sr, sr + 1) * delta).astype(np.float64)
+    ox = (np.arange(-sc, sc + 1) * delta).astype(np.float64)
     if kernel == "gaussian":
         # Separable: each term is f(dx) g(dy), so its 2-D FFT is an outer product.
         h2 = h * h

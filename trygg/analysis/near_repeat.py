@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -107,9 +107,7 @@ def _fmt(v: float) -> str:
 def _check_edges(edges: ArrayLike, what: str) -> NDArray[np.float64]:
     e = np.asarray(edges, dtype=np.float64).ravel()
     if e.size == 0 or not np.all(np.isfinite(e)) or e[0] <= 0 or np.any(np.diff(e) <= 0):
-        raise ValueError(
-            f"{what} edges must be positive and increasing, got {e.tolist()}; pass e.g. 100,200,300."
-        )
+        raise ValueError(f"{what} edges must be positive and increasing, got {e.tolist()}; pass e.g. 100,200,300.")
     return e
 
 
@@ -129,9 +127,7 @@ def pairs_by_time_band(t: ArrayLike, time_edges: ArrayLike) -> NDArray[np.int64]
     n = ts.size
     edges = _check_edges(time_edges, "time")
     idx = np.arange(n)
-    below = np.array(
-        [int((np.searchsorted(ts, ts + e, side="left") - idx - 1).sum()) for e in edges], dtype=np.int64
-    )
+    below = np.array([int((np.searchsorted(ts, ts + e, side="left") - idx - 1).sum()) for e in edges], dtype=np.int64)
     total = n * (n - 1) // 2
     cum = np.concatenate([below, [total]])
     return np.diff(np.concatenate([[0], cum])).astype(np.int64)
@@ -163,7 +159,7 @@ def _close_pairs(
     return i[keep], j[keep], d[keep]
 
 
-def _time_array(t: NDArray[np.float64]) -> NDArray[np.generic]:
+def _time_array(t: NDArray[np.float64]) -> NDArray[Any]:
     """Times shifted to start at 0, in the smallest exact dtype."""
     t0 = t - t.min()
     if np.all(t0 == np.round(t0)):
@@ -236,9 +232,8 @@ def knox(
         raise ValueError(f"permutations must be 0 or more, got {permutations}.")
     d_edges = _check_edges(distance_edges, "distance")
     t_edges = _check_edges(time_edges, "time")
-    if nrc_compatible:
-        if np.any(ta != np.floor(ta)):
-            raise ValueError("nrc_compatible needs whole days; pass dates without a time of day.")
+    if nrc_compatible and np.any(ta != np.floor(ta)):
+        raise ValueError("nrc_compatible needs whole days; pass dates without a time of day.")
     n_rows, n_cols = d_edges.size + 2, t_edges.size + 1
 
     i, j, d = _close_pairs(xa, ya, float(d_edges[-1]), metric, nrc_compatible)
@@ -253,7 +248,7 @@ def knox(
     # Python scalars keep the comparison in the small dtype of the times.
     edges_cast = [float(e) for e in t_edges] if tt.dtype.kind == "f" else [int(np.ceil(e)) for e in t_edges]
 
-    def table(times: NDArray[np.generic]) -> NDArray[np.int64]:
+    def table(times: NDArray[Any]) -> NDArray[np.int64]:
         dt = np.abs(times[i] - times[j])
         out = np.zeros((n_rows, n_cols), dtype=np.int64)
         for r in range(n_rows - 1):

@@ -44,6 +44,8 @@ TRAIN_WEEKS = 156
 MIN_TRAIN_WEEKS = 8
 #: Default smallest count (in the week or the two weeks) that can raise an alarm.
 MIN_COUNT = 3
+#: How many standard errors of the dispersion estimate to add to it.
+PHI_INFLATION = 1.0
 _YEAR = 365.2425
 
 
@@ -144,6 +146,8 @@ def _fit(
     cov = np.linalg.inv(info)
     dof = max(t - p, 1)
     phi = np.maximum(1.0, ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof)
+    # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail honest.
+    phi = phi * (1.0 + PHI_INFLATION * np.sqrt(2.0 / dof))
     return beta, cov, phi
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import typer
 
 from trygg import __version__
+from trygg.cli import audit as audit_cli
+from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
+from trygg.cli import fieldwork as fieldwork_cli
+from trygg.cli import importer as importer_cli
+from trygg.cli import open311 as open311_cli
+from trygg.cli import plan as plan_cli
+from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
 from trygg.cli import users as users_cli
 
@@ -35,6 +42,14 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(users_cli.tokens_app, name="tokens")
 # Feature command groups are added below, one line each.
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(retention_cli.app, name="retention")
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
+app.command("import")(importer_cli.import_file)
+app.add_typer(open311_cli.app, name="open311")
+app.add_typer(fieldwork_cli.app, name="fieldwork")
+app.add_typer(plan_cli.app, name="plan")
 
 
 def main() -> None:

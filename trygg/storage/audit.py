@@ -2,18 +2,21 @@
 
 Each entry's hash covers its content and the previous entry's hash, so that editing or deleting
 an entry breaks the chain from there on (`verify_chain`). Entries name the user by id only: no
-other personal data is written here.
+other personal data is written here — callers put only ids, codes and counts in ``detail``.
+Administrators search it (`search`) and export it (`iter_entries`, `csv_row`); ``trygg audit
+verify`` and ``trygg audit export`` do the same from the command line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg.storage.schema import AuditEntry, utcnow
@@ -77,3 +80,65 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainCheck:
             prev = e.hash
         last_id = rows[-1].id
         session.expunge_all()
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What to look for in the audit trail; empty fields match everything."""
+
+    user_id: int | None = None
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    start: datetime | None = None  # at >= start
+    end: datetime | None = None  # at < end
+
+    def apply(self, q: Any) -> Any:
+        if self.user_id is not None:
+            q = q.where(AuditEntry.user_id == self.user_id)
+        if self.action:
+            q = q.where(AuditEntry.action == self.action)
+        if self.object_type:
+            q = q.where(AuditEntry.object_type == self.object_type)
+        if self.object_id:
+            q = q.where(AuditEntry.object_id == self.object_id)
+        if self.start is not None:
+            q = q.where(AuditEntry.at >= self.start)
+        if self.end is not None:
+            q = q.where(AuditEntry.at < self.end)
+        return q
+
+
+def search(session: Session, query: AuditQuery, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+    """Matching entries, newest first."""
+    q = query.apply(select(AuditEntry)).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(q))
+
+
+def count(session: Session, query: AuditQuery) -> int:
+    return int(session.scalar(query.apply(select(func.count(AuditEntry.id)))) or 0)
+
+
+def iter_entries(session: Session, query: AuditQuery, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Matching entries oldest first, streamed in batches (for exports)."""
+    last_id = 0
+    while True:
+        rows = list(session.scalars(query.apply(select(AuditEntry)).where(AuditEntry.id > last_id)
+                                    .order_by(AuditEntry.id).limit(batch)))
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+def actions(session: Session) -> list[str]:
+    return [str(a) for a in session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))]
+
+
+CSV_FIELDS = ("id", "at", "user_id", "action", "object_type", "object_id", "detail", "prev_hash", "hash")
+
+
+def csv_row(e: AuditEntry) -> tuple[Any, ...]:
+    detail = json.dumps(e.detail, sort_keys=True, ensure_ascii=False, default=str) if e.detail is not None else ""
+    return (e.id, e.at.isoformat(timespec="microseconds"), "" if e.user_id is None else e.user_id, e.action,
+            e.object_type, e.object_id, detail, e.prev_hash, e.hash)

@@ -1,4 +1,4 @@
-"""Users, organisations, login sessions and API tokens."""
+"""Users, organisations, login sessions, lockout, TOTP second factor and API tokens."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import OrgKind, Role
 from trygg.errors import Conflict, NotFound, ValidationError
-from trygg.storage.schema import ApiToken, Organisation, User, WebSession
+from trygg.storage.schema import ApiToken, Organisation, User, UserSecurity, WebSession
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 TOKEN_PREFIX = "tryggt_"
+MAX_FAILED_LOGINS = 5  # consecutive failures before the account is locked
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+_DUMMY_HASH: list[str] = []
 
 
 def hash_password(password: str) -> str:
@@ -28,6 +32,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_dummy(password: str) -> None:
+    """Spend the time of one verification for an unknown username (no timing oracle)."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(_hasher.hash(secrets.token_urlsafe(16)))
+    verify_password(_DUMMY_HASH[0], password)
 
 
 def sha256(value: str) -> str:
@@ -66,8 +77,8 @@ def create_user(session: Session, username: str, password: str, role: str, organ
     if not username or len(username) > 80 or not username.replace("-", "").replace(".", "").replace(
             "_", "").isalnum():
         problems["username"] = "1–80 letters, digits, '.', '-' or '_'"
-    if len(password) < 8:
-        problems["password"] = "at least 8 characters"
+    if password_problem(password):
+        problems["password"] = password_problem(password) or ""
     if role not in Role.__members__.values():
         problems["role"] = f"one of {', '.join(Role)}"
     if problems:
@@ -86,16 +97,24 @@ def get_user_by_name(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def create_session(session: Session, user: User) -> str:
-    """Start a login session and return the cookie token (only its hash is stored)."""
+def create_session(session: Session, user: User, second_factor_done: bool = True) -> str:
+    """Start a login session and return the cookie token (only its hash is stored).
+
+    A session with ``second_factor_done=False`` only lets its user finish the TOTP step (or
+    enrol); ``session_user`` does not return its user.
+    """
     token = secrets.token_urlsafe(32)
-    session.add(WebSession(token_hash=sha256(token), user_id=user.id))
+    session.add(WebSession(token_hash=sha256(token), user_id=user.id, second_factor_done=second_factor_done))
     session.flush()
     return token
 
 
-def session_user(session: Session, token: str, idle: timedelta, absolute: timedelta) -> User | None:
-    """The user of a live session; expired sessions are deleted. Touches last_seen_at."""
+def session_lookup(session: Session, token: str, idle: timedelta,
+                   absolute: timedelta) -> tuple[User, WebSession] | None:
+    """The active user and the live session row of `token`, whether or not its second factor is done.
+
+    Sessions past the idle or absolute timeout are deleted. Touches last_seen_at.
+    """
     ws = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
     if ws is None:
         return None
@@ -107,7 +126,169 @@ def session_user(session: Session, token: str, idle: timedelta, absolute: timede
     if (now - ws.last_seen_at).total_seconds() > 30:
         ws.last_seen_at = now
     user = session.get(User, ws.user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    return user, ws
+
+
+def session_user(session: Session, token: str, idle: timedelta, absolute: timedelta) -> User | None:
+    """The user of a live, fully signed-in session (second factor done when needed)."""
+    found = session_lookup(session, token, idle, absolute)
+    if found is None or not found[1].second_factor_done:
+        return None
+    return found[0]
+
+
+def complete_second_factor(session: Session, token: str) -> str | None:
+    """Finish the second step: the pending session is replaced by a full one under a new token
+    (so that a token seen before the second factor is worth nothing). Returns the new token."""
+    ws = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
+    if ws is None:
+        return None
+    user = session.get(User, ws.user_id)
+    session.delete(ws)
+    session.flush()
+    return create_session(session, user, second_factor_done=True) if user is not None else None
+
+
+def end_user_sessions(session: Session, user_id: int) -> int:
+    """End every login session of a user (after deactivation, a password or TOTP reset)."""
+    rows = list(session.scalars(select(WebSession).where(WebSession.user_id == user_id)))
+    for ws in rows:
+        session.delete(ws)
+    session.flush()
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- lockout
+
+
+def locked_for(user: User, now: datetime | None = None) -> timedelta | None:
+    """How much longer `user` is locked out, or None."""
+    now = now or datetime.now(UTC)
+    if user.locked_until is not None and user.locked_until > now:
+        return user.locked_until - now
+    return None
+
+
+def register_failure(session: Session, user: User, now: datetime | None = None) -> bool:
+    """Count one failed login (password or TOTP); lock the account at the limit. True when locked."""
+    now = now or datetime.now(UTC)
+    user.failed_logins = (user.failed_logins or 0) + 1
+    locked = user.failed_logins >= MAX_FAILED_LOGINS
+    if locked:
+        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+    session.flush()
+    return locked
+
+
+def register_success(session: Session, user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+
+
+def unlock(session: Session, user: User) -> None:
+    register_success(session, user)
+
+
+# --------------------------------------------------------------------------- passwords
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"at least {MIN_PASSWORD} characters"
+    if len(password) > 200:
+        return "at most 200 characters"
+    return None
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError("The password was not changed.", fields={"new_password": problem})
+    user.password_hash = hash_password(password)
+    security(session, user).password_changed_at = datetime.now(UTC)
+    session.flush()
+
+
+# --------------------------------------------------------------------------- TOTP
+
+
+def security(session: Session, user: User) -> UserSecurity:
+    row = session.get(UserSecurity, user.id)
+    if row is None:
+        row = UserSecurity(user_id=user.id)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def totp_begin(session: Session, user: User) -> str:
+    """Start (or continue) enrolment: a pending secret, kept until a code confirms it."""
+    import pyotp
+
+    row = security(session, user)
+    if not row.pending_totp_secret:
+        row.pending_totp_secret = pyotp.random_base32()
+        session.flush()
+    return row.pending_totp_secret
+
+
+def _check_code(secret: str, code: str, last_step: int | None, now: datetime | None = None) -> int | None:
+    """The accepted time step for `code` (±1 step of clock drift), or None. Replays are refused."""
+    import pyotp
+
+    code = code.strip().replace(" ", "")
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(secret)
+    at = (now or datetime.now(UTC)).timestamp()
+    step_now = int(at // totp.interval)
+    for step in (step_now, step_now - 1, step_now + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if secrets.compare_digest(totp.at(step * totp.interval), code):
+            return step
+    return None
+
+
+def totp_confirm(session: Session, user: User, code: str) -> bool:
+    """Finish enrolment with a code from the app; the pending secret becomes the user's."""
+    row = security(session, user)
+    if not row.pending_totp_secret:
+        return False
+    step = _check_code(row.pending_totp_secret, code, None)
+    if step is None:
+        return False
+    user.totp_secret = row.pending_totp_secret
+    row.pending_totp_secret = None
+    row.totp_last_step = step
+    session.flush()
+    return True
+
+
+def totp_verify(session: Session, user: User, code: str) -> bool:
+    """Check a code against the enrolled secret; each code is accepted once."""
+    if not user.totp_secret:
+        return False
+    row = security(session, user)
+    step = _check_code(user.totp_secret, code, row.totp_last_step)
+    if step is None:
+        return False
+    row.totp_last_step = step
+    session.flush()
+    return True
+
+
+def totp_reset(session: Session, user: User) -> None:
+    """Remove the second factor (an administrator's action); the user enrols again."""
+    user.totp_secret = None
+    row = security(session, user)
+    row.pending_totp_secret = None
+    row.totp_last_step = None
+    end_user_sessions(session, user.id)
 
 
 def end_session(session: Session, token: str) -> None:
@@ -126,6 +307,10 @@ def create_token(session: Session, user: User, name: str = "", days: int | None 
     return token
 
 
+def token_row(session: Session, token: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256(token)))
+
+
 def token_user(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256(token)))
     now = datetime.now(UTC)
@@ -141,3 +326,21 @@ def revoke_token(session: Session, token_id: int) -> None:
     if row is None:
         raise NotFound(f"No API token with id {token_id}.")
     row.revoked_at = datetime.now(UTC)
+
+
+def list_users(session: Session, organisation_id: int | None = None) -> list[User]:
+    q = select(User).order_by(User.username)
+    if organisation_id is not None:
+        q = q.where(User.organisation_id == organisation_id)
+    return list(session.scalars(q))
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def list_tokens(session: Session) -> list[tuple[ApiToken, str]]:
+    """Every API token with its owner's username, newest first."""
+    rows = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+                           .order_by(ApiToken.id.desc())).all()
+    return [(t, name) for t, name in rows]

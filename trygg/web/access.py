@@ -1,31 +1,57 @@
 """Authorisation at one point: who may do what, and who may see which report details.
 
 Routes declare what they need with ``Depends(require_user)`` or ``Depends(require_roles(...))``;
-object-level rules (reports of other organisations, sensitive categories) live in the ``can_*``
-functions below, and a refused read answers 404 (the object is not revealed), not 403.
+object-level rules live in the ``can_*`` functions below, and a refused read answers 404 (the
+object is not revealed), not 403.
+
+Report details (free text, exact place, photo) are readable by:
+
+1. the user who wrote the report;
+2. otherwise nobody without **sensitive clearance** when the category is sensitive
+   (``sexual_harassment``, ``youth``);
+3. the reporting organisation itself and an organisation the report was routed to;
+4. other organisations' users according to the report's *audience* from the sharing rules
+   (``trygg.storage.access``): ``partners`` → coordinators, police analysts, Kontaktcenter,
+   administrators, viewers and signatories; ``coordination`` → only the first four; ``none`` →
+   nobody else. Reporters never read other organisations' details; the public never reads any.
+
+Every read of a sensitive report's details is written to the audit trail (``read_sensitive``).
+The aggregated lägesbild (counts per area, category and period) is open to every partner role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session, object_session
 
+from trygg.config import Settings
 from trygg.domain.categories import CATEGORIES, is_sensitive
 from trygg.domain.enums import Role, Sensitivity
 from trygg.errors import AuthenticationRequired, NotFound, PermissionDenied
+from trygg.storage import access as access_store
+from trygg.storage import audit
 from trygg.storage.reports import DetailScope
 from trygg.storage.schema import Report, User
 from trygg.web.deps import current_user
 
 PARTNER_ROLES = frozenset(Role) - {Role.PUBLIC}
 ANALYST_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
-# Roles that see every organisation's report details (subject to sensitivity clearance).
+# Roles that read other organisations' details when the audience is "coordination" or "partners".
 ALL_DETAIL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST, Role.KONTAKTCENTER})
+# Roles that read other organisations' details only when the audience is "partners".
+PARTNER_DETAIL_ROLES = frozenset({Role.VIEWER, Role.SIGNATORY})
+# Roles that must use a second factor (TOTP) unless settings.require_totp is off.
+TOTP_ROLES = frozenset({Role.ADMIN, Role.SIGNATORY})
+SENSITIVE_CODES = tuple(c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE)
 
 
 def require_user(request: Request, user: User | None = Depends(current_user)) -> User:
     if user is None:
+        if getattr(request.state, "pending_user", None) is not None:
+            raise AuthenticationRequired("Finish signing in with your authenticator app first.",
+                                         hint="Enter the code at /login/totp or enrol at /account/totp.")
         raise AuthenticationRequired("Sign in to continue.", hint="Log in at /login or send a Bearer token.")
     return user
 
@@ -44,44 +70,98 @@ def require_roles(*roles: Role | str) -> Callable[..., User]:
     return dependency
 
 
+def totp_required(settings: Settings, user: User) -> bool:
+    """Must `user` sign in with a second factor? Administrators and signatories must, unless the
+    setting ``require_totp`` is off or the server runs the demo. Enrolled users always use it."""
+    if user.totp_secret:
+        return True
+    required = bool(getattr(settings, "require_totp", True)) and not settings.demo
+    return required and user.role in TOTP_ROLES
+
+
 def can_see_sensitive(user: User) -> bool:
-    return user.role == Role.ADMIN or bool(user.sensitive_clearance)
+    """Cleared for the details of sensitive categories (``User.sensitive_clearance``)."""
+    return user.role != Role.PUBLIC and bool(user.sensitive_clearance)
+
+
+def _audiences_for(user: User) -> frozenset[str]:
+    if user.role in ALL_DETAIL_ROLES:
+        return frozenset({"partners", "coordination"})
+    if user.role in PARTNER_DETAIL_ROLES:
+        return frozenset({"partners"})
+    return frozenset()
+
+
+def _sharing(obj: object) -> access_store.SharingTable:
+    session = object_session(obj)
+    return access_store.sharing_table(session) if session is not None else access_store.SharingTable()
 
 
 def can_see_report_detail(user: User, report: Report) -> bool:
     """May `user` read the free text and exact place of `report`?"""
-    if is_sensitive(report.category) and not can_see_sensitive(user):
-        return report.organisation_id == user.organisation_id and user.role == Role.REPORTER \
-            and report.reporter_id == user.id
-    if user.role in ALL_DETAIL_ROLES:
+    if user.role == Role.PUBLIC or not user.active:
+        return False
+    if report.reporter_id is not None and report.reporter_id == user.id:
         return True
-    if report.organisation_id == user.organisation_id:
+    if is_sensitive(report.category) and not can_see_sensitive(user):
+        return False
+    if report.organisation_id is not None and report.organisation_id == user.organisation_id:
         return True
     if report.routed_to_id is not None and report.routed_to_id == user.organisation_id:
         return True
-    org = report.organisation
-    return bool(org is not None and org.shares_details and user.role in (Role.VIEWER, Role.SIGNATORY))
+    if report.organisation_id is None:
+        return user.role in ALL_DETAIL_ROLES
+    audience = _sharing(report).audience(report.organisation_id, report.category)
+    return audience in _audiences_for(user)
+
+
+def note_sensitive_reads(user: User, reports: Iterable[Report], session: Session | None = None) -> int:
+    """Audit (action ``read_sensitive``) every sensitive report in `reports` shown with its details.
+
+    Call it from any endpoint that shows sensitive details (one report, lists, exports). The entry
+    is committed at once, so that the read stays logged even if the request fails later.
+    """
+    count = 0
+    for report in reports:
+        if not is_sensitive(report.category):
+            continue
+        s = session or object_session(report)
+        if s is None:
+            continue
+        audit.record(s, user.id, "read_sensitive", "report", report.id, {"category": report.category})
+        session = s
+        count += 1
+    if count and session is not None:
+        session.commit()
+    return count
 
 
 def visible_report(user: User, report: Report | None) -> Report:
-    """The report if `user` may see its details; NotFound otherwise (never 403: no leak)."""
+    """The report if `user` may see its details; NotFound otherwise (never 403: no leak).
+
+    A read of a sensitive report is audited here.
+    """
     if report is None or not can_see_report_detail(user, report):
         raise NotFound("No such report.")
+    note_sensitive_reads(user, [report])
     return report
 
 
-SENSITIVE_CODES = tuple(c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE)
-
-
 def detail_scope(user: User, shared_organisation_ids: tuple[int, ...] = ()) -> DetailScope:
-    """The SQL-side twin of `can_see_report_detail`, for lists, maps and exports."""
-    all_orgs = user.role in ALL_DETAIL_ROLES
-    shares = shared_organisation_ids if user.role in (Role.VIEWER, Role.SIGNATORY) else ()
-    return DetailScope(
-        all_organisations=all_orgs,
-        organisation_id=user.organisation_id,
-        sensitive=can_see_sensitive(user),
-        sensitive_categories=SENSITIVE_CODES,
-        shared_organisation_ids=shares,
-        own_reporter_id=user.id if user.role == Role.REPORTER else None,
-    )
+    """The SQL-side twin of `can_see_report_detail`, for lists, maps and exports.
+
+    Reads the sharing rules through the user's database session; `shared_organisation_ids` is
+    only used for a user object without one (then it lists the organisations sharing with partners).
+    """
+    session = object_session(user)
+    if session is not None:
+        table = access_store.sharing_table(session)
+    else:
+        table = access_store.SharingTable({o: "partners" for o in shared_organisation_ids})
+    if user.role == Role.PUBLIC or not user.active:
+        return access_store.SharingScope(all_organisations=False, organisation_id=-1, sensitive=False,
+                                         sensitive_categories=SENSITIVE_CODES, own_reporter_id=None)
+    return access_store.scope_for(
+        table, organisation_id=user.organisation_id, user_id=user.id, sensitive=can_see_sensitive(user),
+        sensitive_categories=SENSITIVE_CODES, allowed_audiences=_audiences_for(user),
+        unowned=user.role in ALL_DETAIL_ROLES)

@@ -50,12 +50,44 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.
+    from trygg.web import open311  # intake (issue 3)
     from trygg.web.api import areas as api_areas
+    from trygg.web.api import fieldwork as api_fieldwork
+    from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
+    from trygg.web.api import imports as api_imports
+    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild (issue 4)
     from trygg.web.api import meta as api_meta
+    from trygg.web.api import plans as api_plans
+    from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
+    from trygg.web.routes import account as account_routes
+    from trygg.web.routes import admin as admin_routes
+    from trygg.web.routes import areas as area_routes
     from trygg.web.routes import auth as auth_routes
+    from trygg.web.routes import fieldwork as fieldwork_routes
+    from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
+    from trygg.web.routes import imports as import_routes
+    from trygg.web.routes import lagesbild as lagesbild_routes
+    from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
+    from trygg.web.routes import meetings as meeting_routes
+    from trygg.web.routes import outreach as outreach_routes
+    from trygg.web.routes import plan_edit as plan_edit_routes
+    from trygg.web.routes import plans as plan_routes
+    from trygg.web.routes import premises as premises_routes
+    from trygg.web.routes import promise as promise_routes
+    from trygg.web.routes import public as public_routes
+    from trygg.web.routes import reporting as reporting_routes
+    from trygg.web.routes import resident as resident_routes
+    from trygg.web.routes import triage as triage_routes
+    from trygg.web.routes import walks as walk_routes
+    from trygg.web.routes import watch as watch_routes
 
-    for module in (api_meta, api_areas, api_reports, auth_routes, home_routes):
+    for module in (api_meta, api_areas, api_reports, auth_routes, home_routes,
+                   account_routes, admin_routes, api_public, public_routes,
+                   api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
+                   api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
+                   api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, area_routes,
+                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
         app.include_router(module.router)
     return app

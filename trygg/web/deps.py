@@ -63,18 +63,36 @@ def _resolve_user(request: Request, session: Session) -> User | None:
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            user = user_store.session_user(
+            found = user_store.session_lookup(
                 session, token, timedelta(minutes=settings.session_idle_minutes),
                 timedelta(hours=settings.session_absolute_hours))
             request.state.auth_method = "session"
-    if user is not None:
-        session.commit()  # last_seen_at / last_used_at
+            if found is not None:
+                if found[1].second_factor_done:
+                    user = found[0]
+                else:
+                    # Password given, second factor (TOTP) still to do: signed in for nothing else.
+                    request.state.pending_user = found[0]
+            session.commit()  # last_seen_at, or the deletion of an expired session
+    if user is not None and request.state.auth_method == "token":
+        session.commit()  # last_used_at
     return user
 
 
 def current_user(request: Request, session: Session = Depends(db_session)) -> User | None:
-    """The signed-in user (session cookie or Bearer token), or None for an anonymous visitor."""
+    """The signed-in user (session cookie or Bearer token), or None for an anonymous visitor.
+
+    A session whose second factor is still to be given counts as anonymous here; its user is
+    available as ``pending_user`` for the TOTP step and the enrolment pages only.
+    """
     if not hasattr(request.state, "user"):
         request.state.user = _resolve_user(request, session)
     user: User | None = request.state.user
     return user
+
+
+def pending_user(request: Request, session: Session = Depends(db_session)) -> User | None:
+    """The user of a session that has given the password but not yet the second factor."""
+    current_user(request, session)
+    pending: User | None = getattr(request.state, "pending_user", None)
+    return pending

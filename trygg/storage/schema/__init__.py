@@ -1,7 +1,10 @@
 """Every table, importable from one place. Feature modules add their own schema module here."""
 
+from trygg.storage.schema.access import RetentionPolicy, SharingRule, UserSecurity  # noqa: F401
 from trygg.storage.schema.base import Base, utcnow
 from trygg.storage.schema.core import ApiToken, Area, EstGroup, Organisation, Place, User, WebSession
+from trygg.storage.schema.fieldwork import SafetyWalk  # noqa: F401  (registers the field-work tables)
+from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule  # noqa: F401
 from trygg.storage.schema.plans import (
     ActionPlan,
     Activity,
@@ -19,6 +22,7 @@ from trygg.storage.schema.plans import (
     activity_focus_areas,
     activity_owners,
 )
+from trygg.storage.schema.plans_extra import EffectEvaluation, PlanStatusChange  # noqa: F401
 from trygg.storage.schema.reports import (
     IdempotencyRecord,
     Report,

@@ -1,23 +1,93 @@
-"""The reports API: list with filters and paging, one report, GeoJSON for maps."""
+"""The reports API: create (idempotent), list with filters and paging, export as CSV/GeoJSON, update status.
+
+``POST /api/v1/reports`` takes a JSON report and an optional ``Idempotency-Key`` header: a retried
+request gets the first answer back and never creates a second report (`trygg.web.idempotency`).
+Bad input answers 422 with a message per field; free text holding personal data is refused and
+never stored.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from trygg.domain.enums import Role, Source
+from trygg.ingest.service import IntakeContext, ReportInput, create_report
+from trygg.ingest.status import update_report
+from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import detail_scope, require_user, visible_report
+from trygg.web.access import detail_scope, require_roles, require_user, visible_report
 from trygg.web.api.serialize import report_feature, report_json
-from trygg.web.deps import db_session, language
+from trygg.web.deps import db_session, get_database, language
 from trygg.web.filters import paging, parse_report_filter
+from trygg.web.i18n import gettext_for
+from trygg.web.idempotency import idempotent
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 FILTER_DOC = ("Filters: start, end (YYYY-MM-DD or ISO 8601), area (id, repeatable), area_type (1–5), "
               "category (code), organisation (id), status, source; paging: limit, offset.")
+REPORTING_ROLES = (Role.REPORTER, Role.COORDINATOR, Role.ADMIN, Role.POLICE_ANALYST, Role.KONTAKTCENTER)
+TRIAGE_ROLES = (Role.COORDINATOR, Role.ADMIN, Role.KONTAKTCENTER)
+CSV_COLUMNS = ("id", "public_id", "category", "category_name", "description", "occurred_from", "occurred_to",
+               "lon", "lat", "x", "y", "precision", "area_id", "area_name", "outside", "insecurity",
+               "organisation_id", "organisation_name", "people_count", "police_called", "status", "source",
+               "created_at")
+
+
+class ReportIn(BaseModel):
+    """A new report. Give the place as lon/lat, a known place name (or id) or an area (id or code)."""
+
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(..., max_length=40, description="Category code (GET /api/v1/categories).")
+    description: str = Field("", max_length=4000, description="What happened. No names or personal data.")
+    lon: float | None = Field(None, description="WGS 84 longitude.")
+    lat: float | None = Field(None, description="WGS 84 latitude.")
+    place: str | None = Field(None, max_length=200, description="A known place (GET /api/v1/places).")
+    area: int | str | None = Field(None, description="An area id or code (its centroid is used).")
+    occurred_from: datetime | None = Field(None, description="When (ISO 8601); default now.")
+    occurred_to: datetime | None = Field(None, description="End of a span (ISO 8601).")
+    span: str | None = Field(None, max_length=40, description="A named span, e.g. friday_night.")
+    insecurity: int | None = Field(None, description="The reporter's assessment 1 (little) – 5 (very much).")
+    people_count: int | None = Field(None, description="Number of people involved.")
+    police_called: bool | None = None
+    external_id: str | None = Field(None, max_length=120, description="Your id for this report.")
+
+
+class ReportPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: str | None = None
+    feedback_note: str | None = Field(None, max_length=1000)
+    routed_to: int | None = None
+    duplicate_of: int | None = None
+
+
+@router.post("/reports", status_code=201, summary="Create a report (idempotent with Idempotency-Key)")
+def post_report(request: Request, body: ReportIn, user: User = Depends(require_roles(*REPORTING_ROLES)),
+                session: Session = Depends(db_session)) -> Response:
+    lang = language(request)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        ctx = IntakeContext(source=Source.EST, organisation=user.organisation, reporter_id=user.id,
+                            lang=lang, gettext=gettext_for(lang))
+        data = ReportInput(**body.model_dump(exclude={"lon", "lat"}), lon=body.lon, lat=body.lat)
+        if data.external_id:
+            data.external_id = f"api:{user.organisation_id}:{data.external_id}"
+        report = create_report(session, data, ctx)
+        return 201, report_json(report, lang)
+
+    return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/reports",
+                      payload=body.model_dump(mode="json"), create=create)
 
 
 @router.get("/reports", summary="List reports whose details you may see", description=FILTER_DOC)
@@ -34,13 +104,60 @@ def list_reports(request: Request, user: User = Depends(require_user),
             "reports": [report_json(r, lang) for r in rows]}
 
 
-@router.get("/reports.geojson", summary="Reports as GeoJSON points (newest first)", description=FILTER_DOC)
+def _stream_rows(request: Request, user: User) -> Iterator[Any]:
+    """Every report matching the request's filters, read in its own session (for streaming)."""
+    flt = parse_report_filter(request.query_params, detail_scope(user))
+    with get_database(request).session() as s:
+        yield from report_store.iter_reports(s, flt)
+
+
+@router.get("/reports.csv", summary="Export the filtered reports as CSV (UTF-8, all matching rows)",
+            description=FILTER_DOC)
+def reports_csv(request: Request, user: User = Depends(require_user)) -> Response:
+    parse_report_filter(request.query_params, detail_scope(user))  # 422 before streaming starts
+    lang = language(request)
+
+    def lines() -> Iterator[str]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        buf.write("\ufeff")
+        writer.writerow(CSV_COLUMNS)
+        for r in _stream_rows(request, user):
+            j = report_json(r, lang)
+            loc = j.pop("location")
+            j.update(loc)
+            writer.writerow(["" if j.get(c) is None else j.get(c) for c in CSV_COLUMNS])
+            if buf.tell() > 64_000:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+
+    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="trygg-reports.csv"'})
+
+
+@router.get("/reports.geojson", summary="Reports as GeoJSON points (newest first; export=1 for all)",
+            description=FILTER_DOC + " With export=1 every matching report is streamed as a download.")
 def reports_geojson(request: Request, user: User = Depends(require_user),
                     session: Session = Depends(db_session),
-                    limit: int = Query(500, ge=1, le=20000)) -> dict[str, Any]:
+                    limit: int = Query(500, ge=1, le=20000),
+                    export: bool = Query(False, description="Stream every matching report as a file.")) -> Any:
     flt = parse_report_filter(request.query_params, detail_scope(user))
-    limit, offset = paging(request.query_params, default_limit=500, max_limit=20000)
     lang = language(request)
+    if export:
+        def chunks() -> Iterator[str]:
+            yield '{"type":"FeatureCollection","features":['
+            first = True
+            for r in _stream_rows(request, user):
+                yield ("" if first else ",") + json.dumps(report_feature(r, lang), ensure_ascii=False,
+                                                         default=str)
+                first = False
+            yield "]}"
+
+        return StreamingResponse(chunks(), media_type="application/geo+json",
+                                 headers={"Content-Disposition": 'attachment; filename="trygg-reports.geojson"'})
+    limit, offset = paging(request.query_params, default_limit=500, max_limit=20000)
     rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
     return {"type": "FeatureCollection", "features": [report_feature(r, lang) for r in rows]}
 
@@ -49,4 +166,32 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
 def get_report(report_id: int, request: Request, user: User = Depends(require_user),
                session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
-    return report_json(report, language(request))
+    body = report_json(report, language(request))
+    body["photos"] = [f"/api/v1/reports/{report.id}/photos/{p.id}" for p in intake_store.photos_of(session, report.id)]
+    return body
+
+
+@router.patch("/reports/{report_id}", summary="Change status, routing or the feedback note (coordinators, "
+                                              "Kontaktcenter)")
+def patch_report(report_id: int, body: ReportPatch, request: Request,
+                 user: User = Depends(require_roles(*TRIAGE_ROLES)),
+                 session: Session = Depends(db_session)) -> dict[str, Any]:
+    report = visible_report(user, report_store.get_report(session, report_id))
+    lang = language(request)
+    update_report(session, report, user.id, status=body.status, feedback_note=body.feedback_note,
+                  routed_to_id=body.routed_to, duplicate_of_id=body.duplicate_of, lang=lang,
+                  gettext=gettext_for(lang))
+    session.commit()
+    return report_json(report, lang)
+
+
+@router.get("/reports/{report_id}/photos/{photo_id}", summary="A report's photo (metadata stripped)")
+def get_photo(report_id: int, photo_id: int, user: User = Depends(require_user),
+              session: Session = Depends(db_session)) -> Response:
+    visible_report(user, report_store.get_report(session, report_id))
+    photo = intake_store.get_photo(session, photo_id)
+    if photo is None or photo.report_id != report_id:
+        from trygg.errors import NotFound
+
+        raise NotFound("No such photo.")
+    return Response(photo.content, media_type=photo.mime, headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,109 @@
+"""Gi*: equal to esda's analytic z and p; permutation p-values as specified."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, queen_block_sum
+
+
+def _esda(y: np.ndarray):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from esda.getisord import G_Local
+        from libpysal.weights import lat2W
+
+        w = lat2W(y.shape[0], y.shape[1], rook=False)
+        return G_Local(y.ravel(), w, transform="B", star=True, permutations=0)
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (30, 40), (1, 6), (2, 3), (12, 1)])
+def test_analytic_z_and_p_equal_esda(shape: tuple[int, int]) -> None:
+    pytest.importorskip("esda")
+    rng = np.random.default_rng(sum(shape))
+    y = rng.poisson(rng.gamma(0.6, 4.0, size=shape)).astype(float)
+    y.flat[0] += 1  # never all equal
+    ref = _esda(y)
+    ours = gi_star(y)
+    # A cell whose block is the whole grid has no variance: esda gives NaN, we give z = 0.
+    ok = np.isfinite(ref.Zs)
+    assert np.all(ours.z.ravel()[~ok] == 0)
+    np.testing.assert_allclose(ours.z.ravel()[ok], ref.Zs[ok], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.p.ravel()[ok], ref.p_norm[ok], rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(ours.g.ravel(), ref.Gs, rtol=1e-9)
+
+
+def test_block_sum_counts_edges_and_corners() -> None:
+    k = _cardinality((3, 4))
+    assert k.tolist() == [[4, 6, 6, 4], [6, 9, 9, 6], [4, 6, 6, 4]]
+    np.testing.assert_array_equal(queen_block_sum(np.ones((3, 4))), k)
+
+
+def test_a_dense_block_is_hot_and_the_rest_not() -> None:
+    y = np.zeros((20, 20))
+    y[8:11, 8:11] = 20
+    y += np.random.default_rng(0).poisson(1.0, size=y.shape)
+    r = gi_star(y)
+    assert r.classes[9, 9] == HOT
+    assert r.n_cold == 0
+    assert r.inference == "analytic" and r.permutations == 0
+
+
+def test_permutation_p_matches_independent_draws() -> None:
+    rng = np.random.default_rng(5)
+    y = rng.poisson(2.0, size=(5, 6)).astype(float)
+    r = gi_star(y, inference="permutation", permutations=4000, seed=1)
+    n, flat = y.size, y.ravel()
+    k = _cardinality(y.shape).ravel().astype(int)
+    block = queen_block_sum(y).ravel()
+    for i in (0, 7, 14, 29):
+        others = np.delete(flat, i)
+        sims = np.array([others[rng.permutation(n - 1)[: k[i] - 1]].sum() for _ in range(4000)])
+        t = block[i] - flat[i]
+        p_ref = (min((sims >= t).sum(), (sims <= t).sum()) + 1) / 4001
+        assert abs(r.p.ravel()[i] - p_ref) < 0.04
+
+
+def test_permutations_are_seeded() -> None:
+    y = np.random.default_rng(1).poisson(3.0, size=(15, 15)).astype(float)
+    a = gi_star(y, inference="permutation", permutations=99, seed=7)
+    b = gi_star(y, inference="permutation", permutations=99, seed=7)
+    np.testing.assert_array_equal(a.p, b.p)
+    assert a.inference == "permutation" and a.permutations == 99
+
+
+def test_empty_cells_of_a_sparse_grid_are_not_cold() -> None:
+    """Folded permutation p-values call empty cells cold; tie-inclusive ones do not."""
+    rng = np.random.default_rng(3)
+    y = np.where(rng.random((60, 60)) < 0.05, rng.poisson(20, (60, 60)), 0).astype(float)
+    r = gi_star(y, inference="permutation", permutations=999, seed=2)
+    assert (r.classes == COLD).mean() < 0.01
+    assert gi_star(y).n_cold == 0
+
+
+def test_self_draw_correction_is_exact_on_a_tiny_grid() -> None:
+    y = np.array([[0.0, 0.0, 9.0], [0.0, 1.0, 0.0]])
+    r = gi_star(y, inference="permutation", permutations=2000, seed=0)
+    # Cell (0, 2) holds 9; its 3 neighbours are drawn from the other five cells,
+    # which sum to 1 at most: never >= its observed neighbour sum of 1 unless the 1 is drawn.
+    assert 0.0 < r.p[0, 2] <= 1.0
+
+
+def test_constant_grid_has_no_hot_spots() -> None:
+    r = gi_star(np.full((4, 4), 3.0))
+    assert r.n_hot == 0 and np.all(r.z == 0)
+
+
+def test_analytic_inference_is_the_same_run_after_run() -> None:
+    y = np.random.default_rng(9).poisson(np.random.default_rng(9).gamma(0.5, 4, (100, 100))).astype(float)
+    assert gi_star(y).n_hot == gi_star(y).n_hot
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(ValueError, match="2-D"):
+        gi_star(np.ones(5))
+    with pytest.raises(ValueError, match="inference"):
+        gi_star(np.ones((2, 2)), inference="magic")  # type: ignore[arg-type]

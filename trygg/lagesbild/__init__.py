@@ -1,0 +1,1 @@
+"""The lägesbild service: the weekly situational picture built from storage and ``trygg.analysis``."""

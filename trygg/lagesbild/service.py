@@ -1,0 +1,229 @@
+"""Build the lägesbild of a filter: load the report columns once, call `trygg.analysis`, cache the result.
+
+    >>> lb = build_lagesbild(session, ReportFilter(), today=date(2026, 11, 27))   # doctest: +SKIP
+    >>> lb.period.first_day, lb.total, lb.n_hot                                   # doctest: +SKIP
+
+The result is cached in-process per (filter, period, data version): any new or edited report changes
+the data version, so a cached picture is never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session
+
+from trygg.analysis.aggregate import count_cube, hour_of_week, rates_per_1000, split_by_area_type
+from trygg.analysis.fdr import DEFAULT_Q
+from trygg.analysis.trends import trend_alarms
+from trygg.domain.categories import CATEGORIES
+from trygg.domain.enums import Precision
+from trygg.domain.geo import to_wgs84
+from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
+from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
+from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
+from trygg.lagesbild.periods import HISTORY, Period, local64, resolve_period, to_local
+from trygg.lagesbild.summary import summarise
+from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
+from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
+
+CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
+#: Weeks shown in the weekly chart (at least; more when the period is longer).
+CHART_WEEKS = 26
+#: Most recent weeks tested for trend alarms.
+ALARM_WEEKS = 26
+#: Positions precise enough for hot spots and density (area centroids would make false hot spots).
+PRECISE = (str(Precision.EXACT), str(Precision.ADDRESS))
+
+
+class _Cache:
+    """A small thread-safe LRU of computed pictures."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.data: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+CACHE = _Cache()
+
+
+def clear_cache() -> None:
+    CACHE.clear()
+
+
+def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cache: bool = True) -> Lagesbild:
+    """The lägesbild of the reports matching `flt` over its period (default: the last complete week)."""
+    period = resolve_period(flt.start, flt.end, today)
+    current = replace(flt, start=period.start, end=period.end)
+    version = data_version(session)
+    key = ("lagesbild", str(session.get_bind().engine.url), current, version)
+    if use_cache:
+        hit = CACHE.get(key)
+        if hit is not None:
+            assert isinstance(hit, Lagesbild)
+            return hit
+    started = time.perf_counter()
+    areas = area_profiles(session)
+    arrays = report_arrays(session, replace(flt, start=period.start - HISTORY, end=period.end))
+    result = compute(arrays, areas, period, version=version, started=started)
+    if use_cache:
+        CACHE.put(key, result)
+    return result
+
+
+def category_index(values: NDArray[Any]) -> NDArray[np.int64]:
+    """Index of each category code in the taxonomy (-1 when unknown)."""
+    if values.size == 0:
+        return np.empty(0, dtype=np.int64)
+    uniq, inverse = np.unique(values.astype(str), return_inverse=True)
+    lookup = np.array([CATEGORY_CODES.index(u) if u in CATEGORY_CODES else -1 for u in uniq], dtype=np.int64)
+    return lookup[inverse.ravel()]
+
+
+def area_index(area_ids: NDArray[np.int64], areas: tuple[AreaProfile, ...]) -> NDArray[np.int64]:
+    """Position of each report's area in `areas`; len(areas) for reports outside every listed area."""
+    n = len(areas)
+    if area_ids.size == 0:
+        return np.empty(0, dtype=np.int64)
+    top = max(int(area_ids.max()), max((a.id for a in areas), default=0)) + 1
+    lookup = np.full(top + 1, n, dtype=np.int64)
+    for i, a in enumerate(areas):
+        lookup[a.id] = i
+    ids = np.where(area_ids < 0, top, area_ids)
+    return lookup[ids]
+
+
+class _AreaLocator:
+    def __init__(self, areas: tuple[AreaProfile, ...]) -> None:
+        self.names = [a.name for a in areas]
+        self.tree = shapely.STRtree([shapely.from_wkt(a.wkt) for a in areas]) if areas else None
+
+    def __call__(self, x: float, y: float) -> str:
+        if self.tree is None:
+            return ""
+        lon, lat = to_wgs84(x, y)
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self.names[int(hits[0])] if len(hits) else ""
+
+
+def _window(local: NDArray[np.datetime64], p: Period) -> NDArray[np.bool_]:
+    return (local >= local64(p.start)) & (local < local64(p.end))
+
+
+def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *,
+            version: tuple[int, int, str] = (0, 0, ""), started: float | None = None,
+            q: float = DEFAULT_Q) -> Lagesbild:
+    """The lägesbild from report columns covering `period` and its history (pure, no database)."""
+    started = time.perf_counter() if started is None else started
+    n_areas, n_cats = len(areas), len(CATEGORY_CODES)
+    local = to_local(arr.time)
+    cat = category_index(arr.category)
+    aidx = area_index(arr.area_id, areas)
+    cur, prev, ly = _window(local, period), _window(local, period.previous()), _window(local, period.last_year())
+
+    def tally(mask: NDArray[np.bool_], index: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+        sel = index[mask]
+        return np.bincount(sel[sel >= 0], minlength=n)[:n]
+
+    cat_counts = [tally(m, cat, n_cats) for m in (cur, prev, ly)]
+    area_counts = [tally(m, aidx, n_areas + 1) for m in (cur, prev, ly)]
+    categories = tuple(
+        CategoryCount(code, int(cat_counts[0][i]), int(cat_counts[1][i]), int(cat_counts[2][i]))
+        for i, code in enumerate(CATEGORY_CODES) if cat_counts[0][i] or cat_counts[1][i] or cat_counts[2][i])
+    categories = tuple(sorted(categories, key=lambda c: (-c.current, -c.previous, c.code)))
+
+    # Weekly series (area × category × week, local time) → chart and trend alarms.
+    first = local64(period.start - HISTORY)
+    last = local64(period.end) - np.timedelta64(1, "s")
+    cube = count_cube(aidx, np.where(cat < 0, 0, cat), local, period="week", n_areas=n_areas + 1,
+                      n_categories=n_cats, first=first, last=last)
+    weekly = cube.counts.sum(axis=(0, 1))
+    starts = cube.starts
+    chart_from = np.datetime64(min(period.first_day, period.last_day - timedelta(weeks=CHART_WEEKS)), "D")
+    in_chart = np.flatnonzero(starts + np.timedelta64(6, "D") >= chart_from)
+    alarms_per_week = np.zeros(starts.size, dtype=np.int64)
+    alarms: list[Alarm] = []
+    n_test = min(ALARM_WEEKS, in_chart.size)
+    if n_areas and n_test and starts.size >= 10:
+        series = cube.counts[:n_areas].reshape(n_areas * n_cats, starts.size)
+        ta = trend_alarms(series, starts, n_weeks=n_test, q=q)
+        offset = starts.size - n_test
+        alarms_per_week[offset:] = ta.alarm.sum(axis=0)
+        first_day = np.datetime64(period.first_day, "D")
+        last_day = np.datetime64(period.last_day, "D")
+        for s, k in zip(*np.nonzero(ta.alarm), strict=True):
+            ws = ta.week_starts[k]
+            if ws + np.timedelta64(6, "D") < first_day or ws > last_day:
+                continue
+            a, c = divmod(int(s), n_cats)
+            alarms.append(Alarm(ws.astype(date), areas[a].id, areas[a].name, CATEGORY_CODES[c],
+                                int(ta.observed[s, k]), float(ta.expected[s, k]), float(ta.p_adjusted[s, k])))
+    alarms.sort(key=lambda al: (al.p_adjusted, -al.observed))
+    weeks = tuple(WeekCount(starts[i].astype(date), int(weekly[i]), int(alarms_per_week[i])) for i in in_chart)
+
+    # Rates and challenged (1–2) vs advantaged (4–5) areas.
+    pops = np.array([a.population or 0 for a in areas], dtype=np.float64)
+    types = np.array([a.area_type or 0 for a in areas])
+    rates = rates_per_1000(area_counts[0][:n_areas], pops) if n_areas else np.empty(0)
+    split = split_by_area_type(np.column_stack([c[:n_areas] for c in area_counts]), types, pops) \
+        if n_areas else None
+    area_types: tuple[AreaTypeGroup, ...] = ()
+    if split is not None:
+        area_types = (
+            AreaTypeGroup("challenged", int(split.low_population), *(int(v) for v in split.low)),
+            AreaTypeGroup("advantaged", int(split.high_population), *(int(v) for v in split.high)),
+        )
+    how = hour_of_week(local[cur]) if cur.any() else np.zeros((7, 24))
+
+    # Hot spots and density on precise positions.
+    precise = np.isin(arr.precision.astype(str), PRECISE) & np.isfinite(arr.x) & np.isfinite(arr.y)
+    pc, pp = cur & precise, prev & precise
+    locator = _AreaLocator(areas)
+    cells, inference = hot_cells(arr.x[pc], arr.y[pc], arr.x[pp], arr.y[pp], locator, q)
+    bands, bandwidth = density_bands(arr.x[pc], arr.y[pc])
+    hot_by_area: dict[str, int] = {}
+    for cell in cells:
+        if cell.cls == "hot":
+            hot_by_area[cell.area_name] = hot_by_area.get(cell.area_name, 0) + 1
+    area_rows = tuple(
+        AreaCount(a.id, a.code, a.name, a.area_type, a.population, a.police_class, int(area_counts[0][i]),
+                  int(area_counts[1][i]), int(area_counts[2][i]),
+                  None if not np.isfinite(rates[i]) else round(float(rates[i]), 2), hot_by_area.get(a.name, 0))
+        for i, a in enumerate(areas))
+    total, previous, last_year = (int(m.sum()) for m in (cur, prev, ly))
+    summary = summarise(total, previous, last_year, categories, tuple(alarms), cells, area_types)
+    return Lagesbild(
+        period=period, total=total, previous_total=previous, last_year_total=last_year,
+        categories=categories, areas=area_rows, outside_areas=int(area_counts[0][n_areas]),
+        weeks=weeks, alarms=tuple(alarms), hour_of_week=tuple(tuple(int(v) for v in row) for row in how),
+        area_types=area_types, hot_cells=cells, density=bands, cell_size=HOTSPOT_CELL,
+        density_cell_size=DENSITY_CELL_SIZE, bandwidth=bandwidth, hotspot_inference=inference, q=q,
+        mapped_points=int(pc.sum()), summary=summary, data_version=version,
+        computed_at=datetime.now(UTC), seconds=round(time.perf_counter() - started, 3))

@@ -1,0 +1,87 @@
+"""A short generated text about the main changes, as translatable sentences.
+
+The sentences are English msgids (marked with ``_`` so the catalog extractor finds them) with named
+parameters; `render_summary` translates and formats them for the web page and the PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trygg.lagesbild.model import Alarm, AreaTypeGroup, CategoryCount, HotCell, SummaryLine
+
+
+def _(message: str) -> str:
+    """Mark a msgid for extraction; translated later by `render_summary`."""
+    return message
+
+
+def _change(current: int, other: int) -> float | None:
+    return current / other - 1.0 if other > 0 else None
+
+
+def summarise(total: int, previous: int, last_year: int, categories: tuple[CategoryCount, ...],
+              alarms: tuple[Alarm, ...], hot: tuple[HotCell, ...],
+              area_types: tuple[AreaTypeGroup, ...]) -> tuple[SummaryLine, ...]:
+    lines: list[SummaryLine] = []
+    lines.append(SummaryLine(_("{total} reports in the period."), {"total": total}))
+    cp = _change(total, previous)
+    if cp is not None:
+        msg = _("That is {change_pct} more than the previous period ({previous}).") if cp >= 0 else \
+            _("That is {change_pct} fewer than the previous period ({previous}).")
+        lines.append(SummaryLine(msg, {"change_pct": abs(cp), "previous": previous}))
+    cl = _change(total, last_year)
+    if cl is not None:
+        msg = _("Compared with the same period last year ({last_year}): {change_pct} more.") if cl >= 0 else \
+            _("Compared with the same period last year ({last_year}): {change_pct} fewer.")
+        lines.append(SummaryLine(msg, {"change_pct": abs(cl), "last_year": last_year}))
+    rising = sorted((c for c in categories if c.current >= 5 and c.current > c.previous),
+                    key=lambda c: c.current - c.previous, reverse=True)[:2]
+    for c in rising:
+        lines.append(SummaryLine(_("{category} rose from {previous} to {current}."),
+                                 {"category": c.code, "previous": c.previous, "current": c.current}))
+    if alarms:
+        top = alarms[0]
+        lines.append(SummaryLine(
+            _("{n} trend alarms: most marked {category} in {area} ({observed} reports, {expected} expected)."),
+            {"n": len(alarms), "category": top.category, "area": top.area_name, "observed": top.observed,
+             "expected": round(top.expected, 1)}))
+    else:
+        lines.append(SummaryLine(_("No trend alarms: no area and category rose more than expected.")))
+    n_hot = sum(1 for c in hot if c.cls == "hot")
+    n_new = sum(1 for c in hot if c.cls == "hot" and c.new)
+    if n_hot:
+        places = sorted({c.area_name for c in hot if c.cls == "hot" and c.area_name})
+        lines.append(SummaryLine(_("{n} hot-spot cells ({new} new), in {places}."),
+                                 {"n": n_hot, "new": n_new, "places": ", ".join(places[:4])}))
+    groups = {g.key: g for g in area_types}
+    low, high = groups.get("challenged"), groups.get("advantaged")
+    if low and high:
+        lr, hr = low.rate(), high.rate()
+        if lr is not None and hr is not None and hr > 0 and low.current + high.current >= 10:
+            lines.append(SummaryLine(
+                _("Challenged areas (type 1–2) had {ratio} times the rate per inhabitant of advantaged areas "
+                  "(type 4–5)."),
+                {"ratio": round(lr / hr, 1)}))
+    return tuple(lines)
+
+
+def render_summary(lines: tuple[SummaryLine, ...], gettext: Callable[[str], str],
+                   number: Callable[[Any, int], str], percent: Callable[[float], str],
+                   category_name: Callable[[str], str]) -> list[str]:
+    """Translate and format: `*_pct` as percent, `category` as its name, numbers by locale (floats 1 digit)."""
+    out: list[str] = []
+    for line in lines:
+        params: dict[str, str] = {}
+        for key, value in line.params.items():
+            if key.endswith("_pct"):
+                params[key] = percent(float(value))
+            elif key == "category":
+                params[key] = category_name(str(value))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                params[key] = number(value, 0 if isinstance(value, int) else 1)
+            else:
+                params[key] = str(value)
+        out.append(gettext(line.msgid).format(**params))
+    return out

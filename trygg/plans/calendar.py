@@ -1,0 +1,143 @@
+"""The årshjul: the plan's activities month by month, with the recurring patterns in the data.
+
+Patterns come from all reports:
+
+* *seasonal peaks*: months in which a category has at least ``PEAK`` times its average monthly
+  rate (per day, so February is not penalised), e.g. the summer peak of disorder;
+* *special days*: calendar days with at least ``SPIKE`` times the category's usual daily rate in
+  that month and at least ``MIN_SPIKE`` reports over the years, e.g. New Year's Eve;
+* *known dates* every municipality plans for (Valborg, midsummer, school start, New Year's
+  Eve), each with the rise the data shows on that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from trygg.storage.reports import ReportFilter, report_arrays
+from trygg.storage.schema import ActionPlan, Activity
+
+PEAK = 1.25
+SPIKE = 2.5
+MIN_SPIKE = 10
+MIN_CATEGORY = 100  # reports before a category's season is judged
+
+
+def _(message: str) -> str:
+    """Mark an English msgid for extraction; it is translated where it is shown."""
+    return message
+_DAYS_IN_MONTH = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+#: Recurring dates (month, day, English msgid) that plans usually prepare for.
+KNOWN_DATES: tuple[tuple[int, int, str], ...] = (
+    (4, 30, _("Valborg (Walpurgis Night)")),
+    (6, 14, _("School summer holiday begins")),
+    (6, 20, _("Midsummer Eve (around 20–26 June)")),
+    (8, 20, _("School start")),
+    (12, 31, _("New Year's Eve")),
+)
+
+
+@dataclass(frozen=True)
+class Peak:
+    category: str
+    months: tuple[int, ...]
+    index: float  # the highest monthly rate over the average
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    month: int
+    day: int
+    categories: tuple[str, ...]
+    ratio: float  # the highest ratio over the usual daily rate
+    label: str = ""  # English msgid of a known date
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: int
+    activities: list[Activity] = field(default_factory=list)
+    peaks: list[Peak] = field(default_factory=list)
+    days: list[SpecialDay] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class YearWheel:
+    year: int
+    months: list[MonthRow]
+    peaks: list[Peak]
+    days: list[SpecialDay]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "months": [
+            {"month": m.month, "activities": [{"id": a.id, "title": a.title, "kind": a.kind} for a in m.activities],
+             "peaks": [{"category": p.category, "index": round(p.index, 2)} for p in m.peaks],
+             "days": [{"day": d.day, "categories": list(d.categories), "ratio": round(d.ratio, 1),
+                       "label": d.label} for d in m.days]} for m in self.months]}
+
+
+def active_months(a: Activity, year: int) -> list[int]:
+    start = a.period_start or date(year, 1, 1)
+    end = a.period_end or date(year, 12, 31)
+    if end.year < year or start.year > year:
+        return []
+    lo = 1 if start.year < year else start.month
+    hi = 12 if end.year > year else end.month
+    return list(range(lo, hi + 1))
+
+
+def seasonal_patterns(times: np.ndarray, categories: np.ndarray) -> tuple[list[Peak], list[SpecialDay]]:
+    """Seasonal peaks and special days of reports (times as local datetime64)."""
+    if times.size == 0:
+        return [], []
+    d = times.astype("datetime64[D]")
+    month = d.astype("datetime64[M]").astype(np.int64) % 12  # 0 = January
+    dom = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
+    years = {m: len(set((d[month == m].astype("datetime64[Y]")).tolist())) for m in range(12)}
+    peaks: list[Peak] = []
+    spikes: dict[tuple[int, int], tuple[list[str], float]] = {}
+    for c in sorted(set(categories.tolist())):
+        sel = categories == c
+        if sel.sum() < MIN_CATEGORY:
+            continue
+        counts = np.bincount(month[sel], minlength=12).astype(float)
+        n_years = np.array([max(years[m], 1) for m in range(12)], dtype=float)
+        daily = counts / (_DAYS_IN_MONTH * n_years)
+        index = daily / daily.mean() if daily.mean() > 0 else daily
+        hot = tuple(int(m) + 1 for m in np.flatnonzero(index >= PEAK))
+        if hot:
+            peaks.append(Peak(str(c), hot, float(index.max())))
+        by_day = np.bincount(month[sel] * 31 + dom[sel] - 1, minlength=12 * 31).reshape(12, 31).astype(float)
+        for m in range(12):
+            usual = daily[m] * n_years[m]
+            if usual <= 0:
+                continue
+            ratio = by_day[m] / usual
+            for k in np.flatnonzero((ratio >= SPIKE) & (by_day[m] >= MIN_SPIKE)):
+                key = (m + 1, int(k) + 1)
+                cats, best = spikes.get(key, ([], 0.0))
+                spikes[key] = ([*cats, str(c)], max(best, float(ratio[k])))
+    labels = {(m, dd): label for m, dd, label in KNOWN_DATES}
+    days = [SpecialDay(m, dd, tuple(cats), r, labels.get((m, dd), "")) for (m, dd), (cats, r) in sorted(spikes.items())]
+    for m, dd, label in KNOWN_DATES:
+        if (m, dd) not in spikes:
+            days.append(SpecialDay(m, dd, (), 0.0, label))
+    days.sort(key=lambda s: (s.month, s.day))
+    return peaks, days
+
+
+def year_wheel(session: Session, plan: ActionPlan) -> YearWheel:
+    arrays = report_arrays(session, ReportFilter())
+    local = arrays.time + np.timedelta64(1, "h")  # Swedish winter time is close enough for day bins
+    cats = np.asarray([str(c) for c in arrays.category], dtype=object)
+    peaks, days = seasonal_patterns(local, cats)
+    months = []
+    for m in range(1, 13):
+        months.append(MonthRow(m, [a for a in plan.activities if m in active_months(a, plan.year)],
+                               [p for p in peaks if m in p.months], [s for s in days if s.month == m]))
+    return YearWheel(plan.year, months, peaks, days)

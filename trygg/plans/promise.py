@@ -1,0 +1,128 @@
+"""The citizen promise (medborgarlöfte): a few public commitments, each tied to indicators.
+
+A promise is edited while it is a draft; *published* (status ``active``) it has a public page
+without login showing the commitments and the progress of their indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import PlanStatus
+from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.plans.indicators import Reading, reading
+from trygg.plans.inputs import PARTIES, IndicatorInput
+from trygg.storage import audit
+from trygg.storage import plans as store
+from trygg.storage.schema import CitizenPromise, Indicator, PromiseCommitment, User
+
+PUBLIC_STATUSES = frozenset({PlanStatus.ACTIVE, PlanStatus.EVALUATED})
+
+
+def get(session: Session, promise_id: int, *, public: bool = False) -> CitizenPromise:
+    promise = store.get_promise(session, promise_id)
+    if promise is None or (public and promise.status not in PUBLIC_STATUSES):
+        raise NotFound(f"No citizen promise with id {promise_id}.")
+    return promise
+
+
+def _uid(user: User | None) -> int | None:
+    return user.id if user else None
+
+
+def ensure_draft(promise: CitizenPromise) -> None:
+    if promise.status != PlanStatus.DRAFT:
+        raise Conflict(f"The citizen promise is {promise.status} and cannot be edited.",
+                       hint="Withdraw it to a draft first (it leaves the public page).")
+
+
+def create(session: Session, user: User | None, year: int, title: str, text: str,
+           plan_id: int | None = None) -> CitizenPromise:
+    if not title.strip():
+        raise ValidationError("The citizen promise is not valid.", fields={"title": "is required"})
+    promise = store.add(session, CitizenPromise(year=year, title=title.strip(), text=text.strip(),
+                                                status=PlanStatus.DRAFT, plan_id=plan_id))
+    audit.record(session, _uid(user), "create", "citizen_promise", promise.id)
+    return promise
+
+
+def update(session: Session, promise: CitizenPromise, user: User | None, title: str, text: str) -> None:
+    ensure_draft(promise)
+    if not title.strip():
+        raise ValidationError("The citizen promise is not valid.", fields={"title": "is required"})
+    promise.title, promise.text = title.strip(), text.strip()
+    audit.record(session, _uid(user), "update", "citizen_promise", promise.id)
+    session.flush()
+
+
+def set_published(session: Session, promise: CitizenPromise, user: User | None, published: bool) -> None:
+    promise.status = PlanStatus.ACTIVE if published else PlanStatus.DRAFT
+    audit.record(session, _uid(user), "publish" if published else "withdraw", "citizen_promise", promise.id)
+    session.flush()
+
+
+def add_commitment(session: Session, promise: CitizenPromise, user: User | None, party: str,
+                   text: str) -> PromiseCommitment:
+    ensure_draft(promise)
+    errors = {}
+    if party not in PARTIES:
+        errors["party"] = f"must be one of {', '.join(PARTIES)}"
+    if not text.strip():
+        errors["text"] = "is required"
+    if errors:
+        raise ValidationError("The commitment is not valid.", fields=errors)
+    c = PromiseCommitment(party=party, text=text.strip())
+    promise.commitments.append(c)
+    session.flush()
+    audit.record(session, _uid(user), "create", "promise_commitment", c.id, {"promise_id": promise.id})
+    return c
+
+
+def find_commitment(promise: CitizenPromise, commitment_id: int) -> PromiseCommitment:
+    for c in promise.commitments:
+        if c.id == commitment_id:
+            return c
+    raise NotFound(f"Commitment {commitment_id} is not part of promise {promise.id}.")
+
+
+def delete_commitment(session: Session, promise: CitizenPromise, c: PromiseCommitment, user: User | None) -> None:
+    ensure_draft(promise)
+    promise.commitments.remove(c)
+    session.flush()
+    audit.record(session, _uid(user), "delete", "promise_commitment", c.id)
+
+
+def add_indicator(session: Session, promise: CitizenPromise, c: PromiseCommitment, user: User | None,
+                  data: IndicatorInput) -> Indicator:
+    ensure_draft(promise)
+    ind = Indicator(name=data.name, source_kind=data.source_kind, category=data.category, area_id=data.area_id,
+                    area_types=data.area_types or None, survey_indicator=data.survey_indicator,
+                    baseline=data.baseline, target=data.target, unit=data.unit)
+    c.indicators.append(ind)
+    session.flush()
+    audit.record(session, _uid(user), "create", "indicator", ind.id, {"commitment_id": c.id})
+    return ind
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    commitment: PromiseCommitment
+    readings: list[tuple[Indicator, Reading]]
+
+
+def public_view(session: Session, promise: CitizenPromise, on: date) -> list[CommitmentView]:
+    return [CommitmentView(c, [(i, reading(session, i, on)) for i in c.indicators]) for c in promise.commitments]
+
+
+def promise_json(session: Session, promise: CitizenPromise, on: date) -> dict[str, Any]:
+    return {"id": promise.id, "year": promise.year, "title": promise.title, "text": promise.text,
+            "status": promise.status, "plan_id": promise.plan_id,
+            "commitments": [{"id": v.commitment.id, "party": v.commitment.party, "text": v.commitment.text,
+                             "indicators": [{"id": i.id, "name": i.name, "source_kind": i.source_kind,
+                                             "baseline": i.baseline, "target": i.target, "unit": i.unit,
+                                             "reading": r.as_dict()} for i, r in v.readings]}
+                            for v in public_view(session, promise, on)]}

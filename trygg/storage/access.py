@@ -1,0 +1,181 @@
+"""Sharing rules: which partners may read the report details of an organisation × category.
+
+An organisation's reports are always readable (subject to sensitive clearance) by the
+organisation itself, by an organisation the report was routed to, and by the user who wrote it.
+Everyone else depends on the report's **audience**:
+
+- ``partners``: every partner role that reads details (coordinators, police analysts,
+  Kontaktcenter, administrators, viewers and signatories of other organisations);
+- ``coordination``: only coordinators, police analysts, Kontaktcenter and administrators;
+- ``none``: nobody outside the organisation (and the organisation it was routed to).
+
+Without a rule for the category, the organisation's ``shares_details`` flag decides:
+``partners`` when true, ``coordination`` when false. The aggregated lägesbild (counts) is not
+affected by sharing rules. ``SharingScope`` is the SQL twin used for lists, maps and exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from trygg.domain.categories import BY_CODE
+from trygg.errors import ValidationError
+from trygg.storage.reports import DetailScope
+from trygg.storage.schema import Organisation, Report, SharingRule
+
+AUDIENCES = ("partners", "coordination", "none")
+_CACHE_KEY = "trygg_sharing_table"
+
+
+@dataclass(frozen=True)
+class SharingTable:
+    """Every organisation's default audience and the per-category exceptions."""
+
+    defaults: dict[int, str] = field(default_factory=dict)
+    rules: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def audience(self, organisation_id: int, category: str) -> str:
+        rule = self.rules.get((organisation_id, category))
+        if rule is not None:
+            return rule
+        return self.defaults.get(organisation_id, "coordination")
+
+
+def default_audience(org: Organisation) -> str:
+    return "partners" if org.shares_details else "coordination"
+
+
+def sharing_table(session: Session) -> SharingTable:
+    """The sharing table, read once per database session (cleared when a rule changes)."""
+    cached = session.info.get(_CACHE_KEY)
+    if isinstance(cached, SharingTable):
+        return cached
+    defaults = {int(i): ("partners" if shares else "coordination")
+                for i, shares in session.execute(select(Organisation.id, Organisation.shares_details))}
+    rules = {(int(o), str(c)): str(a) for o, c, a in session.execute(
+        select(SharingRule.organisation_id, SharingRule.category, SharingRule.audience))}
+    table = SharingTable(defaults, rules)
+    session.info[_CACHE_KEY] = table
+    return table
+
+
+def list_rules(session: Session) -> list[SharingRule]:
+    return list(session.scalars(select(SharingRule).order_by(SharingRule.organisation_id, SharingRule.category)))
+
+
+def set_rule(session: Session, organisation_id: int, category: str, audience: str | None) -> None:
+    """Set the audience of an organisation × category; None (or the default) removes the rule."""
+    problems: dict[str, str] = {}
+    if category not in BY_CODE:
+        problems["category"] = f"one of {', '.join(BY_CODE)}"
+    if audience is not None and audience not in AUDIENCES:
+        problems["audience"] = f"one of {', '.join(AUDIENCES)}"
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        problems["organisation"] = "no such organisation"
+    if problems:
+        raise ValidationError("The sharing rule was not saved.", fields=problems)
+    assert org is not None
+    row = session.scalar(select(SharingRule).where(SharingRule.organisation_id == organisation_id,
+                                                   SharingRule.category == category))
+    if audience is None or audience == default_audience(org):
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(SharingRule(organisation_id=organisation_id, category=category, audience=audience))
+    else:
+        row.audience = audience
+    session.flush()
+    session.info.pop(_CACHE_KEY, None)
+
+
+def set_default(session: Session, organisation_id: int, shares_details: bool) -> None:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise ValidationError("No such organisation.", fields={"organisation": "no such organisation"})
+    org.shares_details = shares_details
+    session.flush()
+    session.info.pop(_CACHE_KEY, None)
+
+
+@dataclass(frozen=True)
+class SharingScope(DetailScope):
+    """`DetailScope` with sharing rules: the SQL condition for reports whose details a user may read.
+
+    ``default_orgs``: other organisations whose default audience lets the user read;
+    ``allow``/``deny``: (organisation, category) exceptions to that default;
+    ``unowned``: reports without an organisation (imports, residents) are readable.
+    """
+
+    default_orgs: tuple[int, ...] = ()
+    allow: tuple[tuple[int, str], ...] = ()
+    deny: tuple[tuple[int, str], ...] = ()
+    unowned: bool = False
+
+    def condition(self) -> Any:
+        def pairs(items: tuple[tuple[int, str], ...]) -> Any:
+            return or_(false(), *[and_(Report.organisation_id == o, Report.category == c) for o, c in items])
+
+        others = or_(and_(Report.organisation_id.in_(self.default_orgs), ~pairs(self.deny)) if self.default_orgs
+                     else false(), pairs(self.allow))
+        org_ok = or_(Report.organisation_id == self.organisation_id,
+                     Report.routed_to_id == self.organisation_id,
+                     others,
+                     Report.organisation_id.is_(None) if self.unowned else false())
+        if not self.sensitive:
+            org_ok = and_(org_ok, Report.category.not_in(self.sensitive_categories))
+        own = Report.reporter_id == self.own_reporter_id if self.own_reporter_id else false()
+        return or_(org_ok, own)
+
+
+def scope_for(table: SharingTable, *, organisation_id: int, user_id: int, sensitive: bool,
+              sensitive_categories: tuple[str, ...], allowed_audiences: frozenset[str],
+              unowned: bool) -> SharingScope:
+    """Build the SQL scope of one user from the sharing table."""
+    default_orgs = tuple(sorted(o for o, a in table.defaults.items()
+                                if a in allowed_audiences and o != organisation_id))
+    default_set = set(default_orgs)
+    allow = tuple(sorted((o, c) for (o, c), a in table.rules.items()
+                         if o != organisation_id and a in allowed_audiences and o not in default_set))
+    deny = tuple(sorted((o, c) for (o, c), a in table.rules.items()
+                        if o != organisation_id and a not in allowed_audiences and o in default_set))
+    everything = unowned and not deny and default_set >= set(table.defaults) - {organisation_id}
+    return SharingScope(all_organisations=everything, organisation_id=organisation_id, sensitive=sensitive,
+                        sensitive_categories=sensitive_categories, shared_organisation_ids=default_orgs,
+                        own_reporter_id=user_id, default_orgs=default_orgs, allow=allow, deny=deny,
+                        unowned=unowned)
+
+
+# --------------------------------------------------------------------------- public statistics
+
+PUBLIC_EXCLUDED_STATUSES = ("rejected", "duplicate")
+# Points known only as the municipality's centre (police open events) say nothing about an area.
+PUBLIC_EXCLUDED_PRECISIONS = ("municipality_centroid",)
+
+
+def public_event_rows(session: Session, categories: tuple[str, ...], start: datetime,
+                      end: datetime) -> list[tuple[int, str, datetime]]:
+    """(area id, category, occurred_from) of the reports that public statistics count.
+
+    Only reports inside an area, not rejected or duplicates, and placed better than the
+    municipality centroid. No text, no points: the caller aggregates these to area × month.
+    """
+    q = (select(Report.area_id, Report.category, Report.occurred_from)
+         .where(Report.area_id.is_not(None), Report.category.in_(categories),
+                Report.occurred_from >= start, Report.occurred_from < end,
+                Report.status.not_in(PUBLIC_EXCLUDED_STATUSES),
+                Report.precision.not_in(PUBLIC_EXCLUDED_PRECISIONS)))
+    return [(int(a or 0), str(c), t) for a, c, t in session.execute(q)]
+
+
+def public_year_span(session: Session) -> tuple[datetime, datetime] | None:
+    """The first and last occurred_from among countable reports, or None when there are none."""
+    q = select(func.min(Report.occurred_from), func.max(Report.occurred_from)).where(
+        Report.area_id.is_not(None), Report.status.not_in(PUBLIC_EXCLUDED_STATUSES))
+    first, last = session.execute(q).one()
+    return (first, last) if first is not None and last is not None else None

@@ -1,0 +1,301 @@
+"""Intake storage: idempotency records, routing rules, column mappings, import runs, Open311 clients,
+and the report queries of reporting, triage and Open311 (photos, resident contacts, nearby reports).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import ReportStatus, Source
+from trygg.domain.geo import to_sweref
+from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.storage.schema import (
+    IdempotencyRecord,
+    Report,
+    ReportPhoto,
+    ResidentContact,
+    ShortTermAction,
+)
+from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule
+
+OPEN_STATUSES = (ReportStatus.RECEIVED, ReportStatus.TRIAGED, ReportStatus.IN_PROGRESS)
+CLOSED_STATUSES = (ReportStatus.RESOLVED, ReportStatus.REJECTED, ReportStatus.DUPLICATE)
+OPEN311_KEY_PREFIX = "o311_"
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def find_idempotency(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
+    return session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope,
+                                                          IdempotencyRecord.key == key))
+
+
+def store_idempotency(session: Session, scope: str, key: str, request_hash: str, status_code: int,
+                      body: str) -> IdempotencyRecord:
+    rec = IdempotencyRecord(scope=scope, key=key, request_hash=request_hash, status_code=status_code,
+                            response_body=body)
+    session.add(rec)
+    session.flush()
+    return rec
+
+
+def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
+    cutoff = datetime.now(UTC) - older_than
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --------------------------------------------------------------------------- routing rules
+
+
+def list_rules(session: Session) -> list[RoutingRule]:
+    return list(session.scalars(select(RoutingRule).order_by(RoutingRule.area_id, RoutingRule.category,
+                                                             RoutingRule.id)))
+
+
+def add_rule(session: Session, organisation_id: int, area_id: int | None = None, category: str | None = None,
+             note: str = "") -> RoutingRule:
+    """Add or replace the rule for (area, category); either may be None meaning "any"."""
+    existing = session.scalar(select(RoutingRule).where(
+        RoutingRule.area_id.is_(None) if area_id is None else RoutingRule.area_id == area_id,
+        RoutingRule.category.is_(None) if category is None else RoutingRule.category == category))
+    if existing is not None:
+        existing.organisation_id = organisation_id
+        existing.note = note
+        session.flush()
+        return existing
+    rule = RoutingRule(area_id=area_id, category=category, organisation_id=organisation_id, note=note)
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def delete_rule(session: Session, rule_id: int) -> None:
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"No routing rule {rule_id}.")
+    session.delete(rule)
+    session.flush()
+
+
+def route_for(session: Session, area_id: int | None, category: str) -> int | None:
+    """The responsible organisation: the most specific rule wins (area+category, category, area, any)."""
+    rules = session.scalars(select(RoutingRule).where(
+        or_(RoutingRule.area_id.is_(None), RoutingRule.area_id == area_id),
+        or_(RoutingRule.category.is_(None), RoutingRule.category == category)))
+    best: tuple[int, int] | None = None
+    for r in rules:
+        rank = (2 if r.area_id is not None else 0) + (3 if r.category is not None else 0)
+        if best is None or rank > best[0]:
+            best = (rank, r.organisation_id)
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- column mappings
+
+
+def get_mapping(session: Session, name: str) -> ColumnMapping | None:
+    return session.scalar(select(ColumnMapping).where(ColumnMapping.name == name))
+
+
+def save_mapping(session: Session, name: str, fmt: str, mapping: dict[str, Any]) -> ColumnMapping:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError("The mapping needs a name.", fields={"mapping_name": "1–100 characters"})
+    row = get_mapping(session, name)
+    if row is None:
+        row = ColumnMapping(name=name, fmt=fmt, mapping=mapping)
+        session.add(row)
+    else:
+        row.fmt, row.mapping = fmt, dict(mapping)
+    session.flush()
+    return row
+
+
+def list_mappings(session: Session) -> list[ColumnMapping]:
+    return list(session.scalars(select(ColumnMapping).order_by(ColumnMapping.name)))
+
+
+# --------------------------------------------------------------------------- import runs
+
+
+def start_run(session: Session, fmt: str, filename: str, source: str, organisation_id: int | None,
+              user_id: int | None, dry_run: bool) -> ImportRun:
+    run = ImportRun(fmt=fmt, filename=filename[:300], source=source, organisation_id=organisation_id,
+                    user_id=user_id, dry_run=dry_run, issues=[])
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: ImportRun, *, status: str, total: int, imported: int,
+               duplicates: int, skipped: int, rejected: int, issues: list[dict[str, Any]]) -> ImportRun:
+    run.status, run.total, run.imported, run.duplicates = status, total, imported, duplicates
+    run.skipped, run.rejected, run.issues = skipped, rejected, issues
+    run.finished_at = datetime.now(UTC)
+    session.flush()
+    return run
+
+
+def list_runs(session: Session, limit: int = 50) -> list[ImportRun]:
+    return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+
+
+def get_run(session: Session, run_id: int) -> ImportRun | None:
+    return session.get(ImportRun, run_id)
+
+
+# --------------------------------------------------------------------------- Open311 client keys
+
+
+def create_open311_client(session: Session, name: str, key: str | None = None) -> str:
+    """Register a client application and return its api_key once (only the hash is stored)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError("The application needs a name.", fields={"name": "1–100 characters"})
+    if session.scalar(select(Open311Client).where(Open311Client.name == name)):
+        raise Conflict(f"An Open311 application named {name!r} exists already.",
+                       hint="Choose another name or revoke the old key first.")
+    key = key or OPEN311_KEY_PREFIX + secrets.token_urlsafe(24)
+    session.add(Open311Client(name=name, key_hash=sha256(key), prefix=key[:10]))
+    session.flush()
+    return key
+
+
+def open311_client_for_key(session: Session, key: str) -> Open311Client | None:
+    if not key:
+        return None
+    client = session.scalar(select(Open311Client).where(Open311Client.key_hash == sha256(key)))
+    if client is None or client.revoked_at is not None:
+        return None
+    client.last_used_at = datetime.now(UTC)
+    return client
+
+
+def list_open311_clients(session: Session) -> list[Open311Client]:
+    return list(session.scalars(select(Open311Client).order_by(Open311Client.id)))
+
+
+def revoke_open311_client(session: Session, ref: str) -> Open311Client:
+    q = select(Open311Client).where(
+        (Open311Client.id == int(ref)) if ref.isdigit() else (Open311Client.name == ref))
+    client = session.scalar(q)
+    if client is None:
+        raise NotFound(f"No Open311 application {ref!r}.", hint="List them with 'trygg open311 keys list'.")
+    client.revoked_at = datetime.now(UTC)
+    session.flush()
+    return client
+
+
+# --------------------------------------------------------------------------- photos and contacts
+
+
+def add_photo(session: Session, report_id: int, mime: str, width: int, height: int, content: bytes) -> ReportPhoto:
+    photo = ReportPhoto(report_id=report_id, mime=mime, width=width, height=height, content=content)
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def photos_of(session: Session, report_id: int) -> list[ReportPhoto]:
+    return list(session.scalars(select(ReportPhoto).where(ReportPhoto.report_id == report_id)
+                                .order_by(ReportPhoto.id)))
+
+
+def get_photo(session: Session, photo_id: int) -> ReportPhoto | None:
+    return session.get(ReportPhoto, photo_id)
+
+
+def add_contact(session: Session, report_id: int, name: str = "", email: str = "", phone: str = "") -> None:
+    if name or email or phone:
+        session.add(ResidentContact(report_id=report_id, name=name[:200], email=email[:200], phone=phone[:60]))
+        session.flush()
+
+
+def contact_of(session: Session, report_id: int) -> ResidentContact | None:
+    return session.scalar(select(ResidentContact).where(ResidentContact.report_id == report_id))
+
+
+# --------------------------------------------------------------------------- report queries of intake
+
+
+def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: float = 250.0,
+                        category: str | None = None, days: int = 30, limit: int = 5,
+                        sources: Sequence[str] = (Source.RESIDENT,)) -> list[Report]:
+    """Open reports within `radius_m` of a point in the last `days` (duplicate hints)."""
+    x, y = to_sweref(lon, lat)
+    since = datetime.now(UTC) - timedelta(days=days)
+    q = select(Report).where(Report.x.between(x - radius_m, x + radius_m),
+                             Report.y.between(y - radius_m, y + radius_m),
+                             Report.status.in_([str(s) for s in OPEN_STATUSES]),
+                             Report.created_at >= since)
+    if sources:
+        q = q.where(Report.source.in_([str(s) for s in sources]))
+    if category:
+        q = q.where(Report.category == category)
+    rows = [r for r in session.scalars(q.limit(200)) if (r.x - x) ** 2 + (r.y - y) ** 2 <= radius_m ** 2]
+    rows.sort(key=lambda r: (r.x - x) ** 2 + (r.y - y) ** 2)
+    return rows[:limit]
+
+
+def triage_queue(session: Session, statuses: Sequence[str], *, sources: Sequence[str] = (Source.RESIDENT,),
+                 limit: int = 100, offset: int = 0) -> list[Report]:
+    q = select(Report).where(Report.status.in_(list(statuses)))
+    if sources:
+        q = q.where(Report.source.in_([str(s) for s in sources]))
+    return list(session.scalars(q.order_by(Report.created_at.asc(), Report.id).limit(limit).offset(offset)))
+
+
+def actions_for_reports(session: Session, report_ids: Sequence[int]) -> dict[int, list[ShortTermAction]]:
+    """Short-term actions of EST meetings linked to each report (for feedback to reporters)."""
+    out: dict[int, list[ShortTermAction]] = {}
+    if not report_ids:
+        return out
+    for action in session.scalars(select(ShortTermAction).where(ShortTermAction.report_id.in_(list(report_ids)))
+                                  .order_by(ShortTermAction.due)):
+        out.setdefault(int(action.report_id or 0), []).append(action)
+    return out
+
+
+def open311_requests(session: Session, *, public_ids: Sequence[str] = (), categories: Sequence[str] = (),
+                     start: datetime | None = None, end: datetime | None = None,
+                     statuses: Sequence[str] = (), exclude_categories: Sequence[str] = (),
+                     limit: int = 1000) -> list[Report]:
+    """Residents' reports as Open311 service requests (newest first)."""
+    q = select(Report).where(Report.source == Source.RESIDENT)
+    if public_ids:
+        q = q.where(Report.public_id.in_(list(public_ids)))
+    else:
+        if categories:
+            q = q.where(Report.category.in_(list(categories)))
+        if exclude_categories:
+            q = q.where(Report.category.not_in(list(exclude_categories)))
+        if start is not None:
+            q = q.where(Report.created_at >= start)
+        if end is not None:
+            q = q.where(Report.created_at <= end)
+        if statuses:
+            q = q.where(Report.status.in_(list(statuses)))
+    return list(session.scalars(q.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
+
+
+def resident_report(session: Session, public_id: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.public_id == public_id, Report.source == Source.RESIDENT))
+
+
+def reports_of_organisation(session: Session, organisation_id: int, *, limit: int = 50,
+                            offset: int = 0) -> list[Report]:
+    return list(session.scalars(select(Report).where(Report.organisation_id == organisation_id)
+                                .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)))

@@ -1,0 +1,312 @@
+"""The field-work API: safety walks and their observations (idempotent, for the offline queue),
+night-walker shifts, neighbourhood-watch areas, premises and inspections, gyms, meetings, and the
+counts a plan activity gets from field work."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from trygg.errors import NotFound, PermissionDenied, ValidationError
+from trygg.fieldwork import gyms as gym_service
+from trygg.fieldwork import policy
+from trygg.fieldwork import premises as premises_service
+from trygg.fieldwork import shifts as shift_service
+from trygg.fieldwork import walks as walk_service
+from trygg.fieldwork import watch as watch_service
+from trygg.fieldwork.counts import fieldwork_counts
+from trygg.storage import fieldwork as store
+from trygg.storage.schema import Activity, User
+from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
+from trygg.web.access import require_user
+from trygg.web.api.serialize import report_json
+from trygg.web.deps import db_session, get_settings, language
+from trygg.web.idempotency import HEADER, idempotency_key, idempotent
+from trygg.web.routes.walks import observation_json
+from trygg.web.uploads import sanitise_image
+
+router = APIRouter(prefix="/api/v1", tags=["field work"])
+
+
+def walk_json(walk: SafetyWalk, lang: str, details: bool = False) -> dict[str, Any]:
+    import shapely
+
+    out: dict[str, Any] = {
+        "id": walk.id, "title": walk.title, "planned_for": walk.planned_for.isoformat(), "status": walk.status,
+        "area_id": walk.area_id, "area_name": walk.area.name if walk.area else None,
+        "organiser_id": walk.organiser_id, "organisation_ids": [o.id for o in walk.organisations],
+        "resident_groups": walk.resident_groups, "checklist": walk.checklist, "activity_id": walk.activity_id,
+        "route": shapely.geometry.mapping(walk.route) if walk.route is not None else None,
+        "url": f"/fieldwork/walks/{walk.id}"}
+    if details:
+        s = walk_service.summary(walk)
+        out["observations"] = [observation_json(o, lang) for o in walk.observations]
+        out["summary"] = {"total": s.total, "open": s.open, "in_progress": s.in_progress, "resolved": s.resolved}
+    return out
+
+
+class WalkIn(BaseModel):
+    title: str = Field(max_length=200)
+    planned_for: datetime
+    area_id: int | None = None
+    route: dict[str, Any] | list[list[float]] | None = Field(None, description="GeoJSON LineString (WGS 84)")
+    organisation_ids: list[int] = []
+    resident_groups: list[str] = []
+    checklist: list[str] | None = None
+    notes: str = ""
+    activity_id: int | None = None
+
+
+@router.get("/walks", summary="Safety walks you may see")
+def list_walks(request: Request, user: User = Depends(require_user),
+               session: Session = Depends(db_session)) -> dict[str, Any]:
+    scope = None if user.role in policy.READ_ALL else user.organisation_id
+    lang = language(request)
+    return {"walks": [walk_json(w, lang) for w in store.list_walks(session, organisation_id=scope)]}
+
+
+@router.post("/walks", status_code=201, summary="Plan a safety walk")
+def plan_walk(body: WalkIn, request: Request, user: User = Depends(require_user),
+              session: Session = Depends(db_session)) -> dict[str, Any]:
+    if user.role not in policy.WRITERS:
+        raise PermissionDenied("Your role may not plan walks.", hint=f"You are {user.role}.")
+    walk = walk_service.plan_walk(session, user, **body.model_dump(), lang=language(request))
+    session.commit()
+    return walk_json(walk, language(request), details=True)
+
+
+@router.get("/walks/{walk_id}", summary="One walk with its observations and how far they got")
+def get_walk(walk_id: int, request: Request, user: User = Depends(require_user),
+             session: Session = Depends(db_session)) -> dict[str, Any]:
+    return walk_json(walk_service.get_visible_walk(session, user, walk_id), language(request), details=True)
+
+
+OBSERVATION_DOC = (
+    "Record one observation. Send the header `Idempotency-Key` (a UUID made on the device): a retry "
+    "with the same key returns the first answer and never stores a second observation. Body: JSON "
+    "`{item, lon, lat, note?, observed_at?}` or multipart form with the same fields and up to four "
+    "`photo` files (re-encoded, metadata removed).")
+
+
+async def _observation_payload(request: Request, max_bytes: int) -> tuple[dict[str, Any], list[Any]]:
+    ctype = request.headers.get("content-type", "")
+    photos: list[Any] = []
+    if ctype.startswith("multipart/form-data"):
+        async with request.form(max_part_size=max_bytes + 1024) as form:
+            data: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+            for upload in form.getlist("photo"):
+                if isinstance(upload, str):
+                    continue
+                raw = await upload.read()
+                if raw:
+                    photos.append(raw)
+    else:
+        try:
+            data = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise ValidationError("The body is not JSON.", fields={"body": "Send JSON or a multipart form."}) from None
+        if not isinstance(data, dict):
+            raise ValidationError("The body must be a JSON object.", fields={"body": "Send {item, lon, lat, …}."})
+    errors: dict[str, str] = {}
+    for f in ("lon", "lat"):
+        try:
+            data[f] = float(data.get(f, ""))
+        except (TypeError, ValueError):
+            errors["location"] = "Give lon and lat as numbers (WGS 84)."
+    when = data.get("observed_at")
+    if when:
+        try:
+            parsed = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+            data["observed_at"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except ValueError:
+            errors["observed_at"] = "Give an ISO 8601 time."
+    if errors:
+        raise ValidationError("The observation could not be stored.", fields=errors)
+    return data, photos
+
+
+@router.post("/walks/{walk_id}/observations", status_code=201, summary="Record an observation (idempotent)",
+             description=OBSERVATION_DOC,
+             openapi_extra={"parameters": [{"name": HEADER, "in": "header", "required": True,
+                                            "schema": {"type": "string", "maxLength": 80}}]})
+async def add_observation(walk_id: int, request: Request, user: User = Depends(require_user),
+                          session: Session = Depends(db_session)) -> Response:
+    settings = get_settings(request)
+    key = idempotency_key(request)
+    lang = language(request)
+    data, raw_photos = await _observation_payload(request, settings.max_upload_mb * 1024 * 1024)
+
+    def work() -> Response:
+        walk = walk_service.get_visible_walk(session, user, walk_id)
+        payload = {"item": data.get("item"), "lon": data["lon"], "lat": data["lat"], "note": data.get("note", ""),
+                   "observed_at": str(data.get("observed_at") or ""),
+                   "photos": [hashlib.sha256(p).hexdigest() for p in raw_photos]}
+
+        def create() -> tuple[int, dict[str, Any]]:
+            photos = [sanitise_image(p, settings.max_upload_mb * 1024 * 1024) for p in raw_photos]
+            obs, created = walk_service.record_observation(
+                session, user, walk, key=key, item=str(data.get("item") or ""), lon=data["lon"], lat=data["lat"],
+                note=str(data.get("note") or ""), observed_at=data.get("observed_at"),
+                photos=[walk_service.Photo(p.mime, p.width, p.height, p.content) for p in photos], lang=lang)
+            return (201 if created else 200), observation_json(obs, lang)
+
+        return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/walks/{walk_id}/observations",
+                          payload=payload, create=create)
+
+    return await run_in_threadpool(work)
+
+
+class StatusIn(BaseModel):
+    status: str
+    note: str = ""
+    routed_to_id: int | None = None
+
+
+@router.patch("/observations/{obs_id}", summary="Move a finding on: in progress, resolved, or re-route it")
+def update_observation(obs_id: int, body: StatusIn, request: Request, user: User = Depends(require_user),
+                       session: Session = Depends(db_session)) -> dict[str, Any]:
+    obs = walk_service.get_visible_observation(session, user, obs_id)
+    walk_service.set_observation_status(session, user, obs, body.status, body.note, body.routed_to_id,
+                                        lang=language(request))
+    session.commit()
+    return observation_json(obs, language(request))
+
+
+# --------------------------------------------------------------------------- night walkers
+
+
+class ShiftIn(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    walkers: int
+    area_id: int | None = None
+    organisation_id: int | None = None
+    notes: str = ""
+    activity_id: int | None = None
+
+
+class ShiftObservationIn(BaseModel):
+    category: str
+    description: str = ""
+    lon: float
+    lat: float
+    occurred_at: datetime | None = None
+    insecurity: int | None = None
+
+
+def shift_json(s: NightShift) -> dict[str, Any]:
+    return {"id": s.id, "organisation_id": s.organisation_id, "organisation_name": s.organisation.name,
+            "area_id": s.area_id, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            "walkers": s.walkers, "notes": s.notes, "activity_id": s.activity_id}
+
+
+@router.get("/night-shifts", summary="Night-walker shifts")
+def list_shifts(user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    scope = None if user.role in policy.READ_ALL else user.organisation_id
+    return {"shifts": [shift_json(s) for s in store.list_shifts(session, organisation_id=scope)]}
+
+
+@router.post("/night-shifts", status_code=201, summary="Log a night-walker shift")
+def log_shift(body: ShiftIn, request: Request, user: User = Depends(require_user),
+              session: Session = Depends(db_session)) -> dict[str, Any]:
+    shift = shift_service.log_shift(session, user, lang=language(request), **body.model_dump())
+    session.commit()
+    return shift_json(shift)
+
+
+@router.post("/night-shifts/{shift_id}/observations", status_code=201,
+             summary="A night walkers' observation: enters the lägesbild as a report (idempotent)")
+def shift_observation(shift_id: int, body: ShiftObservationIn, request: Request,
+                      user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
+    shift = shift_service.visible_shift(user, store.get(session, NightShift, shift_id))
+    lang = language(request)
+    key = idempotency_key(request) or ""
+
+    def create() -> tuple[int, dict[str, Any]]:
+        report = shift_service.add_shift_observation(session, user, shift, key=key, lang=lang, **body.model_dump())
+        return 201, report_json(report, lang)
+
+    return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/night-shifts/{shift_id}/observations",
+                      payload=body.model_dump(mode="json"), create=create)
+
+
+# --------------------------------------------------------------------------- watch, premises, gyms, meetings
+
+
+@router.get("/watch-areas.geojson", summary="Neighbourhood-watch areas as a GeoJSON map layer")
+def watch_geojson(status: str | None = Query(None), user: User = Depends(require_user),
+                  session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"type": "FeatureCollection",
+            "features": [watch_service.feature(w) for w in store.list_watch_areas(session, status=status)]}
+
+
+@router.get("/watch-areas/per-area", summary="Active neighbourhood-watch areas and households per district")
+def watch_per_area(user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    counts = watch_service.counts_per_area(session)
+    return {"areas": [{"area_id": a, "watch_areas": n, "households": h} for a, (n, h) in sorted(
+        counts.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]}
+
+
+@router.get("/premises", summary="Licensed premises")
+def list_premises(user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    last = store.last_inspections(session) if policy.can_see_inspections(user) else {}
+    return {"premises": [{
+        "id": p.id, "name": p.name, "lon": p.lon, "lat": p.lat, "area_id": p.area_id, "licence_type": p.licence_type,
+        "opens_at": p.opens_at, "closes_at": p.closes_at, "kmk_status": p.kmk_status, "ras_status": p.ras_status,
+        "active": p.active, "last_inspected_on": last[p.id].isoformat() if p.id in last else None}
+        for p in store.list_premises(session)]}
+
+
+@router.get("/premises/closing-time", summary="Violence and disorder near premises around closing time")
+def closing_time(start: date | None = Query(None), end: date | None = Query(None),
+                 radius: float = Query(150.0, ge=25, le=1000), user: User = Depends(require_user),
+                 session: Session = Depends(db_session)) -> dict[str, Any]:
+    t0 = datetime(start.year, start.month, start.day, tzinfo=UTC) if start else None
+    t1 = datetime(end.year, end.month, end.day, tzinfo=UTC) if end else None
+    return {"radius_m": radius, "premises": premises_service.closing_time_view(session, t0, t1, radius)}
+
+
+@router.get("/premises/{premises_id}/inspections", summary="Inspections of one premises")
+def inspections(premises_id: int, user: User = Depends(require_user),
+                session: Session = Depends(db_session)) -> dict[str, Any]:
+    if not policy.can_see_inspections(user):
+        raise NotFound("No such premises.")
+    p = premises_service.get_premises(session, premises_id)
+    return {"premises_id": p.id, "inspections": [{
+        "id": i.id, "inspected_on": i.inspected_on.isoformat(), "joint": i.joint, "checklist": i.checklist,
+        "findings": i.findings, "follow_up": i.follow_up, "activity_id": i.activity_id} for i in p.inspections]}
+
+
+@router.get("/gyms", summary="Gyms in the anti-doping work, with certification and expiry")
+def list_gyms(user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"gyms": [{"id": g.id, "name": g.name, "status": gym_service.effective_status(g),
+                      "certified_on": g.certified_on.isoformat() if g.certified_on else None,
+                      "expires_on": g.expires_on.isoformat() if g.expires_on else None, "area_id": g.area_id,
+                      "activity_id": g.activity_id} for g in store.list_gyms(session)],
+            "reminders": [{"gym_id": r.gym_id, "name": r.name, "expires_on": r.expires_on.isoformat(),
+                           "days_left": r.days_left} for r in gym_service.reminders(session)]}
+
+
+@router.get("/info-meetings", summary="Information meetings (ANDTS and others)")
+def list_meetings(user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"meetings": [{"id": m.id, "title": m.title, "topic": m.topic, "planned_for": m.planned_for.isoformat(),
+                          "status": m.status, "audience": m.audience, "attendance": m.attendance,
+                          "activity_id": m.activity_id} for m in store.list_meetings(session)]}
+
+
+@router.get("/activities/{activity_id}/fieldwork", summary="Field work counted towards a plan activity")
+def activity_fieldwork(activity_id: int, start: date = Query(...), end: date = Query(...),
+                       user: User = Depends(require_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+    if session.get(Activity, activity_id) is None:
+        raise NotFound("No such activity.")
+    counts = fieldwork_counts(session, activity_id, datetime(start.year, start.month, start.day, tzinfo=UTC),
+                              datetime(end.year, end.month, end.day, tzinfo=UTC))
+    return {"activity_id": activity_id, "start": start.isoformat(), "end": end.isoformat(), "counts": counts}

@@ -1,0 +1,88 @@
+"""The imports API: upload a file in a format (with a column mapping), get the summary back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import Role
+from trygg.errors import NotFound, ValidationError
+from trygg.ingest import FORMATS, open_importer, run_import
+from trygg.ingest.service import IntakeContext
+from trygg.storage import audit
+from trygg.storage import intake as intake_store
+from trygg.storage import users as user_store
+from trygg.storage.schema import User
+from trygg.storage.schema.intake import ImportRun
+from trygg.web.access import require_roles
+from trygg.web.deps import db_session, language
+from trygg.web.i18n import gettext_for
+
+router = APIRouter(prefix="/api/v1", tags=["imports"])
+IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST)
+MAX_IMPORT = 50 * 1024 * 1024
+
+
+def run_json(run: ImportRun) -> dict[str, Any]:
+    return {"id": run.id, "fmt": run.fmt, "filename": run.filename, "source": run.source,
+            "organisation_id": run.organisation_id, "dry_run": run.dry_run, "status": run.status,
+            "total": run.total, "imported": run.imported, "duplicates": run.duplicates, "skipped": run.skipped,
+            "rejected": run.rejected, "issues": run.issues or [],
+            "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+
+
+@router.post("/imports", summary="Import a file (csv, excel, geojson, polisen); dry_run=true to preview")
+async def create_import(request: Request, file: UploadFile = File(...),
+                        fmt: str = Form(..., description="csv, excel, geojson or polisen"),
+                        mapping: str = Form("", description="Name of a saved column mapping, or a JSON "
+                                                            "object {our field: column}"),
+                        organisation: str = Form("", description="Organisation id the rows belong to"),
+                        dry_run: bool = Form(False),
+                        user: User = Depends(require_roles(*IMPORT_ROLES)),
+                        session: Session = Depends(db_session)) -> dict[str, Any]:
+    if fmt not in FORMATS:
+        raise ValidationError("Unknown import format.", fields={"fmt": f"one of {', '.join(FORMATS)}"})
+    content = await file.read(MAX_IMPORT + 1)
+    await file.close()
+    if not content or len(content) > MAX_IMPORT:
+        raise ValidationError("The file is empty or too large.", fields={"file": "1 byte – 50 MB"})
+    cols: dict[str, str] | None = None
+    if mapping.strip().startswith("{"):
+        try:
+            cols = {str(k): str(v) for k, v in json.loads(mapping).items()}
+        except (ValueError, AttributeError):
+            raise ValidationError("The mapping is not a JSON object.", fields={"mapping": "not JSON"}) from None
+    elif mapping.strip():
+        saved = intake_store.get_mapping(session, mapping.strip())
+        if saved is None:
+            raise ValidationError("No saved mapping with that name.", fields={"mapping": "unknown name"})
+        cols = dict(saved.mapping)
+    org = user_store.get_organisation(session, int(organisation)) if organisation.strip().isdigit() else None
+    lang = language(request)
+    importer = open_importer(content, fmt, filename=file.filename or "", mapping=cols)
+    ctx = IntakeContext(organisation=org, lang=lang, gettext=gettext_for(lang))
+    summary = run_import(session, importer, ctx, dry_run=dry_run, user_id=user.id)
+    if not dry_run:
+        audit.record(session, user.id, "import", "import_run", summary.run_id or "",
+                     {"fmt": fmt, "imported": summary.imported, "duplicates": summary.duplicates})
+        session.commit()
+    return summary.as_dict() | {"report_ids": summary.report_ids[:1000]}
+
+
+@router.get("/imports", summary="Recent import runs")
+def list_imports(user: User = Depends(require_roles(*IMPORT_ROLES)),
+                 session: Session = Depends(db_session)) -> dict[str, Any]:
+    return {"runs": [run_json(r) | {"issues": None} for r in intake_store.list_runs(session)]}
+
+
+@router.get("/imports/{run_id}", summary="One import run with every skipped and rejected row")
+def get_import(run_id: int, user: User = Depends(require_roles(*IMPORT_ROLES)),
+               session: Session = Depends(db_session)) -> dict[str, Any]:
+    run = intake_store.get_run(session, run_id)
+    if run is None:
+        raise NotFound(f"No import run {run_id}.")
+    return run_json(run)

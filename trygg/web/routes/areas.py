@@ -1,0 +1,125 @@
+"""Area pages: the profile of a district, its trends and hot spots, survey indicators against the
+normal value (Wilson intervals), and the activities and short-term actions running there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from trygg.analysis.survey import wilson_interval
+from trygg.domain.enums import AreaLevel
+from trygg.errors import NotFound
+from trygg.lagesbild.periods import last_complete_week
+from trygg.lagesbild.service import build_lagesbild
+from trygg.storage import areas as area_store
+from trygg.storage import meetings as meeting_store
+from trygg.storage.lagesbild import activities_for_area
+from trygg.storage.schema import SurveyResult, User
+from trygg.storage.surveys import survey_results
+from trygg.web.api.lagesbild import (
+    VIEW_ROLES,
+    check_role,
+    dashboard_filter,
+    html_errors,
+    login_redirect,
+    summary_texts,
+    today,
+)
+from trygg.web.deps import current_user, db_session, language
+from trygg.web.nav import register_nav
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+register_nav("/areas", "Districts", roles=VIEW_ROLES, order=22)
+
+#: The area page looks at the last 13 complete weeks.
+AREA_WEEKS = 13
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    indicator: str
+    year: int
+    value: float
+    scale: str
+    n: int
+    normal: float | None
+    lower: float | None
+    upper: float | None
+    verdict: str  # "worse" | "better" | "same" | "unknown"
+
+
+# Indicators where a higher value is better (the rest: higher = more problems or more worry).
+HIGHER_IS_BETTER = {"confidence_police"}
+
+
+def survey_rows(rows: list[SurveyResult]) -> list[SurveyRow]:
+    """Each survey figure with its 95 % Wilson interval (percent scale) and a verdict against normal."""
+    out: list[SurveyRow] = []
+    for r in rows:
+        lower = upper = None
+        verdict = "unknown"
+        if r.scale == "percent" and r.n > 0:
+            lo, hi = wilson_interval(r.value / 100.0, r.n)
+            lower, upper = float(lo) * 100.0, float(hi) * 100.0
+            if r.normal_value is not None:
+                if lower > r.normal_value:
+                    verdict = "better" if r.indicator in HIGHER_IS_BETTER else "worse"
+                elif upper < r.normal_value:
+                    verdict = "worse" if r.indicator in HIGHER_IS_BETTER else "better"
+                else:
+                    verdict = "same"
+        elif r.normal_value is not None:
+            verdict = "worse" if r.value > r.normal_value else "better" if r.value < r.normal_value else "same"
+        out.append(SurveyRow(r.indicator, r.year, r.value, r.scale, r.n, r.normal_value, lower, upper, verdict))
+    return out
+
+
+@router.get("/areas")
+@html_errors
+def area_index(request: Request, user: User | None = Depends(current_user),
+               session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    check_role(user, VIEW_ROLES)
+    groups = {g.id: g for g in meeting_store.list_groups(session)}
+    return render(request, "areas/index.html", {
+        "areas": area_store.list_areas(session, AreaLevel.REGSO), "groups": groups})
+
+
+@router.get("/areas/{area_id}")
+@html_errors
+def area_page(area_id: int, request: Request, user: User | None = Depends(current_user),
+              session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    check_role(user, VIEW_ROLES)
+    area = area_store.get_area(session, area_id)
+    if area is None or area.level != AreaLevel.REGSO:
+        raise NotFound(f"No district with id {area_id}.", hint="See the list of districts at /areas.")
+    day = today()
+    last = last_complete_week(day)
+    params = request.query_params
+    flt = dashboard_filter(params, user)
+    from dataclasses import replace
+
+    flt = replace(flt, area_ids=(area.id,), area_types=(), start=last.end - timedelta(weeks=AREA_WEEKS), end=last.end)
+    lb = build_lagesbild(session, flt, today=day)
+    surveys = survey_rows(survey_results(session, area_id=area.id))
+    latest_year = max((s.year for s in surveys), default=None)
+    group = meeting_store.get_group(session, area.est_group_id) if area.est_group_id else None
+    activities = activities_for_area(session, area)
+    running = {a.id for a in activities_for_area(session, area, on=day)}
+    return render(request, "areas/area.html", {
+        "area": area, "lb": lb, "summary": summary_texts(lb, language(request)), "weeks": AREA_WEEKS,
+        "surveys": surveys, "latest_year": latest_year, "group": group, "activities": activities,
+        "running": running, "actions": meeting_store.actions_in_areas(session, [area.id], limit=10),
+        "hot": [c for c in lb.hot_cells if c.cls == "hot" and c.count > 0][:10],
+        "map_data": {"area_id": area.id,
+                     "hotspots": [{"ring": c.ring, "cls": c.cls, "count": c.count, "z": c.z} for c in lb.hot_cells],
+                     "density": [{"level": b.level, "geometry": b.geometry} for b in lb.density]},
+    })

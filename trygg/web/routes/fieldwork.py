@@ -1,0 +1,150 @@
+"""Field work pages: the dashboard, checklist routing, and the form helpers the field-work page
+groups share (walks, premises, watch and shifts, gyms and meetings have their own modules)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import AreaLevel, Role
+from trygg.errors import ValidationError
+from trygg.fieldwork import gyms as gym_service
+from trygg.fieldwork import policy
+from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS
+from trygg.storage import areas as area_store
+from trygg.storage import audit
+from trygg.storage import fieldwork as store
+from trygg.storage.schema import Activity, User
+from trygg.web.access import require_user
+from trygg.web.deps import db_session
+from trygg.web.i18n import TIMEZONE
+from trygg.web.nav import register_nav
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+register_nav("/fieldwork", "Field work", roles=frozenset(Role) - {Role.PUBLIC}, order=45)
+
+
+# --------------------------------------------------------------------------- form helpers
+
+
+def local_datetime(value: str, field: str, errors: dict[str, str]) -> datetime:
+    """A `datetime-local` form value (Swedish local time) as an aware UTC datetime."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        errors[field] = "Give a date and time (YYYY-MM-DD HH:MM)."
+        return datetime.now(UTC)
+    return (parsed.replace(tzinfo=TIMEZONE) if parsed.tzinfo is None else parsed).astimezone(UTC)
+
+
+def form_date(value: str, field: str, errors: dict[str, str], required: bool = True) -> date | None:
+    value = value.strip()
+    if not value:
+        if required:
+            errors[field] = "Give a date (YYYY-MM-DD)."
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[field] = "Give a date (YYYY-MM-DD)."
+        return None
+
+
+def form_int(value: str, field: str, errors: dict[str, str], required: bool = False) -> int | None:
+    value = value.strip()
+    if not value:
+        if required:
+            errors[field] = "Give a whole number."
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors[field] = "Give a whole number."
+        return None
+
+
+def form_float(value: str, field: str, errors: dict[str, str]) -> float | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        errors[field] = "Place it on the map."
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        errors[field] = "Give a number."
+        return None
+
+
+def raise_if(errors: dict[str, str], message: str) -> None:
+    if errors:
+        raise ValidationError(message, fields=errors)
+
+
+def local_input(value: datetime | None) -> str:
+    """A datetime as the value of a `datetime-local` input (Swedish local time)."""
+    return value.astimezone(TIMEZONE).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def common_choices(session: Session) -> dict[str, Any]:
+    """Areas, organisations and plan activities for the forms' select lists."""
+    from sqlalchemy import select
+
+    activities = list(session.scalars(select(Activity).order_by(Activity.plan_id.desc(), Activity.id)))
+    return {"districts": area_store.list_areas(session, AreaLevel.REGSO),
+            "organisations": store.all_organisations(session), "activities": activities}
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@router.get("/fieldwork")
+def dashboard(request: Request, user: User = Depends(require_user),
+              session: Session = Depends(db_session)) -> Response:
+    walks = store.list_walks(session, organisation_id=None if user.role in policy.READ_ALL
+                             else user.organisation_id, limit=8)
+    routed = store.list_routed_observations(session, None if policy.is_manager(user) else user.organisation_id,
+                                            limit=20)
+    return render(request, "fieldwork/dashboard.html", {
+        "walks": walks, "routed": routed, "reminders": gym_service.reminders(session),
+        "shifts": store.list_shifts(session, limit=5),
+        "watch_total": sum(n for n, _ in store.watch_counts_by_area(session).values()),
+        "premises_count": len(store.list_premises(session, active_only=True)),
+        "meetings": store.list_meetings(session, status="planned", limit=5),
+        "is_manager": policy.is_manager(user), "items": WALK_ITEMS, "obs_statuses": OBSERVATION_STATUSES,
+    })
+
+
+@router.get("/fieldwork/routing")
+def routing_page(request: Request, user: User = Depends(require_user),
+                 session: Session = Depends(db_session)) -> Response:
+    return render(request, "fieldwork/routing.html", {
+        "checklist": WALK_CHECKLIST, "routes": store.checklist_routes(session),
+        "organisations": store.all_organisations(session), "is_manager": policy.is_manager(user),
+        "saved": request.query_params.get("saved") == "1"})
+
+
+@router.post("/fieldwork/routing")
+async def routing_save(request: Request, user: User = Depends(require_user),
+                       session: Session = Depends(db_session)) -> Response:
+    policy.require_manager(user)
+    form = await request.form()
+    orgs = {o.id for o in store.all_organisations(session)}
+    changes: dict[str, int | None] = {}
+    for item in WALK_CHECKLIST:
+        raw = str(form.get(f"route_{item.code}", "")).strip()
+        org_id = int(raw) if raw.isdigit() and int(raw) in orgs else None
+        store.set_checklist_route(session, item.code, org_id)
+        changes[item.code] = org_id
+    audit.record(session, user.id, "update", "walk_routing", "", {"routes": changes})
+    session.commit()
+    return see_other("/fieldwork/routing?saved=1")
+

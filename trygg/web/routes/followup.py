@@ -1,0 +1,150 @@
+"""Follow-up pages: indicators at any date, activity status updates, the yearly follow-up report,
+the årshjul and the effect evaluation of place-based measures (form, result page with chart)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from trygg.domain.categories import CATEGORIES
+from trygg.domain.enums import Role
+from trygg.errors import NotFound, ValidationError
+from trygg.plans import evaluate, followup, lifecycle
+from trygg.plans.calendar import year_wheel
+from trygg.reports import plan_charts
+from trygg.storage import plans as store
+from trygg.storage.schema import User
+from trygg.web.access import ANALYST_ROLES, PARTNER_ROLES, require_roles
+from trygg.web.deps import db_session, language
+from trygg.web.i18n import gettext_for
+from trygg.web.nav import register_nav
+from trygg.web.routes.plans import back, edit_user, form_dict, get_plan, view_user
+from trygg.web.templating import _category_name, render
+
+router = APIRouter(include_in_schema=False)
+analyst = require_roles(*ANALYST_ROLES)
+register_nav("/followup", "Follow-up", PARTNER_ROLES - {Role.REPORTER}, order=61)
+
+
+def parse_day(raw: str | None, field: str = "on") -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("The date is not valid.", fields={field: f"{raw!r} is not a date (YYYY-MM-DD)"}) from None
+
+
+@router.get("/followup")
+def followup_home(request: Request, user: User = Depends(view_user),
+                  session: Session = Depends(db_session)) -> Response:
+    return render(request, "followup/index.html", {"plans": store.list_plans(session),
+                                                   "evaluations": store.list_evaluations(session)})
+
+
+@router.get("/followup/plans/{plan_id}")
+def followup_page(plan_id: int, request: Request, user: User = Depends(view_user),
+                  session: Session = Depends(db_session)) -> Response:
+    plan = get_plan(session, plan_id)
+    on = parse_day(request.query_params.get("on"))
+    report = followup.yearly_report(session, plan, on)
+    return render(request, "followup/plan.html", {
+        "plan": plan, "report": report, "manager": user.role in ANALYST_ROLES,
+        "saved": request.query_params.get("saved", ""), "today": datetime.now(UTC).date()})
+
+
+@router.post("/followup/plans/{plan_id}/activities/{activity_id}/updates")
+async def add_update(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
+                     session: Session = Depends(db_session)) -> Response:
+    plan = get_plan(session, plan_id)
+    act = lifecycle.find_activity(plan, activity_id)
+    data = await form_dict(request)
+    followup.record_update(session, act, user, str(data.get("status", "")), str(data.get("note", "")),
+                           parse_day(str(data.get("on_date") or ""), "on_date"))
+    session.commit()
+    return back(f"/followup/plans/{plan.id}", "update")
+
+
+@router.post("/followup/plans/{plan_id}/indicators/{indicator_id}/values")
+async def add_value(plan_id: int, indicator_id: int, request: Request, user: User = Depends(edit_user),
+                    session: Session = Depends(db_session)) -> Response:
+    plan = get_plan(session, plan_id)
+    ind = lifecycle.find_indicator(plan, indicator_id)
+    data = await form_dict(request)
+    try:
+        value = float(str(data.get("value", "")).replace(",", "."))
+    except ValueError:
+        raise ValidationError("The figure is not valid.", fields={"value": "is not a number"}) from None
+    on = parse_day(str(data.get("on_date") or ""), "on_date") or datetime.now(UTC).date()
+    followup.record_value(session, ind, user, on, value, str(data.get("note", "")))
+    session.commit()
+    return back(f"/followup/plans/{plan.id}", "value")
+
+
+@router.get("/followup/plans/{plan_id}/calendar")
+def calendar_page(plan_id: int, request: Request, user: User = Depends(view_user),
+                  session: Session = Depends(db_session)) -> Response:
+    plan = get_plan(session, plan_id)
+    wheel = year_wheel(session, plan)
+    lang = language(request)
+    names = {f"{d.month}-{d.day}": ", ".join(_category_name(c, lang) for c in d.categories) for d in wheel.days}
+    return render(request, "followup/calendar.html", {"plan": plan, "wheel": wheel, "day_names": names})
+
+
+@router.get("/followup/plans/{plan_id}/report.{fmt}")
+def followup_report(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
+                    session: Session = Depends(db_session)) -> Response:
+    from trygg.web.routes.plan_documents import followup_document
+
+    return followup_document(request, session, get_plan(session, plan_id), fmt)
+
+
+@router.get("/followup/evaluations")
+def evaluations_page(request: Request, user: User = Depends(view_user),
+                     session: Session = Depends(db_session)) -> Response:
+    plans = store.list_plans(session)
+    return render(request, "followup/evaluations.html", {
+        "evaluations": store.list_evaluations(session), "places": store.list_places(session),
+        "all_categories": CATEGORIES, "plans": plans, "analyst": user.role in ANALYST_ROLES,
+        "activities": [(p, a) for p in plans for a in p.activities]})
+
+
+@router.post("/followup/evaluations")
+async def create_evaluation(request: Request, user: User = Depends(analyst),
+                            session: Session = Depends(db_session)) -> Response:
+    data = await form_dict(request)
+    if data.get("activity"):  # "plan_id:activity_id" from one select
+        plan_id, _, activity_id = str(data["activity"]).partition(":")
+        data["plan_id"], data["activity_id"] = plan_id, activity_id
+    row = evaluate.evaluate_and_save(session, evaluate.parse_input(session, data), user)
+    session.commit()
+    return back(f"/followup/evaluations/{row.id}")
+
+
+@router.get("/followup/evaluations/{evaluation_id}")
+def evaluation_page(evaluation_id: int, request: Request, user: User = Depends(view_user),
+                    session: Session = Depends(db_session)) -> Response:
+    row = store.get_evaluation(session, evaluation_id)
+    if row is None:
+        raise NotFound(f"No effect evaluation with id {evaluation_id}.")
+    r = row.result
+    rows = list(zip(r["months"], r["treated"], r["comparison"], r["after"], strict=True))
+    return render(request, "followup/evaluation.html", {"e": row, "r": r, "est": r["estimate"], "rows": rows})
+
+
+@router.get("/followup/evaluations/{evaluation_id}/chart.png")
+def evaluation_chart(evaluation_id: int, request: Request, user: User = Depends(view_user),
+                     session: Session = Depends(db_session)) -> Response:
+    row = store.get_evaluation(session, evaluation_id)
+    if row is None:
+        raise NotFound(f"No effect evaluation with id {evaluation_id}.")
+    _ = gettext_for(language(request))
+    r = row.result
+    png = plan_charts.evaluation_chart(r["months"], r["treated"], r["comparison"], r["after"],
+                                       treated_label=_("Treated area"),
+                                       comparison_label=_("Comparison areas (scaled)"),
+                                       start_label=_("Start of the measure"))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})

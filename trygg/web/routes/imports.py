@@ -1,0 +1,131 @@
+"""The import pages: upload, preview with the column mapping, import, summary with rejected rows.
+
+``/imports``: choose a file and format (CSV, Excel, GeoJSON, police events) → ``/imports/preview``
+shows the first rows, lets you map our fields to the file's columns (saved per source under a
+name) and lists, from a dry run, every row that would be rejected with its line number →
+``/imports/run`` imports and shows the summary (``/imports/{id}``).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from trygg.domain.enums import Role
+from trygg.errors import NotFound, ValidationError
+from trygg.ingest import FORMATS, open_importer, run_import
+from trygg.ingest.csv_source import FIELDS
+from trygg.ingest.service import IntakeContext
+from trygg.storage import audit
+from trygg.storage import intake as intake_store
+from trygg.storage import users as user_store
+from trygg.storage.schema import User
+from trygg.web.access import require_roles
+from trygg.web.deps import db_session, language
+from trygg.web.i18n import gettext_for
+from trygg.web.nav import register_nav
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST)
+register_nav("/imports", "Imports", set(IMPORT_ROLES), order=70)
+MAX_IMPORT = 50 * 1024 * 1024
+
+
+def _orgs(session: Session) -> list[Any]:
+    from sqlalchemy import select
+
+    from trygg.storage.schema import Organisation
+
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+@router.get("/imports")
+def imports_page(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+                 session: Session = Depends(db_session)) -> Response:
+    return render(request, "imports/index.html", {"runs": intake_store.list_runs(session), "formats": FORMATS,
+                                                  "mappings": intake_store.list_mappings(session),
+                                                  "orgs": _orgs(session), "errors": {}})
+
+
+async def _content(form: FormData) -> tuple[bytes, str]:
+    upload = form.get("file")
+    if isinstance(upload, UploadFile):
+        content = await upload.read(MAX_IMPORT + 1)
+        await upload.close()
+        if upload.filename:
+            return content, upload.filename
+    try:
+        return base64.b64decode(str(form.get("content") or ""), validate=True), str(form.get("filename") or "")
+    except ValueError:
+        return b"", ""
+
+
+def _mapping(form: FormData, session: Session) -> dict[str, str] | None:
+    explicit = {f: str(form.get(f"map_{f}") or "") for f in FIELDS if form.get(f"map_{f}")}
+    if explicit:
+        return explicit
+    name = str(form.get("mapping_name") or "").strip()
+    saved = intake_store.get_mapping(session, name) if name else None
+    return dict(saved.mapping) if saved else None
+
+
+async def _prepare(request: Request, session: Session, user: User) -> tuple[Any, dict[str, Any]]:
+    _ = gettext_for(language(request))
+    form = await request.form()
+    content, filename = await _content(form)
+    fmt = str(form.get("fmt") or "csv")
+    if fmt not in FORMATS:
+        raise ValidationError(_("Unknown format."), fields={"fmt": ", ".join(FORMATS)})
+    if not content or len(content) > MAX_IMPORT:
+        raise ValidationError(_("Choose a file of at most 50 MB."), fields={"file": _("Choose a file.")})
+    org_ref = str(form.get("organisation") or "")
+    org = user_store.get_organisation(session, int(org_ref)) if org_ref.isdigit() else None
+    mapping = _mapping(form, session) if fmt in ("csv", "excel", "geojson") else None
+    importer = open_importer(content, fmt, filename=filename, mapping=mapping)
+    lang = language(request)
+    ctx = IntakeContext(organisation=org, reporter_id=None, lang=lang, gettext=gettext_for(lang))
+    state = {"fmt": fmt, "filename": filename, "content": base64.b64encode(content).decode(),
+             "organisation": org.id if org else "", "mapping": getattr(importer, "mapping", {}),
+             "headers": getattr(importer, "headers", []), "fields": FIELDS,
+             "mapping_name": str(form.get("mapping_name") or ""), "form": form}
+    return (importer, ctx), state
+
+
+@router.post("/imports/preview")
+async def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+                  session: Session = Depends(db_session)) -> Response:
+    (importer, ctx), state = await _prepare(request, session, user)
+    summary = run_import(session, importer, ctx, dry_run=True, record=False)
+    rows = getattr(importer, "preview", None)
+    return render(request, "imports/preview.html", {**state, "summary": summary,
+                                                    "preview": rows() if rows else []})
+
+
+@router.post("/imports/run")
+async def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+              session: Session = Depends(db_session)) -> Response:
+    (importer, ctx), state = await _prepare(request, session, user)
+    name = state["mapping_name"].strip()
+    if name and state["fmt"] in ("csv", "excel", "geojson") and state["form"].get("save_mapping") == "1":
+        intake_store.save_mapping(session, name, state["fmt"], state["mapping"])
+        session.commit()
+    summary = run_import(session, importer, ctx, dry_run=False, user_id=user.id)
+    audit.record(session, user.id, "import", "import_run", summary.run_id or "",
+                 {"fmt": state["fmt"], "imported": summary.imported, "duplicates": summary.duplicates})
+    session.commit()
+    return RedirectResponse(f"/imports/{summary.run_id}", status_code=303)
+
+
+@router.get("/imports/{run_id:int}")
+def run_page(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+             session: Session = Depends(db_session)) -> Response:
+    run_row = intake_store.get_run(session, run_id)
+    if run_row is None:
+        raise NotFound("No such import.")
+    return render(request, "imports/run.html", {"run": run_row})

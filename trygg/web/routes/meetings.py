@@ -1,0 +1,213 @@
+"""The weekly EST meeting: what is new since the last meeting, open actions due, and the decisions.
+
+``/meetings`` lists the EST groups; ``/meetings/{group}`` prepares and runs a group's meeting;
+``/meetings/m/{meeting}`` shows one meeting's decisions. Decisions are short-term actions with an
+owner organisation and a deadline; the next meeting records how they went (status, outcome).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from trygg.domain.categories import CATEGORIES
+from trygg.domain.enums import ActionStatus
+from trygg.errors import ValidationError
+from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
+from trygg.storage import audit
+from trygg.storage import meetings as store
+from trygg.storage.reports import ReportFilter
+from trygg.storage.schema import User
+from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, require_user
+from trygg.web.api.lagesbild import MEETING_ROLES, check_role, html_errors, login_redirect, today
+from trygg.web.deps import current_user, db_session
+from trygg.web.nav import register_nav
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+register_nav("/meetings", "EST meetings", roles=MEETING_ROLES, order=21)
+
+#: Default deadline of a new action, in days after the meeting.
+DEFAULT_DEADLINE_DAYS = 14
+DECISION_ROWS = 3
+
+
+def _safe_next(target: str, default: str) -> str:
+    return target if target.startswith("/meetings") and not target.startswith("//") else default
+
+
+def _parse_date(value: str, field: str, errors: dict[str, str]) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors[field] = "Give a date as YYYY-MM-DD."
+        return None
+
+
+def _base_filter(user: User) -> ReportFilter:
+    return ReportFilter() if can_see_sensitive(user) else ReportFilter(exclude_categories=SENSITIVE_CODES)
+
+
+def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]:
+    group = store.get_group(session, group_id)
+    areas = store.group_areas(session, group_id)
+    day = today()
+    last = store.last_meeting(session, group_id, before=day)
+    since = last.held_on if last else day - timedelta(days=7)
+    brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=day, base=_base_filter(user))
+    todays = [m for m in store.list_meetings(session, group_id, limit=5) if m.held_on == day]
+    area_qs = "&".join(f"area={a.id}" for a in areas)
+    return {
+        "group": group, "areas": areas, "today": day, "last": last, "since": since, "brief": brief,
+        "lb": brief.picture, "open_actions": store.open_actions(session, group_id),
+        "last_actions": store.meeting_actions(session, last.id) if last else [],
+        "todays": todays[0] if todays else None, "history": store.list_meetings(session, group_id, limit=12),
+        "organisations": store.list_organisations(session),
+        "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
+        "default_due": day + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(DECISION_ROWS),
+        "picture_link": f"/lagesbild?{area_qs}&start={since.isoformat()}&end={(day + timedelta(days=1)).isoformat()}",
+        "near_distance": int(NEAR_DISTANCE), "near_days": NEAR_DAYS, "statuses": [str(s) for s in ActionStatus],
+        "errors": {}, "values": {},
+    }
+
+
+@router.get("/meetings")
+@html_errors
+def meetings_index(request: Request, user: User | None = Depends(current_user),
+                   session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    check_role(user, MEETING_ROLES)
+    return render(request, "meetings/index.html", {"groups": store.group_overviews(session), "today": today()})
+
+
+@router.get("/meetings/{group_id}")
+@html_errors
+def group_page(group_id: int, request: Request, user: User | None = Depends(current_user),
+               session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    check_role(user, MEETING_ROLES)
+    ctx = group_context(session, user, group_id)
+    ctx["saved"] = request.query_params.get("saved")
+    return render(request, "meetings/group.html", ctx)
+
+
+def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[str], owners: list[str],
+               dues: list[str], areas: list[str], categories: list[str], errors: dict[str, str]) -> list[int]:
+    """Add the filled decision rows of a form; collects row errors as ``row{i}.field``."""
+    ids: list[int] = []
+    for i, title in enumerate(titles):
+        if not title.strip():
+            continue
+        row_errors: dict[str, str] = {}
+        owner = owners[i] if i < len(owners) else ""
+        due = _parse_date(dues[i] if i < len(dues) else "", "due", row_errors)
+        area = areas[i] if i < len(areas) else ""
+        cat = categories[i] if i < len(categories) else ""
+        if not owner.isdigit():
+            row_errors["owner_organisation_id"] = "Choose the organisation that owns the action."
+        if cat and cat not in {c.code for c in CATEGORIES}:
+            row_errors["category"] = "Unknown category."
+        if not row_errors and due is not None:
+            try:
+                action = store.add_action(session, meeting_id, title=title, owner_organisation_id=int(owner), due=due,
+                                          area_id=int(area) if area.isdigit() else None, category=cat or None)
+                ids.append(action.id)
+                continue
+            except ValidationError as exc:
+                row_errors.update(exc.fields)
+        errors.update({f"row{i}.{k}": v for k, v in row_errors.items()})
+    return ids
+
+
+@router.post("/meetings/{group_id}/record")
+@html_errors
+def record_meeting(group_id: int, request: Request, held_on: str = Form(""), notes: str = Form(""),
+                   title: list[str] = Form([]), owner: list[str] = Form([]), due: list[str] = Form([]),
+                   area: list[str] = Form([]), category: list[str] = Form([]),
+                   user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
+    """Record a meeting and its decisions (rows with an empty title are skipped)."""
+    check_role(user, MEETING_ROLES)
+    errors: dict[str, str] = {}
+    day = _parse_date(held_on, "held_on", errors)
+    if day is not None and day > today() + timedelta(days=60):
+        errors["held_on"] = "The meeting date is too far ahead."
+    meeting_id: int | None = None
+    ids: list[int] = []
+    if day is not None and "held_on" not in errors:
+        meeting = store.create_meeting(session, group_id, day, notes, created_by=user.id)
+        meeting_id = meeting.id
+        ids = _decisions(session, meeting.id, day, title, owner, due, area, category, errors)
+    if errors or meeting_id is None:
+        session.rollback()
+        ctx = group_context(session, user, group_id)
+        ctx.update({"errors": errors, "values": {"held_on": held_on, "notes": notes, "title": title,
+                                                   "owner": owner, "due": due, "area": area, "category": category}})
+        return render(request, "meetings/group.html", ctx, status_code=422)
+    audit.record(session, user.id, "create", "est_meeting", meeting_id,
+                 {"group_id": group_id, "held_on": str(day), "actions": ids})
+    session.commit()
+    return RedirectResponse(f"/meetings/m/{meeting_id}?saved=1", status_code=303)
+
+
+@router.get("/meetings/m/{meeting_id}")
+@html_errors
+def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(current_user),
+                 session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    check_role(user, MEETING_ROLES)
+    meeting = store.get_meeting(session, meeting_id)
+    group = store.get_group(session, meeting.est_group_id)
+    return render(request, "meetings/meeting.html", {
+        "meeting": meeting, "group": group, "actions": store.meeting_actions(session, meeting.id),
+        "areas": store.group_areas(session, group.id), "organisations": store.list_organisations(session),
+        "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
+        "default_due": meeting.held_on + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(1),
+        "statuses": [str(s) for s in ActionStatus], "saved": request.query_params.get("saved"),
+        "errors": {}, "values": {}, "today": today()})
+
+
+@router.post("/meetings/m/{meeting_id}/actions")
+@html_errors
+def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), owner: list[str] = Form([]),
+                due: list[str] = Form([]), area: list[str] = Form([]), category: list[str] = Form([]),
+                user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
+    check_role(user, MEETING_ROLES)
+    meeting = store.get_meeting(session, meeting_id)
+    errors: dict[str, str] = {}
+    if not any(t.strip() for t in title):
+        errors["row0.title"] = "Describe the action (what is done, where)."
+    ids = _decisions(session, meeting.id, meeting.held_on, title, owner, due, area, category, errors)
+    if errors:
+        raise ValidationError("The action could not be recorded.", fields=errors)
+    for action_id in ids:
+        audit.record(session, user.id, "create", "short_term_action", action_id, {"meeting_id": meeting.id})
+    session.commit()
+    return RedirectResponse(f"/meetings/m/{meeting.id}?saved=1#decisions", status_code=303)
+
+
+@router.post("/meetings/actions/{action_id}")
+@html_errors
+def update_action(action_id: int, request: Request, status: str = Form(...), outcome: str = Form(""),
+                  next: str = Form(""), user: User = Depends(require_user),
+                  session: Session = Depends(db_session)) -> Response:
+    """Record how an action went: status (open, done, cancelled) and a short outcome."""
+    check_role(user, MEETING_ROLES)
+    action = store.update_action(session, action_id, status=status, outcome=outcome)
+    group_id = store.group_of_action(session, action)
+    audit.record(session, user.id, "update", "short_term_action", action.id,
+                 {"status": action.status, "outcome_length": len(action.outcome)})
+    session.commit()
+    target = _safe_next(next, f"/meetings/{group_id}")
+    sep = "&" if "?" in target else "?"
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    return RedirectResponse(f"{target}{sep}saved=action{anchor}", status_code=303)
