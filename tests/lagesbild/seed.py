@@ -9,7 +9,6 @@ last days (a near-repeat warning).
 from __future__ import annotations
 
 import uuid
-
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 

@@ -34,11 +34,13 @@ def test_the_brief_covers_the_time_since_the_last_meeting(database: Database, wo
 
 def test_meetings_and_actions_are_recorded_and_followed_up(database: Database, world: World) -> None:
     with database.session() as s:
-        group = store.create_group(s, "EST Öst", "Kronogården och Sylte", (world.area_ids["T002"], world.area_ids["T003"]))
+        areas = (world.area_ids["T002"], world.area_ids["T003"])
+        group = store.create_group(s, "EST Öst", "Kronogården och Sylte", areas)
         assert [a.name for a in store.group_areas(s, group.id)] == ["Kronogården", "Sylte"]
         m1 = store.create_meeting(s, group.id, TODAY - timedelta(days=14), "Fokus torget", world.user_ids["samordnare"])
-        a1 = store.add_action(s, m1.id, title="Extra väktarrond vid torget", owner_organisation_id=world.org_ids["vakt"],
-                              due=TODAY - timedelta(days=7), area_id=world.area_ids["T002"], category="vandalism")
+        a1 = store.add_action(s, m1.id, title="Extra väktarrond vid torget",
+                              owner_organisation_id=world.org_ids["vakt"], due=TODAY - timedelta(days=7),
+                              area_id=world.area_ids["T002"], category="vandalism")
         store.add_action(s, m1.id, title="Laga belysningen", owner_organisation_id=world.org_ids["kommun"],
                          due=TODAY + timedelta(days=7))
         with pytest.raises(ValidationError) as err:

@@ -106,8 +106,8 @@ def test_a_custom_period_and_the_summary_in_both_languages(database: Database, h
     from trygg.web import i18n
 
     for lang, word in (("sv", "rapporter under perioden"), ("en", "reports in the period")):
-        text = render_summary(lb.summary, i18n.gettext_for(lang), lambda v, d: i18n.format_number(v, lang, d),
-                              lambda v: i18n.format_percent(v, lang), lambda c: c)
+        text = render_summary(lb.summary, i18n.gettext_for(lang), lambda v, d, lg=lang: i18n.format_number(v, lg, d),
+                              lambda v, lg=lang: i18n.format_percent(v, lg), lambda c: c)
         assert word in text[0]
 
 

@@ -27,18 +27,16 @@ def _sign_all(db: Database, pw: PlanWorld) -> None:
             signing.sign(s, lifecycle.get_plan(s, pw.plan_id), s.get(User, uid))
 
 
-def test_a_draft_carries_its_evidence_and_history(database: Database, plan_world: PlanWorld) -> None:
+def test_a_draft_carries_its_evidence_and_is_the_only_plan_of_its_year(database: Database,
+                                                                       plan_world: PlanWorld) -> None:
     with database.session() as s:
         plan = lifecycle.get_plan(s, plan_world.plan_id)
         assert plan.status == "draft" and plan.version == 1
         assert plan.evidence is not None and plan.evidence["as_of"] == "2024-01-01"
         assert [h.to_status for h in store.status_changes(s, plan.id)] == ["draft"]
         assert plan.focus_areas[0].evidence is not None
-
-
-def test_second_plan_for_the_same_year_is_refused(database: Database, plan_world: PlanWorld) -> None:
-    with database.session() as s, pytest.raises(Conflict):
-        lifecycle.create_draft(s, 2024, None)
+        with pytest.raises(Conflict):  # one plan a year; later changes are versions of it
+            lifecycle.create_draft(s, 2024, None)
 
 
 def test_full_lifecycle_to_evaluated(database: Database, plan_world: PlanWorld) -> None:
@@ -50,46 +48,36 @@ def test_full_lifecycle_to_evaluated(database: Database, plan_world: PlanWorld) 
         lines = signing.signature_lines(s, plan)
         assert [ln.user.username for ln in lines if ln.user] == ["lpo", "kso", "stadsdirektor"]
         assert all(ln.signed_at is not None for ln in lines)
+        with pytest.raises(Conflict, match="cannot be edited"):  # a signed plan is never edited
+            lifecycle.update_plan(s, plan, None, {"title": "Ändrad"})
+        with pytest.raises(Conflict):
+            lifecycle.add_focus_area(s, plan, None, focus_area_input({"title": "Ny"}))
+        with pytest.raises(Conflict):
+            lifecycle.transition(s, plan, "draft", None)
         lifecycle.transition(s, plan, "active", None)
         lifecycle.transition(s, plan, "evaluated", None)
         steps = [h.to_status for h in store.status_changes(s, plan.id)]
     assert steps == ["draft", "consultation", "approved", "signed", "active", "evaluated"]
 
 
-def test_the_plan_is_signed_only_when_every_role_has_signed(database: Database, plan_world: PlanWorld) -> None:
+def test_only_matching_signatories_sign_and_only_all_of_them_make_it_signed(database: Database,
+                                                                            plan_world: PlanWorld) -> None:
+    with database.session() as s:
+        plan = lifecycle.get_plan(s, plan_world.plan_id)
+        with pytest.raises(Conflict):
+            signing.sign(s, plan, s.get(User, plan_world.signatory_ids["lpo"]))  # still a draft
     _approve(database, plan_world.plan_id)
     with database.session() as s:
         plan = lifecycle.get_plan(s, plan_world.plan_id)
+        with pytest.raises(PermissionDenied):
+            signing.sign(s, plan, s.get(User, plan_world.world.user_ids["samordnare"]))
+        with pytest.raises(PermissionDenied):
+            signing.sign(s, plan, s.get(User, plan_world.world.user_ids["signatar"]))  # no matching title
         signing.sign(s, plan, s.get(User, plan_world.signatory_ids["lpo"]))
         signing.sign(s, plan, s.get(User, plan_world.signatory_ids["kso"]))
         assert plan.status == "approved"
         with pytest.raises(Conflict):
             signing.sign(s, plan, s.get(User, plan_world.signatory_ids["kso"]))  # twice for one role
-
-
-def test_only_matching_signatories_sign_an_approved_plan(database: Database, plan_world: PlanWorld) -> None:
-    with database.session() as s:
-        plan = lifecycle.get_plan(s, plan_world.plan_id)
-        lpo = s.get(User, plan_world.signatory_ids["lpo"])
-        with pytest.raises(Conflict):
-            signing.sign(s, plan, lpo)  # still a draft
-        with pytest.raises(PermissionDenied):
-            signing.sign(s, plan, s.get(User, plan_world.world.user_ids["samordnare"]))
-        with pytest.raises(PermissionDenied):
-            signing.sign(s, plan, s.get(User, plan_world.world.user_ids["signatar"]))  # no matching title
-
-
-def test_a_signed_plan_cannot_be_edited(database: Database, plan_world: PlanWorld) -> None:
-    _approve(database, plan_world.plan_id)
-    _sign_all(database, plan_world)
-    with database.session() as s:
-        plan = lifecycle.get_plan(s, plan_world.plan_id)
-        with pytest.raises(Conflict, match="cannot be edited"):
-            lifecycle.update_plan(s, plan, None, {"title": "Ändrad"})
-        with pytest.raises(Conflict):
-            lifecycle.add_focus_area(s, plan, None, focus_area_input({"title": "Ny"}))
-        with pytest.raises(Conflict):
-            lifecycle.transition(s, plan, "draft", None)
 
 
 def test_back_to_consultation_removes_signatures(database: Database, plan_world: PlanWorld) -> None:

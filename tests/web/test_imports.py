@@ -26,7 +26,7 @@ def test_preview_map_columns_import_and_see_the_summary(login, database: Databas
     form = {"content": content, "filename": "eidar.csv", "fmt": "csv", "map_category": "Vad",
             "map_occurred_from": "När", "map_area": "Var", "mapping_name": "Eidar", "save_mapping": "1"}
     again = c.post("/imports/preview", data=form)
-    assert "Mars" in again.text and "Importera 1 rad" in again.text
+    assert "Mars" in again.text and "Importera raderna (1)" in again.text
     done = c.post("/imports/run", data=form, follow_redirects=False)
     assert done.status_code == 303 and _count(database) == 1
     summary = c.get(done.headers["location"])

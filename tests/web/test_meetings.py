@@ -56,7 +56,8 @@ def test_a_meeting_and_its_decisions_are_recorded_and_followed_up(login, databas
     with database.session() as s:
         actions = list(s.scalars(select(ShortTermAction).order_by(ShortTermAction.id)))
         assert [(a.title, a.status, a.category) for a in actions] == [
-            ("Extra väktarrond vid torget", "open", "vandalism"), ("Laga belysningen vid gångvägen", "open", "unsafe_place")]
+            ("Extra väktarrond vid torget", "open", "vandalism"),
+            ("Laga belysningen vid gångvägen", "open", "unsafe_place")]
         assert s.scalar(select(AuditEntry).where(AuditEntry.object_type == "est_meeting")) is not None
     # The next meeting (today) shows the open actions and the last meeting's decisions; record how one went.
     page = c.get(f"/meetings/{group_id}", headers=HTML).text

@@ -44,7 +44,10 @@ def export(year: int = typer.Option(..., "--year", help="The plan year (its newe
             html = render(s, plan, doc_texts(lang, municipality), generated=datetime.now(UTC))
             return to_pdf(html) if fmt == "pdf" else html.encode()
 
-    data = guarded(run)
+    try:
+        data = guarded(run)
+    finally:
+        database.dispose()
     target = output or Path(f"{'atgardsplan' if document == 'plan' else 'uppfoljning'}-{year}.{fmt}")
     target.write_bytes(data)
     out.print(f"Wrote {target} ({len(data):,} bytes).")
@@ -73,4 +76,7 @@ def evaluate_cmd(place: str = typer.Option(..., "--place", help="A known place (
             estimate, _ = evaluate.run(s, data)
             return evaluate.sentences(data, estimate)["sv" if lang == "sv" else "en"]
 
-    out.print(guarded(run))
+    try:
+        out.print(guarded(run))
+    finally:
+        database.dispose()

@@ -1,11 +1,12 @@
-"""Build the Trollhättan demo database: areas, places, organisations, users, reports, surveys and the 2022 plan.
+"""Build the Trollhättan demo database: areas, places, organisations, users, reports, surveys, the 2022 plan
+(and the 2023 draft), routing rules and field work (`fieldwork_seed`).
 
     >>> from trygg.storage.database import Database          # doctest: +SKIP
     >>> db = Database("demo.db"); db.upgrade()                # doctest: +SKIP
     >>> build_demo(db, seed=2022)                             # doctest: +SKIP
     DemoSummary(...)
 
-Everything is deterministic for a given seed (besides password salts), and written through one
+Everything is deterministic for a given seed (besides password salts and audit-trail times), and written through one
 session: the database either holds the whole demo or nothing of it.
 """
 
@@ -23,13 +24,16 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from trygg.demo.details import ReportDetails, report_details
+from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
 from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
+from trygg.demo.intake_seed import seed_intake
 from trygg.demo.organisations import ORGANISATIONS, UserSpec, all_users
 from trygg.demo.scenario import DEMO_START, EFFECT_MEASURE, EffectMeasure
 from trygg.demo.seed_plan import seed_plan
 from trygg.demo.simulate import SimulatedEvents, simulate_events
 from trygg.demo.surveys import SurveyRow, survey_rows
 from trygg.errors import Conflict
+from trygg.plans.demo import add_draft_plan
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, Organisation, Place, Report, SurveyResult, User
 from trygg.storage.users import hash_password
@@ -55,11 +59,17 @@ class DemoSummary:
     plan_id: int
     seconds: float
     effect_measure: EffectMeasure
+    draft_plan_id: int | None = None  # the 2023 draft (trygg.plans.demo)
+    routing_rules: int = 0
+    fieldwork: FieldworkSummary | None = None
+    field_reports: int = 0  # reports with source "field", besides the simulated `reports`
 
     def __str__(self) -> str:
+        extra = f", {self.routing_rules} routing rules, {self.fieldwork}" if self.fieldwork else ""
         return (f"{self.reports} reports {self.first_day}–{self.last_day} in {self.regso} RegSO "
                 f"({self.deso} DeSO), {self.places} places, {self.organisations} organisations, "
-                f"{self.users} users, {self.survey_results} survey figures, the 2022 plan "
+                f"{self.users} users, {self.survey_results} survey figures, the 2022 plan"
+                f"{' and the 2023 draft' if self.draft_plan_id else ''}{extra} "
                 f"(seed {self.seed}, {self.seconds:.1f} s)")
 
 
@@ -112,12 +122,22 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None)
         report("Writing surveys and the 2022 plan", 1, 2)
         refs = seed_plan(s, orgs, users, areas, _counter(events, geo), _survey_mean(surveys, geo))
         report("Writing surveys and the 2022 plan", 2, 2)
+        report("Drafting the 2023 plan", 0, 1)
+        draft = add_draft_plan(s, year=2023)
+        report("Drafting the 2023 plan", 1, 1)
+        report("Writing routing rules and field work", 0, 2)
+        intake = seed_intake(s, orgs, areas)
+        report("Writing routing rules and field work", 1, 2)
+        fieldwork = seed_fieldwork(s, geo, seed, orgs, users, areas, refs.plan_id)
+        report("Writing routing rules and field work", 2, 2)
+        draft_id = draft.id
     dates = events.dates()
     return DemoSummary(
         seed=seed, reports=len(events), first_day=dates.min().astype(date), last_day=dates.max().astype(date),
         regso=len(geo.regso), deso=len(geo.deso), places=places, organisations=len(orgs), users=len(users),
         survey_results=len(surveys), plan_id=refs.plan_id, seconds=round(time.perf_counter() - started, 2),
-        effect_measure=EFFECT_MEASURE,
+        effect_measure=EFFECT_MEASURE, draft_plan_id=draft_id, routing_rules=intake.routing_rules,
+        fieldwork=fieldwork, field_reports=fieldwork.reports,
     )
 
 

@@ -38,8 +38,8 @@ from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
 CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 #: Weeks shown in the weekly chart (at least; more when the period is longer).
 CHART_WEEKS = 26
-#: Most recent weeks tested for trend alarms.
-ALARM_WEEKS = 26
+#: Most recent weeks tested for trend alarms (each week is one batched fit of every series).
+ALARM_WEEKS = 13
 #: Positions precise enough for hot spots and density (area centroids would make false hot spots).
 PRECISE = (str(Precision.EXACT), str(Precision.ADDRESS))
 

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from trygg.config import Settings
+from trygg.errors import ValidationError
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.storage.schema import User
@@ -38,6 +40,12 @@ def db_session(request: Request) -> Iterator[Session]:
     request.state.db_session = session
     try:
         yield session
+    except (OverflowError, DataError):
+        # A number or text the database cannot hold (an id beyond 64 bits, a string over a column's
+        # length on PostgreSQL): the request is invalid, not the server broken (422, not 500).
+        session.rollback()
+        raise ValidationError("A value in the request is out of range.",
+                              hint="Use ids and numbers as listed by the API, and shorter texts.") from None
     finally:
         session.rollback()
         session.close()

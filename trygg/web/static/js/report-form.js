@@ -93,7 +93,17 @@
       onPoint(latlng);
     }
     Trygg.fetchJSON(el.getAttribute("data-picker-areas")).then(function (areas) {
-      Trygg.addAreas(map, areas, { labels: false });
+      map.invalidateSize();
+      // Outlines only, not interactive: a tap anywhere marks the place (no popups in the way).
+      var layer = L.geoJSON(areas, {
+        interactive: false,
+        style: function (f) {
+          var muni = f.properties.level === "municipality";
+          return { color: "#1d2733", weight: muni ? 2.5 : 1, fillOpacity: muni ? 0 : 0.08,
+                   fillColor: Trygg.AREA_TYPE_COLOURS[f.properties.area_type] || "#dddddd" };
+        }
+      }).addTo(map);
+      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [4, 4] }); }
       if (lat.value && lon.value) {
         setPoint(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), status.textContent);
       }
