@@ -45,3 +45,22 @@ def test_language_choice_ignores_the_browser_and_defaults_to_swedish() -> None:
     assert i18n.pick_language("en", None, "sv") == "en"
     assert i18n.pick_language(None, "en", "sv") == "en"
     assert i18n.pick_language("xx", None, "sv") == "sv"
+
+
+def test_no_text_has_two_different_swedish_translations() -> None:
+    """The .po files are merged; the same msgid must mean the same in every feature's catalog."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes: list[str] = []
+    for po in sorted((i18n.LOCALE_DIR / "sv").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="sv"):
+                if not message.id or not message.string:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                if key in seen and seen[key][0] != text:
+                    clashes.append(f"{key!r}: {seen[key][1]} says {seen[key][0]!r}, {po.name} says {text!r}")
+                seen.setdefault(key, (text, po.name))
+    assert not clashes, "texts translated differently in two catalogs:\n" + "\n".join(clashes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from trygg import __version__
+from trygg.cli import analyse as analyse_cli
 from trygg.cli import audit as audit_cli
 from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
@@ -50,6 +51,7 @@ app.command("import")(importer_cli.import_file)
 app.add_typer(open311_cli.app, name="open311")
 app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
+app.add_typer(analyse_cli.app, name="analyse")
 
 
 def main() -> None:

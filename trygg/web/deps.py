@@ -47,7 +47,8 @@ def db_session(request: Request) -> Iterator[Session]:
         raise ValidationError("A value in the request is out of range.",
                               hint="Use ids and numbers as listed by the API, and shorter texts.") from None
     finally:
-        session.rollback()
+        # close() rolls back what was not committed but, unlike rollback(), does not expire the
+        # loaded objects: an error page rendered after this still reads the signed-in user.
         session.close()
 
 

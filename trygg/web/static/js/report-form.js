@@ -103,7 +103,14 @@
                    fillColor: Trygg.AREA_TYPE_COLOURS[f.properties.area_type] || "#dddddd" };
         }
       }).addTo(map);
-      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [4, 4] }); }
+      var bounds = null;
+      layer.eachLayer(function (l) {
+        if (l.feature && l.feature.properties.level !== "municipality") {
+          bounds = bounds ? bounds.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+        }
+      });
+      bounds = bounds || layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [4, 4] }); }
       if (lat.value && lon.value) {
         setPoint(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), status.textContent);
       }

@@ -25,7 +25,7 @@
   /** A Leaflet map that is readable with no basemap: outlines, labels, points, cells. */
   function createMap(el, options) {
     options = options || {};
-    var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+    var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: true, maxZoom: 19 });
     var tileUrl = document.body.getAttribute("data-tile-url");
     if (tileUrl) {
       L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.getAttribute("data-tile-attribution") || "" }).addTo(map);
