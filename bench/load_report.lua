@@ -4,18 +4,18 @@
 
 local token = os.getenv("TRYGG_TOKEN") or ""
 local categories = { "vandalism", "disorder", "littering", "unsafe_place", "traffic" }
-local threads = {}
 local counter = 0
-local id = 0
+local started = 0
 
+-- setup() runs in the main Lua state; thread:set() makes `thread_no` a global of that thread's
+-- state (a `local` of the same name would hide it), so every thread makes its own keys.
 function setup(thread)
-  id = id + 1
-  thread:set("id", id)
-  table.insert(threads, thread)
+  started = started + 1
+  thread:set("thread_no", started)
 end
 
 function init(args)
-  math.randomseed(2022 + (id or 0))
+  math.randomseed(2022 + thread_no)
 end
 
 function request()
@@ -29,7 +29,7 @@ function request()
   local headers = {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = string.format("load-%d-%d-%d", id or 0, counter, math.random(1, 2147483647)),
+    ["Idempotency-Key"] = string.format("load-%d-%d-%d", thread_no, counter, math.random(1, 2147483647)),
   }
   return wrk.format("POST", nil, headers, body)
 end

@@ -52,6 +52,35 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole Trollhättan demo in a SQLite file, built once per test run with the real generator.
+
+    Treat it as read-only: a test that writes (a server, a browser) works on a copy
+    (`shutil.copy`), so the demo tests see exactly what the generator built.
+    """
+    from trygg.demo.builder import build_demo
+
+    path = tmp_path_factory.mktemp("demo-build") / "demo.db"
+    db = Database(str(path))
+    db.upgrade()
+    stages: list[tuple[str, int, int]] = []
+    summary = build_demo(db, seed=2022, progress=lambda stage, done, total: stages.append((stage, done, total)))
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    _DEMO_BUILDS[str(path)] = (summary, tuple(stages))
+    return path
+
+
+_DEMO_BUILDS: dict[str, tuple[object, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def demo_build_info(path: Path) -> tuple[object, tuple[tuple[str, int, int], ...]]:
+    """The DemoSummary and progress stages of the build behind `demo_db_file`."""
+    return _DEMO_BUILDS[str(path)]
+
+
+@pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once; each test copies it."""
     path = tmp_path_factory.mktemp("template") / "template.db"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx2 as httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -21,7 +22,7 @@ from trygg.storage.schema import User, WebSession
 from trygg.web.routes import auth as auth_routes
 
 
-def _post_login(c: TestClient, username: str, password: str | None = None):  # type: ignore[no-untyped-def]
+def _post_login(c: TestClient, username: str, password: str | None = None) -> httpx.Response:
     return c.post("/login", data={"username": username, "password": password or password_of(username), "next": "/"},
                   follow_redirects=False)
 

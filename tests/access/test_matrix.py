@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.factories import World
@@ -96,7 +97,7 @@ def test_page_matrix_by_role(username: str, sign_in: Callable[[str], TestClient]
         assert c.get(path).status_code == 200, (username, path)
 
 
-def test_page_matrix_anonymous(totp_app) -> None:  # type: ignore[no-untyped-def]
+def test_page_matrix_anonymous(totp_app: FastAPI) -> None:
     c = TestClient(totp_app)
     for path in ROLE_PAGES + ACCOUNT_PAGES + ["/api/v1/me"]:
         assert c.get(path).status_code == 401, path

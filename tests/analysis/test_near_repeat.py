@@ -134,3 +134,31 @@ def test_bad_edges_are_refused_with_a_hint() -> None:
         knox([0, 1], [0, 1], [0, 1], distance_edges=[200, 100], time_edges=[7])
     with pytest.raises(ValueError, match="whole days"):
         knox([0, 1], [0, 1], [0, 1.5], distance_edges=[100], time_edges=[7], nrc_compatible=True)
+
+
+@pytest.mark.parametrize("span", [60.0, 40_000.0, 59.5])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_permuted_table_equals_brute_force(span: float, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole days (int16 and, past 2**15 days, int32) and fractional days; one or two counting threads."""
+    from trygg.analysis import near_repeat
+
+    monkeypatch.setattr(near_repeat, "WORKERS", workers)
+    rng = np.random.default_rng(5)
+    n = 300
+    x, y = np.round(rng.uniform(0, 1500, n)), np.round(rng.uniform(0, 1500, n))
+    x[:30], y[:30] = x[30:60], y[30:60]
+    t = rng.integers(0, int(span), n).astype(float) + (0.25 * rng.integers(0, 4, n) if span % 1 else 0.0)
+    d_edges, t_edges = [80.0, 200.0, 350.0], [3.0, 7.5, 14.0]
+    r = knox(x, y, t, distance_edges=d_edges, time_edges=t_edges, permutations=7, seed=9)
+    perm_rng = np.random.default_rng(9)
+    sims = [_brute(x, y, perm_rng.permutation(t), d_edges, t_edges) for _ in range(7)]
+    np.testing.assert_array_equal(r.observed, _brute(x, y, t, d_edges, t_edges))
+    np.testing.assert_allclose(r.expected, np.mean(sims, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(r.p_value, ((np.array(sims) >= r.observed).sum(axis=0) + 1) / 8, rtol=1e-12)
+
+
+def test_progress_is_reported_in_order() -> None:
+    seen: list[tuple[int, int]] = []
+    knox([0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 5, 9], distance_edges=[5], time_edges=[2], permutations=5, seed=0,
+         progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(k, 5) for k in range(1, 6)]

@@ -41,7 +41,9 @@ def _published_values(t: SuppressedTable) -> list[int]:
 @given(tables, thresholds)
 def test_no_published_cell_is_between_one_and_threshold(x: np.ndarray, threshold: int) -> None:
     t = suppress(x, threshold)
-    assert all(v == 0 or v >= threshold for v in _published_values(t))
+    published = _published_values(t) + [v for v in t.published_row_totals() + t.published_col_totals()
+                                         + [t.published_grand_total()] if v is not None]
+    assert all(v == 0 or v >= threshold for v in published)
     assert t.primary[(x >= 1) & (x < threshold)].all()
     assert not t.hidden[(x == 0)].any(), "zeros are never hidden"
 
@@ -64,13 +66,13 @@ def test_totals_cannot_reveal_a_single_hidden_cell(x: np.ndarray, threshold: int
     assert int(t.col_total_hidden.sum()) != 1 or t.grand_total_hidden
 
 
-def _attacker_range(t: SuppressedTable, cell: tuple[int, int]) -> tuple[float, float]:
+def _attacker_range(t: SuppressedTable, unknown: tuple[str, int, int]) -> tuple[float, float]:
     """Smallest and largest value of `cell` consistent with everything published (an LP).
 
-    Unknowns: every hidden cell and hidden total. The attacker knows the rule: a primary cell is
-    in 1..threshold-1, any other hidden cell is >= threshold (it was not primary and is not 0),
-    a hidden total is >= 0. Constraints: each row and column adds up to its total, the totals
-    add up to the grand total.
+    Unknowns: every hidden cell and hidden total. The attacker knows the rules and even why each
+    cell is hidden: a small (primary) cell is in 1..threshold-1, a complementary cell is
+    >= threshold; a hidden total is >= 1 (zeros are never hidden). Constraints: each row and column
+    adds up to its total, the totals add up to the grand total.
     """
     x = t.counts
     r, c = x.shape
@@ -81,13 +83,13 @@ def _attacker_range(t: SuppressedTable, cell: tuple[int, int]) -> tuple[float, f
         bounds.append((1, t.threshold - 1) if t.primary[i, j] else (t.threshold, None))
     for i in np.nonzero(t.row_total_hidden)[0]:
         names.append(("row", int(i), -1))
-        bounds.append((0, None))
+        bounds.append((1, None))
     for j in np.nonzero(t.col_total_hidden)[0]:
         names.append(("col", -1, int(j)))
-        bounds.append((0, None))
+        bounds.append((1, None))
     if t.grand_total_hidden:
         names.append(("grand", -1, -1))
-        bounds.append((0, None))
+        bounds.append((1, None))
     index = {n: k for k, n in enumerate(names)}
     rows_eq: list[np.ndarray] = []
     rhs: list[float] = []
@@ -115,7 +117,7 @@ def _attacker_range(t: SuppressedTable, cell: tuple[int, int]) -> tuple[float, f
     equation([(("row", i, -1), 1, int(row_tot[i])) for i in range(r)] + [(("grand", -1, -1), -1, grand)])
     equation([(("col", -1, j), 1, int(col_tot[j])) for j in range(c)] + [(("grand", -1, -1), -1, grand)])
     objective = np.zeros(len(names))
-    objective[index[("cell", *cell)]] = 1
+    objective[index[unknown]] = 1
     a_eq = np.array(rows_eq) if rows_eq else None
     b_eq = np.array(rhs) if rhs else None
     low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
@@ -128,16 +130,28 @@ def _attacker_range(t: SuppressedTable, cell: tuple[int, int]) -> tuple[float, f
 @given(tables, thresholds)
 def test_no_hidden_primary_cell_can_be_derived_from_the_table(x: np.ndarray, threshold: int) -> None:
     t = suppress(x, threshold)
-    for i, j in zip(*np.nonzero(t.primary), strict=True):
-        low, high = _attacker_range(t, (int(i), int(j)))
-        assert low <= x[i, j] <= high
-        assert high - low >= 1 - 1e-9, f"cell {(i, j)} = {x[i, j]} is pinned down by the totals"
+    small: list[tuple[tuple[str, int, int], int]] = [
+        (("cell", int(i), int(j)), int(x[i, j])) for i, j in zip(*np.nonzero(t.primary), strict=True)]
+    small += [(("row", int(i), -1), int(x[i].sum())) for i in np.nonzero(t.primary_row_totals)[0]]
+    small += [(("col", -1, int(j)), int(x[:, j].sum())) for j in np.nonzero(t.primary_col_totals)[0]]
+    if t.primary_grand_total:
+        small.append((("grand", -1, -1), int(x.sum())))
+    for unknown, value in small:
+        low, high = _attacker_range(t, unknown)
+        assert low - 1e-9 <= value <= high + 1e-9
+        assert high - low >= 1 - 1e-9, f"{unknown} = {value} is pinned down by the published numbers"
 
 
 def test_a_lonely_small_count_hides_its_totals() -> None:
     t = suppress(np.array([[3, 0], [0, 0]]), threshold=5)
     assert t.published_cells().tolist() == [[None, 0], [0, 0]]
     assert t.published_row_totals() == [None, 0] and t.published_grand_total() is None
+
+
+def test_small_totals_are_hidden_even_when_their_cells_are_zero_or_hidden() -> None:
+    t = suppress(np.array([[2, 2, 0], [30, 40, 50]]), threshold=5)
+    assert t.published_row_totals()[0] is None  # 4
+    assert all(v is None or v == 0 or v >= 5 for v in t.published_col_totals())
 
 
 def test_sensitive_threshold_hides_up_to_nine() -> None:

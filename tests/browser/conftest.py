@@ -40,16 +40,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, built once per run with the real generator."""
-    from trygg.demo.builder import build_demo
-    from trygg.storage.database import Database
-
+def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_db_file: Path) -> Path:
+    """A copy of the demo database (built once per run) for the server to write to."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = Database(str(path))
-    db.upgrade()
-    build_demo(db)
-    db.dispose()
+    shutil.copy(demo_db_file, path)
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.factories import World
@@ -16,10 +17,16 @@ from trygg.storage.schema import Report, ReportPhoto, ResidentContact
 runner = CliRunner()
 
 
+def _get(s: Session, rid: int) -> Report:
+    report = s.get(Report, rid)
+    assert report is not None
+    return report
+
+
 def _recent(database: Database, world: World) -> None:
     with database.session() as s:
         for rid in world.report_ids:
-            s.get(Report, rid).occurred_from = datetime.now(UTC) - timedelta(days=30)
+            _get(s, rid).occurred_from = datetime.now(UTC) - timedelta(days=30)
 
 
 def _age(database: Database, world: World) -> tuple[int, int]:
@@ -29,8 +36,8 @@ def _age(database: Database, world: World) -> tuple[int, int]:
     now = datetime.now(UTC)
     _recent(database, world)
     with database.session() as s:
-        s.get(Report, old_normal).occurred_from = now - timedelta(days=4 * 365)
-        s.get(Report, old_sensitive).occurred_from = now - timedelta(days=2 * 365)
+        _get(s, old_normal).occurred_from = now - timedelta(days=4 * 365)
+        _get(s, old_sensitive).occurred_from = now - timedelta(days=2 * 365)
         s.add(ReportPhoto(report_id=old_normal, mime="image/jpeg", width=1, height=1, content=b"x"))
         s.add(ResidentContact(report_id=old_normal, name="Anna", email="anna@example.se"))
     return old_normal, old_sensitive
@@ -49,7 +56,7 @@ def test_dry_run_changes_nothing(database: Database, world: World) -> None:
     assert result.exit_code == 0, result.output
     assert "2 reports would be anonymised" in result.output
     with database.session() as s:
-        assert s.get(Report, world.report_ids[0]).description == "Testrapport 0"
+        assert _get(s, world.report_ids[0]).description == "Testrapport 0"
         assert s.scalar(select(func.count(ReportPhoto.id))) == 1
         assert audit.count(s, audit.AuditQuery(action="retention")) == 0
     assert _counts(database) == before
@@ -62,12 +69,12 @@ def test_run_removes_details_keeps_aggregates_and_is_audited(database: Database,
     assert result.exit_code == 0, result.output
     with database.session() as s:
         for rid in (old_normal, old_sensitive):
-            r = s.get(Report, rid)
+            r = _get(s, rid)
             assert r.description == "" and r.precision == "area_centroid"
-            assert (r.lon, r.lat) == (r.area.centroid_lon, r.area.centroid_lat)
+            assert r.area is not None and (r.lon, r.lat) == (r.area.centroid_lon, r.area.centroid_lat)
         assert s.scalar(select(func.count(ReportPhoto.id))) == 0
         assert s.scalar(select(func.count(ResidentContact.id))) == 0
-        recent = s.get(Report, world.report_ids[1])
+        recent = _get(s, world.report_ids[1])
         assert recent.description != "" and recent.precision == "exact"
         entries = audit.search(s, audit.AuditQuery(action="retention"))
         assert sorted(e.object_id for e in entries) == ["sexual_harassment", "vandalism"]
@@ -83,7 +90,7 @@ def test_run_removes_details_keeps_aggregates_and_is_audited(database: Database,
 def test_a_shorter_period_can_be_set_per_category(database: Database, world: World) -> None:
     _recent(database, world)
     with database.session() as s:
-        s.get(Report, world.report_ids[3]).occurred_from = datetime.now(UTC) - timedelta(days=100)
+        _get(s, world.report_ids[3]).occurred_from = datetime.now(UTC) - timedelta(days=100)
     assert runner.invoke(app, ["retention", "set", "littering", "90", "--db", database.url]).exit_code == 0
     listed = runner.invoke(app, ["retention", "list", "--db", database.url]).output
     assert "littering" in listed and "90" in listed

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from trygg.demo.builder import DemoSummary, build_demo
+from trygg.demo.builder import DemoSummary
 from trygg.demo.geography import DemoGeography, build_geography
 from trygg.demo.simulate import SimulatedEvents, simulate_events
 from trygg.storage.database import Database
@@ -37,11 +38,12 @@ class BuiltDemo:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltDemo]:
-    """A real SQLite file with the whole demo, built once per session; do not write to it."""
-    db = Database(str(tmp_path_factory.mktemp("demo") / "demo.db"))
-    db.upgrade()
-    stages: list[tuple[str, int, int]] = []
-    summary = build_demo(db, seed=2022, progress=lambda stage, done, total: stages.append((stage, done, total)))
-    yield BuiltDemo(db, summary, tuple(stages))
+def demo(demo_db_file: Path) -> Iterator[BuiltDemo]:
+    """The demo database built once per run (`demo_db_file` in tests/conftest.py); do not write to it."""
+    from tests.conftest import demo_build_info
+
+    summary, stages = demo_build_info(demo_db_file)
+    assert isinstance(summary, DemoSummary)
+    db = Database(str(demo_db_file))
+    yield BuiltDemo(db, summary, stages)
     db.dispose()

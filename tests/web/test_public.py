@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,7 +40,7 @@ def public_world(database: Database, world: World) -> World:
     return world
 
 
-def _values(body: dict) -> list[int | None]:  # type: ignore[type-arg]
+def _values(body: dict[str, Any]) -> list[int | None]:
     out = list(body["month_totals"]) + [body["total"]]
     for row in body.get("rows", []):
         out += row["counts"] + [row["total"]]

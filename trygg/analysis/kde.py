@@ -22,16 +22,17 @@ Modes
 of one-dimensional kernel values, which is exact because the Gaussian
 separates; quartic: over point pairs found with a k-d tree).
 
-``"fast"`` bins the points to the cells and keeps, per cell, the moments of
-the points' offsets from the cell centre up to second order. The density is
-the second-order Taylor expansion ``K(d - e) ~ K(d) - e.grad K(d) +
-e^T H(d) e / 2`` summed with FFT convolutions of the moment grids with the
-sampled kernel and its derivatives. The kernel is never truncated: the FFT is
-padded to the full kernel support or to the full grid, whichever is smaller,
-so no mass is lost at any bandwidth. When the bandwidth is under
-``FAST_MIN_CELLS`` cells (5 for the Gaussian, 32 for the quartic) the binning
-uses an odd sub-grid of the cells (up to ``FAST_MAX_SUBDIVISION`` per side and
-``FAST_MAX_FINE_CELLS`` sub-cells); below that the exact sum is used.
+``"fast"`` bins the points to a lattice of ``s`` x ``s`` nodes per cell and
+convolves with the kernel sampled at node offsets by FFT, reading the result
+at the cell centres (see :mod:`trygg.analysis.kde_fast`): the Gaussian by a
+Taylor expansion of order ``p`` around the nearest node or by linear
+("cloud-in-cell") binning, the quartic by linear binning. ``s`` and ``p`` are
+chosen from the bandwidth so that a bound on the error stays under 1e-3 of
+the density one point gives its nearest cell centre, at the least estimated
+work; when the kernel covers only a few cells an exact sum by cell offsets
+is cheaper and is used (reported as ``mode="exact"``). The FFT covers the
+whole kernel support (or the whole grid), so no mass is lost at any
+bandwidth.
 """
 
 from __future__ import annotations
@@ -41,29 +42,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import scipy.fft as sfft
 from numpy.typing import ArrayLike, NDArray
 
 from trygg.analysis.grid import Grid
+from trygg.analysis.kde_fast import fast_density
 
 __all__ = ["KernelDensity", "kernel_density", "scott_bandwidth"]
 
 Kernel = Literal["quartic", "gaussian"]
 Mode = Literal["fast", "exact"]
-
-#: Bandwidth in (sub-)cells at and above which the fast mode needs no sub-grid.
-#: The quartic's second derivative jumps at its edge (the expansion's error
-#: there falls as 1/cells^2), so it needs more cells.
-FAST_MIN_CELLS = {"gaussian": 5.0, "quartic": 32.0}
-#: Largest sub-grid subdivision of a cell in the fast mode.
-FAST_MAX_SUBDIVISION = 9
-#: Largest number of sub-grid cells (memory: 6 moment grids of this size).
-FAST_MAX_FINE_CELLS = 4_000_000
-#: Above this many cells of bandwidth the second-order terms are below 2e-4.
-SECOND_ORDER_BELOW_CELLS = 40.0
-#: The Gaussian is evaluated to this many standard deviations (tail < 3e-11 of the peak).
-GAUSS_SUPPORT = 7.0
-
 
 @dataclass(frozen=True)
 class KernelDensity:
@@ -171,15 +158,9 @@ def kernel_density(
     if mode == "exact":
         dens = _exact(xa, ya, w, grid, h, kernel)
     elif mode == "fast":
-        r = h / grid.cell_size
-        s = 1
-        s_max = min(FAST_MAX_SUBDIVISION, int(math.sqrt(FAST_MAX_FINE_CELLS / grid.n_cells)))
-        while r * s < FAST_MIN_CELLS[kernel] and s + 2 <= s_max:
-            s += 2
-        if r * s < FAST_MIN_CELLS[kernel]:
-            dens, mode = _exact(xa, ya, w, grid, h, kernel), "exact"
-        else:
-            dens = _fast(xa, ya, w, grid, h, kernel, s)
+        dens, plan = fast_density(xa, ya, w, grid, h, kernel)
+        if plan.method == "scatter":
+            mode = "exact"
     else:
         raise ValueError(f"mode must be 'fast' or 'exact', got {mode!r}.")
     return KernelDensity(density=dens, bandwidth=h, kernel=kernel, mode=mode, bandwidth_rule=rule)
@@ -262,83 +243,3 @@ def _exact(
     return flat.reshape(grid.shape) * _norm(h, kernel)
 
 
-# ---------------------------------------------------------------- fast
-
-
-def _fast(
-    x: NDArray[np.float64],
-    y: NDArray[np.float64],
-    w: NDArray[np.float64],
-    grid: Grid,
-    h: float,
-    kernel: Kernel,
-    s: int,
-) -> NDArray[np.float64]:
-    delta = grid.cell_size / s
-    nr, nc = grid.n_rows * s, grid.n_cols * s
-    order = 2 if h / delta < SECOND_ORDER_BELOW_CELLS else 1
-    # Kernel support in (sub-)cells, at most the whole grid.
-    reach = h if kernel == "quartic" else GAUSS_SUPPORT * h
-    sr = min(int(math.ceil(reach / delta)), nr - 1)
-    sc = min(int(math.ceil(reach / delta)), nc - 1)
-    fx = (x - grid.x0) / delta
-    fy = (y - grid.y0) / delta
-    col = np.floor(fx)
-    row = np.floor(fy)
-    # Points beyond the support of every centre cannot contribute.
-    keep = (col >= -sc) & (col < nc + sc) & (row >= -sr) & (row < nr + sr)
-    if not keep.all():
-        fx, fy, col, row, w = fx[keep], fy[keep], col[keep], row[keep], w[keep]
-    if col.size == 0:
-        return np.zeros(grid.shape)
-    # Pad the moment grid only where points lie outside the grid.
-    lo_r, hi_r = int(max(0.0, -row.min())), int(max(0.0, row.max() - (nr - 1)))
-    lo_c, hi_c = int(max(0.0, -col.min())), int(max(0.0, col.max() - (nc - 1)))
-    pr, pc = nr + lo_r + hi_r, nc + lo_c + hi_c
-    ex = (fx - col - 0.5) * delta
-    ey = (fy - row - 0.5) * delta
-    flat = (row.astype(np.intp) + lo_r) * pc + (col.astype(np.intp) + lo_c)
-    wx, wy = w * ex, w * ey
-    weights = [w, wx, wy]
-    if order >= 2:
-        weights += [wx * ex, wx * ey, wy * ey]
-    moments = np.stack([np.bincount(flat, wt, minlength=pr * pc) for wt in weights]).reshape(-1, pr, pc)
-    # Circular convolution long enough that no wrap-around reaches the output.
-    lr = sfft.next_fast_len(pr + sr - lo_r, real=True)
-    lc = sfft.next_fast_len(pc + sc - lo_c, real=True)
-    fk = _kernel_spectra(h, kernel, order, delta, sr, sc, lr, lc)
-    fm = sfft.rfft2(moments, s=(lr, lc), workers=-1)
-    full = sfft.irfft2(np.einsum("kij,kij->ij", fm, fk), s=(lr, lc), workers=-1)
-    # Fine cell (r, c) is moment index (r + lo_r, c + lo_c), the kernel's centre is (sr, sc).
-    dens = full[lo_r + sr : lo_r + sr + nr, lo_c + sc : lo_c + sc + nc]
-    if s > 1:
-        m = (s - 1) // 2
-        dens = dens[m::s, m::s]
-    # FFT round-off leaves tiny negative values where the density is 0.
-    return np.maximum(dens, 0.0)
-
-
-def _kernel_spectra(
-    h: float, kernel: Kernel, order: int, delta: float, sr: int, sc: int, lr: int, lc: int
-) -> NDArray[np.complex128]:
-    """FFTs of the sampled kernel terms, offset ``-s..s`` stored at ``0..2s``."""
-    oy = (np.arange(-sr, sr + 1) * delta).astype(np.float64)
-    ox = (np.arange(-sc, sc + 1) * delta).astype(np.float64)
-    if kernel == "gaussian":
-        # Separable: each term is f(dx) g(dy), so its 2-D FFT is an outer product.
-        h2 = h * h
-        a = _norm(h, kernel)
-        gx, gy = np.exp(-ox * ox / (2 * h2)), np.exp(-oy * oy / (2 * h2))
-        fx = [gx, gx * ox / h2, gx * (ox * ox / h2 - 1.0) / (2 * h2)]
-        fy = [gy, gy * oy / h2, gy * (oy * oy / h2 - 1.0) / (2 * h2)]
-        pairs = [(0, 0), (1, 0), (0, 1)]
-        if order >= 2:
-            pairs += [(2, 0), (1, 1), (0, 2)]
-        sx = [sfft.rfft(f, n=lc) for f in fx]
-        sy = [sfft.fft(f, n=lr) for f in fy]
-        return np.stack([a * np.outer(sy[j], sx[i]) for i, j in pairs])
-    terms = _kernel_terms(ox[None, :], oy[:, None], h, kernel, order)
-    kern = np.zeros((len(terms), lr, lc))
-    for t, term in enumerate(terms):
-        kern[t, : 2 * sr + 1, : 2 * sc + 1] = term
-    return np.asarray(sfft.rfft2(kern, workers=-1))

@@ -4,7 +4,7 @@ A public table is a two-way table of counts (e.g. areas × months) published wit
 column totals and grand total. The rules (DOMAIN.md, *Privacy*):
 
 1. **Primary suppression**: a published count is 0 or at least ``threshold`` (5; 10 for sensitive
-   categories). Cells with ``1 <= count < threshold`` are hidden.
+   categories). Cells *and totals* with ``1 <= count < threshold`` are hidden.
 2. **Secondary suppression**: no hidden cell may be worked out from what is published. The table
    is treated as an *augmented* table of shape ``(R + 1, C + 1)`` whose last column holds the
    row totals, last row the column totals and corner the grand total; every row and column of
@@ -13,20 +13,22 @@ column totals and grand total. The rules (DOMAIN.md, *Privacy*):
    a. *Line rule*: any augmented line with exactly one hidden entry would give that entry away
       (total minus the others), so one more entry of that line is hidden: the smallest non-zero
       published cell of the line (one whose crossing line already has hidden entries first, to
-      avoid cascades); only if there is none, the line's total. For the lines of totals the
-      grand total is preferred. Zeros are never used as complements: a hidden zero protects
+      avoid cascades); only if there is none, the line's total. Zeros are never used as complements: a hidden zero protects
       nothing, since an attacker who knows the rule can often tell it must be zero. Repeat
       until every line has none or at least two hidden entries.
    b. *Audit*: the line rule alone does not prevent every disclosure (hidden entries in several
-      lines can pin each other down). For each primary cell we search for an alternating cycle
+      lines can pin each other down). For each primary entry we search for an alternating cycle
       of hidden entries through it along which every entry can move by one unit while staying
-      within what an attacker knows (primary cells in ``[1, threshold-1]``, complementary cells
-      ``>= threshold``, totals ``>= 0``). Such a cycle is a second table consistent with
-      everything published, so the cell's value cannot be derived. A cell without one gets its
-      row total, column total and the grand total hidden too (which always gives a 4-cycle),
-      and step (a) runs again.
+      within what an attacker who knows the rules can tell (zeros are never hidden; a small
+      cell is in ``[1, threshold-1]``, a complementary cell ``>= threshold``, a hidden total
+      ``>= 1``). Such a cycle is a second table consistent with everything published,
+      so the entry's value cannot be derived. A cell without one gets, one step at a time
+      until it has one: the cheapest rectangle of non-zero cells around it, its row total, its
+      column total, the 4-cycle through its totals and the grand total; step (a) runs again
+      after each; as a last resort every non-zero total is hidden.
 
-The guarantee: **no hidden count can be derived exactly** from one published table, even by
+The guarantee: **no published number is between 1 and threshold-1, and no hidden small count
+can be derived exactly** from one published table, even by
 linear programming over its totals (tests check this with an independent LP). Tables with
 disjoint data (other categories, other years) do not constrain each other. An attacker may
 still narrow a hidden cell to a range; a range of at least two values is what is guaranteed.
@@ -74,6 +76,8 @@ class SuppressedTable:
     row_total_hidden, col_total_hidden : ndarray of bool
     grand_total_hidden : bool
     threshold : int
+    primary_row_totals, primary_col_totals, primary_grand_total
+        Totals hidden because they are small themselves (row, column, grand).
     """
 
     counts: NDArray[np.int64]
@@ -83,6 +87,9 @@ class SuppressedTable:
     col_total_hidden: NDArray[np.bool_]
     grand_total_hidden: bool
     threshold: int
+    primary_row_totals: NDArray[np.bool_]  # row totals with 1 <= total < threshold
+    primary_col_totals: NDArray[np.bool_]
+    primary_grand_total: bool
 
     def published_cells(self) -> NDArray[np.object_]:
         """Counts as Python ints, ``None`` where hidden."""
@@ -130,22 +137,36 @@ def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD) -> Suppressed
     aug[r, :c] = x.sum(axis=0)
     aug[r, c] = x.sum()
     kind = np.full(aug.shape, _PUBLISHED, dtype=np.int8)
-    kind[:r, :c][(x >= 1) & (x < threshold)] = _PRIMARY
+    kind[(aug >= 1) & (aug < threshold)] = _PRIMARY  # small cells and small totals alike
 
+    tries: dict[tuple[int, int], int] = {}
     while True:
         _line_rule(aug, kind, r, c)
-        exposed = [p for p in zip(*np.nonzero(kind[:r, :c] == _PRIMARY), strict=True)
-                   if not _protected(aug, kind, r, c, threshold, (int(p[0]), int(p[1])))]
+        exposed = [(int(i), int(j)) for i, j in zip(*np.nonzero(kind == _PRIMARY), strict=True)
+                   if not _protected(aug, kind, r, c, threshold, (int(i), int(j)))]
         if not exposed:
             break
-        for i, j in exposed:
-            for e in ((i, c), (r, j), (r, c)):
-                if kind[e] == _PUBLISHED:
-                    kind[e] = _MARGIN
+        progress = False
+        for p in exposed:
+            tries[p] = tries.get(p, 0) + 1
+            for e in _complements(aug, kind, r, c, p, tries[p]):
+                if kind[e] == _PUBLISHED and aug[e] > 0:
+                    kind[e] = _MARGIN if (e[0] == r or e[1] == c) else _COMPLEMENT
+                    progress = True
+        if not progress:  # last resort: every non-zero total is hidden
+            margins = np.zeros(aug.shape, dtype=bool)
+            margins[r, :] = True
+            margins[:, c] = True
+            todo = margins & (kind == _PUBLISHED) & (aug > 0)
+            if not todo.any():
+                break  # nothing left to hide; the bounds alone protect what is hidden
+            kind[todo] = _MARGIN
 
     hidden_aug = kind != _PUBLISHED
     return SuppressedTable(
         counts=x, hidden=hidden_aug[:r, :c].copy(), primary=(kind[:r, :c] == _PRIMARY),
+        primary_row_totals=kind[:, c][:r] == _PRIMARY, primary_col_totals=kind[r, :c] == _PRIMARY,
+        primary_grand_total=bool(kind[r, c] == _PRIMARY),
         row_total_hidden=hidden_aug[:r, c].copy(), col_total_hidden=hidden_aug[r, :c].copy(),
         grand_total_hidden=bool(hidden_aug[r, c]), threshold=threshold)
 
@@ -171,9 +192,6 @@ def _hide_complement(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: 
     hidden = kind != _PUBLISHED
     is_margin_line = (axis == "row" and k == r) or (axis == "col" and k == c)
     n = c if axis == "row" else r  # inner positions of the line are 0..n-1, the total is at n
-    if is_margin_line and not hidden[r, c] and aug[r, c] > 0:
-        kind[r, c] = _MARGIN
-        return
     best: tuple[int, int, int] | None = None
     for pos in range(n):
         e = (k, pos) if axis == "row" else (pos, k)
@@ -192,17 +210,79 @@ def _hide_complement(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: 
     kind[total] = _MARGIN
 
 
-def _bounds(value: int, kind: int, threshold: int) -> tuple[int, float]:
+def _bounds(kind: int, threshold: int, total: bool) -> tuple[int, float]:
+    """What an attacker who knows the rules can tell about a hidden entry.
+
+    Zeros are never hidden, so every hidden number is at least 1. For cells we assume the attacker
+    even knows why a cell is hidden: a small one is in ``[1, threshold-1]``, a complementary one
+    ``>= threshold``. A hidden total is only known to be ``>= 1`` (that it is hidden does not say
+    whether it is small).
+    """
+    if total:
+        return 1, np.inf
     if kind == _PRIMARY:
         return 1, threshold - 1
-    if kind == _COMPLEMENT:
-        return threshold, np.inf
-    return 0, np.inf
+    return threshold, np.inf
+
+
+def _complements(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int, p: tuple[int, int],
+                 attempt: int) -> list[tuple[int, int]]:
+    """What to hide next for an exposed entry `p`, from cheap to safe: a rectangle of cells, then
+    the cell's row total, then its column total, then the 4-cycle through the totals."""
+    i, j = p
+    inner = i < r and j < c
+    if inner and attempt == 1:
+        return _rectangle(aug, kind, r, c, p) or _fallback(aug, kind, r, c, p)
+    if inner and attempt == 2:
+        return [(i, c)]
+    if inner and attempt == 3:
+        return [(r, j)]
+    return _fallback(aug, kind, r, c, p)
+
+
+def _rectangle(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int,
+               p: tuple[int, int]) -> list[tuple[int, int]]:
+    """For a cell `p`: three non-zero cells completing a rectangle with it, cheapest to hide first
+    (cells already hidden cost nothing), so that totals can stay published."""
+    i, j = p
+    if i >= r or j >= c:
+        return []
+    x = aug[:r, :c]
+    cost = np.where(kind[:r, :c] == _PUBLISHED, x, 0).astype(float)
+    cost[x == 0] = np.inf
+    total = cost[i, :][None, :] + cost[:, j][:, None] + cost  # (i, j2) + (i2, j) + (i2, j2)
+    total[i, :] = np.inf
+    total[:, j] = np.inf
+    if not np.isfinite(total).any():
+        return []
+    i2, j2 = np.unravel_index(int(np.argmin(total)), total.shape)
+    return [(i, int(j2)), (int(i2), j), (int(i2), int(j2))]
+
+
+def _fallback(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int,
+              p: tuple[int, int]) -> list[tuple[int, int]]:
+    """Entries whose hiding gives `p` a 4-cycle through the totals: cell, row total, grand, column total."""
+    i, j = p
+    if i < r and j < c:
+        return [(i, c), (r, j), (r, c)]
+
+    def best(cands: list[tuple[int, int]]) -> tuple[int, int] | None:
+        nonzero = [e for e in cands if aug[e] > 0]
+        return min(nonzero, key=lambda e: (kind[e] == _PUBLISHED, int(aug[e]))) if nonzero else None
+
+    if i < r:  # a row total: through a cell of the row and its column total
+        e = best([(i, k) for k in range(c)])
+        return [] if e is None else [e, (r, e[1]), (r, c)]
+    if j < c:  # a column total
+        e = best([(k, j) for k in range(r)])
+        return [] if e is None else [e, (e[0], c), (r, c)]
+    e = best([(a, b) for a in range(r) for b in range(c)])  # the grand total
+    return [] if e is None else [e, (e[0], c), (r, e[1])]
 
 
 def _protected(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int, threshold: int,
                p: tuple[int, int]) -> bool:
-    """Is there a one-unit alternating cycle of hidden entries through primary cell `p`?
+    """Is there a one-unit alternating cycle of hidden entries through primary entry `p`?
 
     Entries are edges of a bipartite graph (augmented rows × columns). In signed form
     (totals carry sign -1, the grand total +1) every line sums to zero, so adding +1, -1, +1, …
@@ -218,16 +298,17 @@ def _protected(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int, t
         i, j = int(i), int(j)
         if (i, j) == p:
             continue
-        lo, hi = _bounds(int(aug[i, j]), int(kind[i, j]), threshold)
+        lo, hi = _bounds(int(kind[i, j]), threshold, i == r or j == c)
         if lo <= aug[i, j] + sign[i, j] <= hi:
             adj[i].append(rows + j)
         if lo <= aug[i, j] - sign[i, j] <= hi:
             adj[rows + j].append(i)
-    lo, hi = _bounds(int(aug[p]), _PRIMARY, threshold)
     i, j = p
-    if aug[p] + 1 <= hi and _reachable(adj, rows + j, i):
+    lo, hi = _bounds(_PRIMARY, threshold, i == r or j == c)
+    # Raising y at p (x changes by its sign) closes through a path column → row, lowering it row → column.
+    if lo <= aug[p] + sign[p] <= hi and _reachable(adj, rows + j, i):
         return True
-    return bool(aug[p] - 1 >= lo and _reachable(adj, i, rows + j))
+    return bool(lo <= aug[p] - sign[p] <= hi and _reachable(adj, i, rows + j))
 
 
 def _reachable(adj: list[list[int]], start: int, goal: int) -> bool:

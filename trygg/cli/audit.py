@@ -24,8 +24,11 @@ def verify(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     Example: trygg audit verify --db trygg-demo.db
     """
     database = guarded(lambda: open_db(db))
-    with database.session() as s:
-        check = audit.verify_chain(s)
+    try:
+        with database.session() as s:
+            check = audit.verify_chain(s)
+    finally:
+        database.dispose()
     if check.ok:
         out.print(f"Audit trail OK: {check.entries} entries, the hash chain is unbroken.")
         return
@@ -80,6 +83,7 @@ def export(output: Path | None = typer.Option(None, "--out", "-o", help="File to
                                             ensure_ascii=False) + "\n")
                     n += 1
     finally:
+        database.dispose()
         if output:
             stream.close()
     if output:

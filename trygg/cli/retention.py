@@ -26,7 +26,10 @@ def run(dry_run: bool = typer.Option(False, "--dry-run", help="Only count what w
         with database.session() as s:
             return retention.run(s, dry_run=dry_run)
 
-    result = guarded(work)
+    try:
+        result = guarded(work)
+    finally:
+        database.dispose()
     table = Table("category", "days", "older than", "reports", "photos", "contacts",
                   title="Would anonymise (dry run)" if dry_run else "Anonymised")
     for c in result.categories:
@@ -44,8 +47,11 @@ def list_policies(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> 
     Example: trygg retention list
     """
     database = guarded(lambda: open_db(db))
-    with database.session() as s:
-        rows = retention.policies(s)
+    try:
+        with database.session() as s:
+            rows = retention.policies(s)
+    finally:
+        database.dispose()
     table = Table("category", "days")
     for code, days in rows.items():
         table.add_row(code, str(days))
@@ -69,5 +75,8 @@ def set_policy(category: str = typer.Argument(..., help="Category code, e.g. sex
             retention.set_policy(s, category, days)
             audit.record(s, None, "update", "retention_policy", category, {"days": days})
 
-    guarded(work)
+    try:
+        guarded(work)
+    finally:
+        database.dispose()
     out.print(f"Details of {category} are kept {days} days.")

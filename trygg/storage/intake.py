@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import ReportStatus, Source
@@ -175,13 +175,36 @@ def create_open311_client(session: Session, name: str, key: str | None = None) -
 
 
 def open311_client_for_key(session: Session, key: str) -> Open311Client | None:
+    """The client application of `key` (None when unknown or revoked). Only reads: the caller notes
+    the use with `note_open311_use` in a short transaction of its own."""
     if not key:
         return None
     client = session.scalar(select(Open311Client).where(Open311Client.key_hash == sha256(key)))
     if client is None or client.revoked_at is not None:
         return None
-    client.last_used_at = datetime.now(UTC)
     return client
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def open311_use_is_stale(client: Open311Client, now: datetime | None = None) -> bool:
+    """True when the client's ``last_used_at`` is older than a minute (worth writing again)."""
+    now = now or datetime.now(UTC)
+    return client.last_used_at is None or client.last_used_at <= now - LAST_USED_RESOLUTION
+
+
+def note_open311_use(session: Session, client_id: int, now: datetime | None = None) -> None:
+    """Set the client's ``last_used_at`` to now, at most once a minute (one conditional UPDATE).
+
+    Run it in a session of its own and commit at once: a request's own transaction must not hold
+    the client's row (PostgreSQL) or the write lock (SQLite) while the request is checked."""
+    now = now or datetime.now(UTC)
+    session.execute(update(Open311Client)
+                    .where(Open311Client.id == client_id,
+                           or_(Open311Client.last_used_at.is_(None),
+                               Open311Client.last_used_at <= now - LAST_USED_RESOLUTION))
+                    .values(last_used_at=now))
 
 
 def list_open311_clients(session: Session) -> list[Open311Client]:

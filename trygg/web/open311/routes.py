@@ -23,11 +23,14 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import BY_CODE, CATEGORIES, Category
 from trygg.domain.enums import ReportStatus, Sensitivity, Source
+from trygg.domain.text import check_text
 from trygg.errors import NotFound, PermissionDenied, TryggError, ValidationError
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.storage import intake as intake_store
 from trygg.storage.schema import Organisation, Report
-from trygg.web.deps import db_session, get_settings, language
+from trygg.storage.schema.intake import Open311Client
+from trygg.web.blocking import run_blocking
+from trygg.web.deps import db_session, get_database, get_settings, language
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.open311.render import definition_json, request_json, respond, service_json
@@ -89,7 +92,11 @@ def _parse_dt(value: str, name: str) -> datetime:
     if tz and tz not in "Zz":
         sign = -1 if tz[0] == "-" else 1
         digits = tz[1:].replace(":", "")
-        offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:  # an offset is less than a day (RFC 3339: -23:59 … +23:59)
+            raise Open311BadRequest(f"{name} {value[:40]!r} has a time-zone offset that does not exist; "
+                                    "use -23:59 … +23:59 or Z.")
+        offset = sign * timedelta(hours=hours, minutes=minutes)
     try:
         return (naive - offset).replace(tzinfo=UTC)
     except OverflowError:
@@ -201,16 +208,42 @@ def _attributes(form: dict[str, str]) -> dict[str, Any]:
 
 @router.post("/open311/v2/requests.{fmt}")
 async def post_request(fmt: str, request: Request, session: Session = Depends(db_session)) -> Response:
+    """Read the form (the only awaited part), then do the checks and the database work in the
+    threadpool: the event loop never waits on the database."""
     fmt = _fmt(fmt)
     form_data = await request.form()
     form = {k: v for k, v in form_data.items() if isinstance(v, str)}
-    client = intake_store.open311_client_for_key(session, form.get("api_key", "") or
-                                                 request.query_params.get("api_key", ""))
+    return await run_blocking(session, _post_request, fmt, request, session, form)
+
+
+def _checked_form(form: dict[str, str]) -> None:
+    """Refuse control characters (NUL, …) in any field before anything else looks at them."""
+    bad = check_text({k: v for k, v in form.items() if k != "api_key"}, "en")
+    if bad:
+        names = ", ".join(sorted(bad))
+        raise Open311BadRequest(f"{names}: a text holds a control character (such as NUL) that cannot be "
+                                "stored; remove it.")
+
+
+def _client_for(request: Request, session: Session, form: dict[str, str]) -> Open311Client:
+    key = form.get("api_key", "") or request.query_params.get("api_key", "")
+    client = intake_store.open311_client_for_key(session, key)
     if client is None:
         raise PermissionDenied("api_key is missing or not valid.",
                                hint="Ask the Kontaktcenter for an api_key for your application.")
+    if intake_store.open311_use_is_stale(client):
+        # In a short transaction of its own, never in the request's: a request that is refused
+        # later must not hold the client's row (or SQLite's write lock) while it is answered.
+        with get_database(request).session() as s:
+            intake_store.note_open311_use(s, client.id)
+    return client
+
+
+def _post_request(fmt: str, request: Request, session: Session, form: dict[str, str]) -> Response:
+    client = _client_for(request, session, form)
     settings = get_settings(request)
     limit(request, "open311_post", settings.public_rate_limit)
+    _checked_form(form)
     code = form.get("service_code", "").strip()
     if not code:
         raise Open311BadRequest("service_code is required.")

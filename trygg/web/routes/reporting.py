@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain.enums import AreaLevel, Role, Source
+from trygg.domain.text import check_text
 from trygg.domain.timespans import SPANS
 from trygg.errors import ValidationError
 from trygg.ingest import open_importer, run_import
@@ -27,6 +28,7 @@ from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
 from trygg.web.access import can_see_report_detail, require_roles
+from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE, gettext_for
 from trygg.web.nav import register_nav
@@ -103,24 +105,25 @@ def form_to_input(form: FormData | dict[str, Any], _: Any, prefix: str = "") -> 
     return data, errors
 
 
-async def read_photos(form: FormData, max_mb: int, _: Any) -> tuple[list[Any], dict[str, str]]:
-    files = [f for f in form.getlist("photos") if isinstance(f, UploadFile) and f.filename]
-    for extra in form.getlist("photos"):
-        if isinstance(extra, UploadFile) and not extra.filename:
-            await extra.close()
-    if len(files) > MAX_PHOTOS:
+def read_photos(form: FormData, max_mb: int, _: Any) -> tuple[list[Any], dict[str, str]]:
+    """The form's photos, checked and re-encoded. Blocking (file reads, image decoding): call it
+    from the threadpool (`trygg.web.blocking.run_blocking`), never on the event loop."""
+    uploads = [f for f in form.getlist("photos") if isinstance(f, UploadFile)]
+    files = [f for f in uploads if f.filename]
+    try:
+        if len(files) > MAX_PHOTOS:
+            return [], {"photos": _("At most {n} photos.", n=MAX_PHOTOS)}
+        photos = []
         for f in files:
-            await f.close()
-        return [], {"photos": _("At most {n} photos.", n=MAX_PHOTOS)}
-    photos = []
-    for f in files:
-        data = await f.read(max_mb * 1024 * 1024 + 1)
-        await f.close()
-        try:
-            photos.append(sanitise_image(data, max_mb * 1024 * 1024))
-        except ValidationError as exc:
-            return [], {"photos": f"{f.filename}: {exc.fields.get('photos', exc.message)}"}
-    return photos, {}
+            data = f.file.read(max_mb * 1024 * 1024 + 1)
+            try:
+                photos.append(sanitise_image(data, max_mb * 1024 * 1024))
+            except ValidationError as exc:
+                return [], {"photos": f"{f.filename}: {exc.fields.get('photos', exc.message)}"}
+        return photos, {}
+    finally:
+        for f in uploads:
+            f.file.close()
 
 
 def form_context(session: Session, lang: str, public: bool = False) -> dict[str, Any]:
@@ -155,18 +158,23 @@ def report_form(request: Request, done: str | None = None, user: User = Depends(
 @router.post("/report")
 async def report_submit(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
                         session: Session = Depends(db_session)) -> Response:
+    form = await request.form()
+    return await run_blocking(session, _report_submit, request, user, session, form)
+
+
+def _report_submit(request: Request, user: User, session: Session, form: FormData) -> Response:
     lang = language(request)
     _ = gettext_for(lang)
-    form = await request.form()
     key = str(form.get("form_key") or "")[:200]
-    scope = f"user:{user.id} POST /report"
-    if key:
-        done = intake_store.find_idempotency(session, scope, key)
+    text_errors = check_text({k: v for k, v in form.items() if k != "csrf_token"}, lang)
+    if key and "form_key" not in text_errors:
+        done = intake_store.find_idempotency(session, f"user:{user.id} POST /report", key)
         if done is not None:  # a double submit: show the report stored the first time
             return RedirectResponse(f"/report?done={done.response_body}", status_code=303)
     data, errors = form_to_input(form, _)
-    photos, photo_errors = await read_photos(form, get_settings(request).max_upload_mb, _)
+    photos, photo_errors = read_photos(form, get_settings(request).max_upload_mb, _)
     errors.update(photo_errors)
+    errors.update(text_errors)
     report = None
     try:
         if errors:
@@ -175,16 +183,18 @@ async def report_submit(request: Request, user: User = Depends(require_roles(*RE
     except ValidationError as exc:
         session.rollback()
         fields = {**errors, **exc.fields}
-        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        values = {k: v for k, v in form.items()
+                  if isinstance(v, str) and k != "csrf_token" and k not in text_errors}
         if "description" in fields and exc.code == "personal_data":
             values["description"] = ""  # never echo personal data back into the page
         return render(request, "reporting/form.html", {
             **form_context(session, lang), "values": values, "errors": fields, "message": exc.message,
-            "saved": None, "form_key": key or uuid.uuid4().hex}, status_code=422)
+            "saved": None, "form_key": key if key and "form_key" not in fields else uuid.uuid4().hex},
+            status_code=422)
     for p in photos:
         intake_store.add_photo(session, report.id, p.mime, p.width, p.height, p.content)
     if key:
-        intake_store.store_idempotency(session, scope, key, "", 303, str(report.id))
+        intake_store.store_idempotency(session, f"user:{user.id} POST /report", key, "", 303, str(report.id))
     session.commit()
     return RedirectResponse(f"/report?done={report.id}", status_code=303)
 
@@ -208,8 +218,12 @@ def batch_form(request: Request, user: User = Depends(require_roles(*REPORTING_R
 async def batch_submit(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
                        session: Session = Depends(db_session)) -> Response:
     """Store every valid row; keep the rows with errors in the table with their messages."""
-    _ = gettext_for(language(request))
     form = await request.form()
+    return await run_blocking(session, _batch_submit, request, user, session, form)
+
+
+def _batch_submit(request: Request, user: User, session: Session, form: FormData) -> Response:
+    _ = gettext_for(language(request))
     rows = _batch_rows(form)
     ctx = _ctx(request, user)
     saved = 0
@@ -221,6 +235,9 @@ async def batch_submit(request: Request, user: User = Depends(require_roles(*REP
         fields = {f"r{i}_{k}": v for k, v in row.items()}
         fields[f"r{i}_when"] = "exact" if row["occurred"] else "now"
         data, errors = form_to_input(fields, _, prefix=f"r{i}_")
+        bad_text = check_text(row, language(request))
+        errors.update(bad_text)
+        row = {k: "" if k in bad_text else v for k, v in row.items()}  # control characters are not echoed
         try:
             if errors:
                 raise ValidationError("", fields=errors)
@@ -242,13 +259,17 @@ async def batch_submit(request: Request, user: User = Depends(require_roles(*REP
 async def batch_upload(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
                        session: Session = Depends(db_session)) -> Response:
     """CSV/Excel upload: first a preview (dry run with per-line errors), then the import on confirm."""
-    _ = gettext_for(language(request))
     form = await request.form()
+    return await run_blocking(session, _batch_upload, request, user, session, form)
+
+
+def _batch_upload(request: Request, user: User, session: Session, form: FormData) -> Response:
+    _ = gettext_for(language(request))
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
-        content = await upload.read(MAX_UPLOAD + 1)
+        content = upload.file.read(MAX_UPLOAD + 1)
         filename = upload.filename
-        await upload.close()
+        upload.file.close()
     else:
         try:
             content = base64.b64decode(str(form.get("content") or ""), validate=True)

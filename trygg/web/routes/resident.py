@@ -15,14 +15,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.holidays import OpeningHours
+from trygg.domain.text import check_text
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.service import IntakeContext, create_report
 from trygg.storage import intake as intake_store
+from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE, gettext_for
 from trygg.web.nav import register_nav
@@ -72,23 +75,29 @@ def nearby(request: Request, lon: float = Query(...), lat: float = Query(...), c
 
 @router.post("/kontakt")
 async def resident_submit(request: Request, session: Session = Depends(db_session)) -> Response:
+    form = await request.form()
+    return await run_blocking(session, _resident_submit, request, session, form)
+
+
+def _resident_submit(request: Request, session: Session, form: FormData) -> Response:
     lang = language(request)
     _ = gettext_for(lang)
     settings = get_settings(request)
-    form = await request.form()
     key = str(form.get("form_key") or "")[:200]
     scope = "public POST /kontakt"
-    if key:
+    text_errors = check_text({k: v for k, v in form.items() if k != "csrf_token"}, lang)
+    if key and "form_key" not in text_errors:
         done = intake_store.find_idempotency(session, scope, key)
         if done is not None:
             return RedirectResponse(f"/kontakt/kvitto/{done.response_body}", status_code=303)
     limit(request, "resident_report", settings.public_rate_limit)
     data, errors = form_to_input(form, _)
-    photos, photo_errors = await read_photos(form, settings.max_upload_mb, _)
+    photos, photo_errors = read_photos(form, settings.max_upload_mb, _)
     errors.update(photo_errors)
     contact = {k: str(form.get(k) or "").strip() for k in CONTACT_FIELDS}
     if contact["contact_email"] and "@" not in contact["contact_email"]:
         errors["contact_email"] = _("Not an e-mail address.")
+    errors.update(text_errors)
     try:
         if errors:
             raise ValidationError(_("The report has invalid or missing fields."), fields=errors)
@@ -98,11 +107,13 @@ async def resident_submit(request: Request, session: Session = Depends(db_sessio
     except ValidationError as exc:
         session.rollback()
         fields = {**errors, **exc.fields}
-        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        values = {k: v for k, v in form.items()
+                  if isinstance(v, str) and k != "csrf_token" and k not in text_errors}
         if exc.code == "personal_data":
             values["description"] = ""
+        form_key = key if key and "form_key" not in text_errors else uuid.uuid4().hex
         return render(request, "resident/form.html", _page(request, session, values=values, errors=fields,
-                                                           message=exc.message, form_key=key or uuid.uuid4().hex),
+                                                           message=exc.message, form_key=form_key),
                       status_code=422)
     intake_store.add_contact(session, report.id, name=contact["contact_name"], email=contact["contact_email"],
                              phone=contact["contact_phone"])
