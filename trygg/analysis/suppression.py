@@ -153,7 +153,7 @@ def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD) -> Suppressed
                 if kind[e] == _PUBLISHED and aug[e] > 0:
                     kind[e] = _MARGIN if (e[0] == r or e[1] == c) else _COMPLEMENT
                     progress = True
-        if not progress:  # last resort: every non-zero total is hidden
+        if not progress and all(tries[p] >= 4 for p in exposed):  # last resort: hide every non-zero total
             margins = np.zeros(aug.shape, dtype=bool)
             margins[r, :] = True
             margins[:, c] = True

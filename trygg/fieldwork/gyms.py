@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trygg.domain.geo import valid_wgs84
+from trygg.domain.text import check_text
 from trygg.errors import ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.vocab import GYM_STATUSES, REMINDER_DAYS
@@ -35,6 +36,7 @@ def _check(values: dict[str, Any], session: Session) -> dict[str, str]:
     aid = values.get("activity_id")
     if aid is not None and session.get(Activity, aid) is None:
         errors["activity_id"] = f"No plan activity with id {aid}."
+    errors.update(check_text(values))
     return errors
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from trygg.domain.personal_data import check_fields
+from trygg.domain.text import check_text
 from trygg.errors import PersonalDataError, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.vocab import MEETING_STATUSES, MEETING_TOPICS
@@ -29,6 +30,7 @@ def plan(session: Session, user: User, *, title: str, planned_for: datetime, top
         errors["area_id"] = f"No area with id {area_id}."
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."
+    errors.update(check_text({"title": title, "venue": venue, "audience": audience}, lang))
     if errors:
         raise ValidationError("The meeting could not be planned.", fields=errors)
     found = check_fields({"title": title, "venue": venue, "audience": audience}, lang)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
+from trygg.domain.text import check_text
 from trygg.errors import NotFound, PersonalDataError, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.vocab import FOLLOW_UPS, INSPECTION_CHECKLIST, INSPECTION_RESULTS, LICENCE_TYPES, TRAINING_STATUSES
@@ -37,6 +38,7 @@ def _check_premises(values: dict[str, Any]) -> dict[str, str]:
             errors[f] = f"Use one of {', '.join(TRAINING_STATUSES)}."
     if "lon" in values and not valid_wgs84(values["lon"], values["lat"]):
         errors["location"] = "Give the place as longitude and latitude (WGS 84)."
+    errors.update(check_text(values))
     return errors
 
 
@@ -91,6 +93,7 @@ def record_inspection(session: Session, user: User, premises: Premises, *, inspe
         errors["inspected_on"] = "An inspection cannot lie in the future."
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."
+    errors.update(check_text({"findings": findings, "follow_up": follow_up, **checklist}, lang))
     if errors:
         raise ValidationError("The inspection could not be recorded.", fields=errors)
     found = check_fields({"findings": findings}, lang)

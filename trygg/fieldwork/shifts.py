@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
+from trygg.domain.text import check_text
 from trygg.errors import NotFound, PermissionDenied, PersonalDataError, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.reporting import file_report
@@ -39,6 +40,7 @@ def log_shift(session: Session, user: User, *, organisation_id: int | None, star
         errors["activity_id"] = f"No plan activity with id {activity_id}."
     if not store.organisations(session, [org_id]):
         errors["organisation_id"] = "No such organisation."
+    errors.update(check_text({"notes": notes}, lang))
     if errors:
         raise ValidationError("The shift could not be logged.", fields=errors)
     found = check_fields({"notes": notes}, lang)
@@ -73,6 +75,7 @@ def add_shift_observation(session: Session, user: User, shift: NightShift, *, ca
         errors["occurred_at"] = "The time must lie within the shift."
     if insecurity is not None and not 1 <= insecurity <= 5:
         errors["insecurity"] = "Assess the insecurity from 1 (little) to 5 (much)."
+    errors.update(check_text({"category": category, "description": description}, lang))
     if errors:
         raise ValidationError("The observation could not be stored.", fields=errors)
     found = check_fields({"description": description}, lang)

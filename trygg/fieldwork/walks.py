@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
+from trygg.domain.text import check_text
 from trygg.errors import Conflict, NotFound, PermissionDenied, PersonalDataError, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.reporting import file_report, mirror_status
@@ -75,6 +76,9 @@ def parse_route(value: Any) -> shapely.LineString | None:
 
 
 def _checked_text(fields: dict[str, str | None], lang: str) -> None:
+    unstorable = check_text(fields, lang)
+    if unstorable:
+        raise ValidationError("The text holds characters that cannot be stored.", fields=unstorable)
     errors = check_fields(fields, lang)
     if errors:
         raise PersonalDataError("The text contains personal data.", fields=errors)
@@ -109,6 +113,7 @@ def plan_walk(session: Session, user: User, *, title: str, planned_for: datetime
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."
     groups = [g.strip()[:200] for g in resident_groups if g and g.strip()]
+    errors.update(check_text({"title": title, "notes": notes, "resident_groups": "; ".join(groups)}, lang))
     if errors:
         raise ValidationError("The walk could not be planned.", fields=errors)
     _checked_text({"notes": notes, "resident_groups": "; ".join(groups), "title": title}, lang)
@@ -170,6 +175,7 @@ def record_observation(session: Session, user: User, walk: SafetyWalk, *, key: s
         errors["note"] = "Keep the note under 2,000 characters."
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = f"At most {MAX_PHOTOS} photos per observation."
+    errors.update(check_text({"item": item, "note": note}, lang))
     if errors:
         raise ValidationError("The observation could not be stored.", fields=errors)
     _checked_text({"note": note}, lang)

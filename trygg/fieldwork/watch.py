@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
+from trygg.domain.text import check_text
 from trygg.errors import PersonalDataError, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork.vocab import WATCH_STATUSES
@@ -61,6 +62,7 @@ def register(session: Session, user: User, *, name: str, geom: Any, households: 
         errors["status"] = f"Use one of {', '.join(WATCH_STATUSES)}."
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."
+    errors.update(check_text({"name": name, "contact_role": contact_role, "police_contact": police_contact}, lang))
     if errors:
         raise ValidationError("The watch area could not be registered.", fields=errors)
     found = check_fields({"name": name, "contact_role": contact_role, "police_contact": police_contact}, lang)

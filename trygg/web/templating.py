@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from trygg.domain.categories import CATEGORIES
 from trygg.web import i18n
 from trygg.web.deps import language
-from trygg.web.nav import nav_for
+from trygg.web.nav import split_nav
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -34,6 +34,7 @@ templates.env.globals["json_script"] = _json_script
 def page_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     csrf = getattr(request.state, "csrf_token", "")
+    nav_main, nav_more = split_nav(getattr(getattr(request.state, "user", None), "role", None))
     settings = request.app.state.settings
     return {
         "request": request,
@@ -49,7 +50,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "fmt_number": lambda v, digits=0: i18n.format_number(v, lang, digits),
         "fmt_percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),
         "category_name": lambda code: _category_name(code, lang),
-        "nav_items": nav_for(getattr(getattr(request.state, "user", None), "role", None)),
+        "nav_items": nav_main,
+        "nav_more": nav_more,
         "path": request.url.path,
     }
 

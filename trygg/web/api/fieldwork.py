@@ -5,15 +5,14 @@ counts a plan activity gets from field work."""
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from trygg.errors import NotFound, PermissionDenied, ValidationError
 from trygg.fieldwork import gyms as gym_service
@@ -28,6 +27,7 @@ from trygg.storage.schema import Activity, User
 from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
 from trygg.web.access import require_user
 from trygg.web.api.serialize import report_json
+from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.idempotency import HEADER, idempotency_key, idempotent
 from trygg.web.routes.walks import observation_json
@@ -96,41 +96,67 @@ OBSERVATION_DOC = (
     "`photo` files (re-encoded, metadata removed).")
 
 
-async def _observation_payload(request: Request, max_bytes: int) -> tuple[dict[str, Any], list[Any]]:
+class ObservationIn(BaseModel):
+    """An observation's fields: checked for shape and type only (vocabulary, place and time by the
+    service). Parsed without recursion limits of our own: pydantic's JSON parser refuses deeply
+    nested bodies with an error instead of running out of stack."""
+
+    model_config = ConfigDict(extra="ignore")
+    item: str = Field("", max_length=100)
+    lon: float
+    lat: float
+    note: str = Field("", max_length=20_000)  # the service allows 2,000; this only bounds the work
+    observed_at: str | None = Field(None, max_length=100)
+
+
+OBSERVATION_FIELDS = {"lon": "location", "lat": "location"}
+FIELD_MESSAGES = {"location": "Give lon and lat as numbers (WGS 84).",
+                  "body": "Send a JSON object {item, lon, lat, note?, observed_at?} or a multipart form."}
+
+
+def _observation_errors(exc: PydanticValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = err.get("loc") or ()
+        name = str(loc[0]) if loc and err["type"] not in ("json_invalid", "model_type", "model_attributes_type") \
+            else "body"
+        name = OBSERVATION_FIELDS.get(name, name)
+        errors.setdefault(name, FIELD_MESSAGES.get(name, str(err.get("msg", "invalid"))))
+    return errors
+
+
+def _observed_at(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError("The observation could not be stored.",
+                              fields={"observed_at": "Give an ISO 8601 time."}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def _observation_payload(request: Request, max_bytes: int) -> tuple[ObservationIn, datetime | None, list[Any]]:
+    """The observation from a JSON body or a multipart form (with photos). Reads the body only:
+    no database work here (it runs on the event loop)."""
     ctype = request.headers.get("content-type", "")
     photos: list[Any] = []
-    if ctype.startswith("multipart/form-data"):
-        async with request.form(max_part_size=max_bytes + 1024) as form:
-            data: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-            for upload in form.getlist("photo"):
-                if isinstance(upload, str):
-                    continue
-                raw = await upload.read()
-                if raw:
-                    photos.append(raw)
-    else:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError:
-            raise ValidationError("The body is not JSON.", fields={"body": "Send JSON or a multipart form."}) from None
-        if not isinstance(data, dict):
-            raise ValidationError("The body must be a JSON object.", fields={"body": "Send {item, lon, lat, …}."})
-    errors: dict[str, str] = {}
-    for f in ("lon", "lat"):
-        try:
-            data[f] = float(data.get(f, ""))
-        except (TypeError, ValueError):
-            errors["location"] = "Give lon and lat as numbers (WGS 84)."
-    when = data.get("observed_at")
-    if when:
-        try:
-            parsed = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
-            data["observed_at"] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        except ValueError:
-            errors["observed_at"] = "Give an ISO 8601 time."
-    if errors:
-        raise ValidationError("The observation could not be stored.", fields=errors)
-    return data, photos
+    try:
+        if ctype.startswith("multipart/form-data"):
+            async with request.form(max_part_size=max_bytes + 1024) as form:
+                fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+                for upload in form.getlist("photo"):
+                    if isinstance(upload, str):
+                        continue
+                    raw = await upload.read()
+                    if raw:
+                        photos.append(raw)
+            data = ObservationIn.model_validate(fields)
+        else:
+            data = ObservationIn.model_validate_json(await request.body() or b"{}")
+    except PydanticValidationError as exc:
+        raise ValidationError("The observation could not be stored.", fields=_observation_errors(exc)) from None
+    return data, _observed_at(data.observed_at), photos
 
 
 @router.post("/walks/{walk_id}/observations", status_code=201, summary="Record an observation (idempotent)",
@@ -142,26 +168,26 @@ async def add_observation(walk_id: int, request: Request, user: User = Depends(r
     settings = get_settings(request)
     key = idempotency_key(request)
     lang = language(request)
-    data, raw_photos = await _observation_payload(request, settings.max_upload_mb * 1024 * 1024)
+    data, observed_at, raw_photos = await _observation_payload(request, settings.max_upload_mb * 1024 * 1024)
 
     def work() -> Response:
         walk = walk_service.get_visible_walk(session, user, walk_id)
-        payload = {"item": data.get("item"), "lon": data["lon"], "lat": data["lat"], "note": data.get("note", ""),
-                   "observed_at": str(data.get("observed_at") or ""),
+        payload = {"item": data.item, "lon": data.lon, "lat": data.lat, "note": data.note,
+                   "observed_at": str(observed_at or ""),
                    "photos": [hashlib.sha256(p).hexdigest() for p in raw_photos]}
 
         def create() -> tuple[int, dict[str, Any]]:
             photos = [sanitise_image(p, settings.max_upload_mb * 1024 * 1024) for p in raw_photos]
             obs, created = walk_service.record_observation(
-                session, user, walk, key=key, item=str(data.get("item") or ""), lon=data["lon"], lat=data["lat"],
-                note=str(data.get("note") or ""), observed_at=data.get("observed_at"),
+                session, user, walk, key=key, item=data.item, lon=data.lon, lat=data.lat, note=data.note,
+                observed_at=observed_at,
                 photos=[walk_service.Photo(p.mime, p.width, p.height, p.content) for p in photos], lang=lang)
             return (201 if created else 200), observation_json(obs, lang)
 
         return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/walks/{walk_id}/observations",
                           payload=payload, create=create)
 
-    return await run_in_threadpool(work)
+    return await run_blocking(session, work)
 
 
 class StatusIn(BaseModel):

@@ -64,7 +64,16 @@
     }).addTo(map);
     var bounds = layer.getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+    if (opts.labels !== false) { toggleLabelsByZoom(map, opts.labelMinZoom || 12); }
     return layer;
+  }
+
+  /** Area names overlap when zoomed out: show them from `minZoom` on. */
+  function toggleLabelsByZoom(map, minZoom) {
+    var container = map.getContainer();
+    function update() { container.classList.toggle("labels-hidden", map.getZoom() < minZoom); }
+    map.on("zoomend", update);
+    update();
   }
 
   function shortName(name) {
@@ -106,7 +115,11 @@
         addAreas(map, areas);
         var pointsUrl = el.getAttribute("data-points-url");
         if (pointsUrl) {
-          return fetchJSON(pointsUrl).then(function (pts) { addPoints(map, pts); });
+          return fetchJSON(pointsUrl).then(function (pts) {
+            var layer = addPoints(map, pts);
+            var b = layer.getBounds && layer.getBounds();
+            if (b && b.isValid()) { map.fitBounds(b, { padding: [20, 20], maxZoom: 14 }); }
+          });
         }
       }).catch(function (err) {
         el.insertAdjacentHTML("beforeend", "<p class=\"map-error\" role=\"alert\">" + escapeHtml(err.message) + "</p>");
