@@ -167,7 +167,7 @@ def world(database: Database):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return Settings(database_url=database.url, secret_key="test-secret-key")
+    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False)
 
 
 @pytest.fixture

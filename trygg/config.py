@@ -52,6 +52,11 @@ class Settings:
     secure_cookies: bool = field(
         default=False, metadata={"help": "Mark cookies Secure (set true behind HTTPS)."}
     )
+    require_totp: bool = field(
+        default=True,
+        metadata={"help": "Require a TOTP second factor for administrators and signatories "
+                          "(always off in demo mode)."},
+    )
     public_rate_limit: int = field(
         default=10, metadata={"help": "Resident reports / Open311 posts per client IP per hour."}
     )

@@ -13,8 +13,9 @@ column totals and grand total. The rules (DOMAIN.md, *Privacy*):
    a. *Line rule*: any augmented line with exactly one hidden entry would give that entry away
       (total minus the others), so one more entry of that line is hidden: the smallest non-zero
       published cell of the line (one whose crossing line already has hidden entries first, to
-      avoid cascades); only if there is none, the line's total. Zeros are never used as complements: a hidden zero protects
-      nothing, since an attacker who knows the rule can often tell it must be zero. Repeat
+      avoid cascades); only if there is none, the line's total. Zeros are never used as
+      complements: a hidden zero protects nothing, since an attacker who knows the rule can
+      often tell it must be zero. Repeat
       until every line has none or at least two hidden entries.
    b. *Audit*: the line rule alone does not prevent every disclosure (hidden entries in several
       lines can pin each other down). For each primary entry we search for an alternating cycle

@@ -23,6 +23,7 @@ from trygg.domain import personal_data
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Precision, ReportStatus, Source
 from trygg.domain.geo import to_sweref, to_wgs84, valid_wgs84
+from trygg.domain.text import check_text
 from trygg.domain.timespans import SPANS, span
 from trygg.errors import PersonalDataError, ValidationError
 from trygg.storage import areas as area_store
@@ -116,19 +117,26 @@ def _resolve_place(session: Session, ref: str) -> Place | None:
 def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> PreparedReport:
     """Check `data` and work out place, area and times; raise ValidationError naming every bad field."""
     _ = ctx.gettext
-    errors: dict[str, str] = {}
+    # Characters no database can store (NUL, other control characters, lone surrogates) are refused
+    # first, per field; such a field is then looked at no further (no query, no personal-data check).
+    errors: dict[str, str] = check_text({
+        "category": data.category, "description": data.description, "place": data.place, "area": data.area,
+        "span": data.span, "external_id": data.external_id, "precision": data.precision}, ctx.lang)
     now = ctx.now or datetime.now(UTC)
 
     cat = BY_CODE.get((data.category or "").strip())
-    if not data.category:
+    if "category" in errors:
+        cat = None
+    elif not data.category:
         errors["category"] = _("Choose a category.")
     elif cat is None or (ctx.public and not cat.public):
         errors["category"] = _("Unknown category {code!r}.", code=data.category)
 
-    description = (data.description or "").strip()
+    description = "" if "description" in errors else (data.description or "").strip()
     if len(description) > MAX_DESCRIPTION:
         errors["description"] = _("At most {n} characters.", n=MAX_DESCRIPTION)
-    pd_errors = personal_data.check_fields({"description": description, "place": data.place}, ctx.lang)
+    place_ref = None if "place" in errors else data.place
+    pd_errors = personal_data.check_fields({"description": description, "place": place_ref}, ctx.lang)
 
     # ---- place
     lon, lat = data.lon, data.lat
@@ -144,14 +152,14 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
     if lon is not None and lat is not None and not valid_wgs84(lon, lat):
         errors["location"] = _("Longitude must be within −180…180 and latitude within −90…90.")
         lon = lat = None
-    if lon is None and "location" not in errors and data.place and "place" not in pd_errors:
-        place = _resolve_place(session, str(data.place))
+    if lon is None and "location" not in errors and place_ref and "place" not in pd_errors:
+        place = _resolve_place(session, str(place_ref))
         if place is None:
             errors["place"] = _("No known place matches {text!r}. Tap the map or pick an area instead.",
-                                text=str(data.place)[:80])
+                                text=str(place_ref)[:80])
         else:
             lon, lat, precision = place.lon, place.lat, data.precision or Precision.ADDRESS
-    if lon is None and "location" not in errors and "place" not in errors and data.area not in (None, ""):
+    if lon is None and not ({"location", "place", "area"} & set(errors)) and data.area not in (None, ""):
         area = area_store.get_area(session, data.area)
         if area is None:
             errors["area"] = _("Unknown area {ref!r}.", ref=str(data.area)[:40])
@@ -178,7 +186,7 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
 
     # ---- time
     start, end = _time(data.occurred_from), _time(data.occurred_to)
-    if data.span:
+    if data.span and "span" not in errors:
         if data.span not in SPANS:
             errors["span"] = _("Unknown time span {code!r}.", code=data.span)
         else:
@@ -202,7 +210,7 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
         errors["insecurity"] = _("Give a number from 1 (little) to 5 (very much).")
     if data.people_count is not None and not 0 <= data.people_count <= 10000:
         errors["people_count"] = _("Give a number of people from 0 to 10000.")
-    if data.external_id is not None and len(data.external_id) > 120:
+    if data.external_id is not None and len(data.external_id) > 120 and "external_id" not in errors:
         errors["external_id"] = _("At most {n} characters.", n=120)
 
     if pd_errors:

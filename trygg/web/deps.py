@@ -43,7 +43,9 @@ def db_session(request: Request) -> Iterator[Session]:
     except (OverflowError, DataError):
         # A number or text the database cannot hold (an id beyond 64 bits, a string over a column's
         # length on PostgreSQL): the request is invalid, not the server broken (422, not 500).
-        session.rollback()
+        # close(), not rollback(): rollback() would expire the signed-in user, and the error page
+        # (rendered after the session is closed) could no longer read it.
+        session.close()
         raise ValidationError("A value in the request is out of range.",
                               hint="Use ids and numbers as listed by the API, and shorter texts.") from None
     finally:

@@ -7,11 +7,12 @@ error list ``[{"code", "description"}]`` (see ``trygg.web.open311``).
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trygg.errors import RateLimited, TryggError
@@ -56,9 +57,25 @@ def render_error(request: Request, status: int, code: str, message: str, details
     if wants_html(request):
         from trygg.web.templating import render
 
-        return render(request, "error.html", {"status": status, "code": code, "message": message,
-                                              "details": details}, status_code=status, headers=headers)
+        try:
+            return render(request, "error.html", {"status": status, "code": code, "message": message,
+                                                  "details": details}, status_code=status, headers=headers)
+        except Exception:  # noqa: BLE001 - the page itself failed: answer plainly, never Starlette's text
+            log.exception("the error page for %s %s could not be rendered", request.method, request.url.path)
+            return plain_error_page(status, message, details, headers)
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+def plain_error_page(status: int, message: str, details: Any = None,
+                     headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A minimal error page without the layout (no template, no database): the last resort when
+    the real error page cannot be rendered."""
+    items = "".join(f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in details.items()) \
+        if isinstance(details, dict) else ""
+    body = (f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{status}</title></head>'
+            f"<body><main><h1>{status}</h1><p>{escape(message)}</p>"
+            f"{f'<ul>{items}</ul>' if items else ''}<p><a href=\"/\">Trygg</a></p></main></body></html>")
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -171,7 +171,8 @@ async def add_observation(walk_id: int, request: Request, user: User = Depends(r
     data, observed_at, raw_photos = await _observation_payload(request, settings.max_upload_mb * 1024 * 1024)
 
     def work() -> Response:
-        walk = walk_service.get_visible_walk(session, user, walk_id)
+        # The walk alone (not its observations and photos): this runs for every observation sent.
+        walk = policy.visible_walk(user, store.get(session, SafetyWalk, walk_id))
         payload = {"item": data.item, "lon": data.lon, "lat": data.lat, "note": data.note,
                    "observed_at": str(observed_at or ""),
                    "photos": [hashlib.sha256(p).hexdigest() for p in raw_photos]}

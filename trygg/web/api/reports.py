@@ -20,13 +20,15 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import Role, Source
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
+from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import detail_scope, require_roles, require_user, visible_report
+from trygg.web.access import detail_scope, note_sensitive_reads, require_roles, require_user, visible_report
 from trygg.web.api.serialize import report_feature, report_json
 from trygg.web.deps import db_session, get_database, language
 from trygg.web.filters import paging, parse_report_filter
@@ -100,6 +102,7 @@ def list_reports(request: Request, user: User = Depends(require_user),
     lang = language(request)
     rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
     total = report_store.count_reports(session, flt)
+    note_sensitive_reads(user, rows, session)
     return {"total": total, "limit": limit, "offset": offset,
             "reports": [report_json(r, lang) for r in rows]}
 
@@ -107,8 +110,16 @@ def list_reports(request: Request, user: User = Depends(require_user),
 def _stream_rows(request: Request, user: User) -> Iterator[Any]:
     """Every report matching the request's filters, read in its own session (for streaming)."""
     flt = parse_report_filter(request.query_params, detail_scope(user))
+    sensitive: list[tuple[int, str]] = []
     with get_database(request).session() as s:
-        yield from report_store.iter_reports(s, flt)
+        for report in report_store.iter_reports(s, flt):
+            if is_sensitive(report.category):
+                sensitive.append((report.id, report.category))
+            yield report
+    if sensitive:  # every exported sensitive detail is a read to audit
+        with get_database(request).session() as s:
+            for report_id, category in sensitive:
+                audit.record(s, user.id, "read_sensitive", "report", report_id, {"category": category})
 
 
 @router.get("/reports.csv", summary="Export the filtered reports as CSV (UTF-8, all matching rows)",
@@ -159,6 +170,7 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
                                  headers={"Content-Disposition": 'attachment; filename="trygg-reports.geojson"'})
     limit, offset = paging(request.query_params, default_limit=500, max_limit=20000)
     rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
+    note_sensitive_reads(user, rows, session)
     return {"type": "FeatureCollection", "features": [report_feature(r, lang) for r in rows]}
 
 
