@@ -65,12 +65,13 @@ def report(res: dict[str, dict[str, Any]], quick: bool, command: str, load: list
         " the densest cells and a random spread of cells (exact = direct kernel sum); mass on grid = integral"
         " of the density over the grid per point (points near the edge spill over it).",
         "",
-        "| kernel | bandwidth (cells) | mode | time | max rel. error | mass on grid |",
+        "| kernel | bandwidth (cells) | mode (plan) | time | max rel. error | mass on grid |",
         "|---|---|---|---|---|---|",
     ]
     for c in ko.get("cases", []):
-        lines.append(f"| {c['kernel']} | {c['bandwidth_cells']} | {c['mode']} | {_fmt(c['seconds'], 3)} s |"
-                     f" {c['max_rel_error']:.1e} | {_fmt(c.get('mass_on_grid', float('nan')), 4)} |")
+        lines.append(f"| {c['kernel']} | {c['bandwidth_cells']} | {c['mode']} ({c.get('plan', '')}) |"
+                     f" {_fmt(c['seconds'], 3)} s | {c['max_rel_error']:.1e} |"
+                     f" {_fmt(c.get('mass_on_grid', float('nan')), 4)} |")
     lines += ["", "| KDEpy FFTKDE (Gaussian) | bandwidth (cells) | time | max rel. error | mass on grid |",
               "|---|---|---|---|---|"]
     for c in kp.get("cases", []):

@@ -12,6 +12,7 @@ that process's peak RSS and cold starts are real. Times are medians.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -235,19 +236,27 @@ def _sample_cells(g: Any, dens: np.ndarray, m: int) -> tuple[np.ndarray, np.ndar
 @task
 def kde_ours(quick: bool) -> dict[str, Any]:
     from trygg.analysis.kde import kernel_density
+    from trygg.analysis.kde_fast import plan
 
     x, y, g = _kde_case(quick)
-    out = []
-    for kernel, cells in (("gaussian", 2), ("gaussian", 5), ("gaussian", 20), ("gaussian", 200),
-                          ("quartic", 12), ("quartic", 50), ("quartic", 500)):
+    box = (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
+    out: list[dict[str, Any]] = []
+    for kernel, cells in (("gaussian", 1), ("gaussian", 2), ("gaussian", 5), ("gaussian", 20), ("gaussian", 200),
+                          ("quartic", 8), ("quartic", 12), ("quartic", 50), ("quartic", 500)):
         h = cells * g.cell_size
-        t, r = _median_time(lambda h=h, kernel=kernel: kernel_density(x, y, g, bandwidth=h, kernel=kernel), 5)
+        t, r = _median_time(functools.partial(kernel_density, x, y, g, bandwidth=h, kernel=kernel), 5)  # type: ignore[arg-type]
         flat, px, py = _sample_cells(g, r.density, 200 if quick else 400)
         ex = _exact_at(x, y, px, py, h, kernel)
         err = float(np.abs(r.density.ravel()[flat] - ex).max() / ex.max())
+        pl = plan(x.size, g, h, kernel, box)
         out.append({"kernel": kernel, "bandwidth_cells": cells, "seconds": t, "max_rel_error": err,
-                    "mode": r.mode, "mass_on_grid": float(r.density.sum() * g.cell_size**2 / x.size)})
+                    "mode": r.mode, "plan": f"{pl.method}, {pl.sub} x {pl.sub} nodes/cell, order {pl.order}",
+                    "mass_on_grid": float(r.density.sum() * g.cell_size**2 / x.size)})
     return {"points": x.size, "grid": list(g.shape), "cases": out, "rss_mb": _rss_mb()}
+
+
+def _kdepy_run(fftkde: Any, h: float, data: np.ndarray, grid_pts: np.ndarray) -> Any:
+    return fftkde(kernel="gaussian", bw=h).fit(data).evaluate(grid_pts)
 
 
 @task
@@ -262,11 +271,11 @@ def kde_kdepy(quick: bool) -> dict[str, Any]:
     gxx, gyy = np.meshgrid(gx, gy, indexing="ij")
     grid_pts = np.column_stack([gxx.ravel(), gyy.ravel()])
     data = np.column_stack([x, y])
-    out = []
+    out: list[dict[str, Any]] = []
     for cells in (2, 20, 200):
         h = cells * g.cell_size
         try:
-            t, dens = _median_time(lambda h=h: FFTKDE(kernel="gaussian", bw=h).fit(data).evaluate(grid_pts), 5)
+            t, dens = _median_time(functools.partial(_kdepy_run, FFTKDE, h, data, grid_pts), 5)
         except ValueError as exc:
             out.append({"bandwidth_cells": cells, "error": str(exc)})
             continue

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
-    "aggregate", "evaluation", "fdr", "getis_ord", "grid", "kde", "lagesbild",
+    "aggregate", "evaluation", "fdr", "getis_ord", "grid", "kde", "kde_fast", "lagesbild",
     "near_repeat", "repeat_locations", "survey", "trends",
 ]
 

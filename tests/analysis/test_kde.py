@@ -110,3 +110,126 @@ def test_scott_rule_is_used_and_named_when_no_bandwidth() -> None:
 def test_bad_kernel_is_refused() -> None:
     with pytest.raises(ValueError, match="kernel"):
         kernel_density([0.0], [0.0], Grid(0, 0, 1, 2, 2), bandwidth=1.0, kernel="box")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- small bandwidths (sub-cell lattice, exact by offsets)
+
+SMALL_CELLS = [0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0]
+
+
+def _worst_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Clusters, points on cell corners and edges, and a stack of points at one spot."""
+    rng = np.random.default_rng(seed)
+    x, y = _points(n, seed)
+    x, y = x / 3 + 500, y / 3 + 500
+    k = n // 4
+    x[:k], y[:k] = np.round(x[:k], -2), np.round(y[:k], -2)  # corners of 100 m cells
+    x[k : 2 * k] = np.round(x[k : 2 * k], -2) + 50.0  # mid-edge
+    x[-20:], y[-20:] = x[0] + 0.5, y[0] + 0.5
+    return x + rng.uniform(-1e-3, 1e-3, n), y
+
+
+@pytest.fixture(params=["cheapest", "lattice"])
+def plan_choice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The plan the cost model picks, or a lattice forced (the exact sum by offsets priced out)."""
+    if request.param == "lattice":
+        from trygg.analysis import kde_fast
+
+        monkeypatch.setattr(kde_fast, "_COST_SCATTER", math.inf)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("kernel", ["quartic", "gaussian"])
+@pytest.mark.parametrize("cells", SMALL_CELLS)
+def test_fast_mode_is_within_1e3_of_exact_at_small_bandwidths(kernel: str, cells: float, plan_choice: str) -> None:
+    x, y = _worst_points(400, 7)
+    g = grid_for_points(x, y, 100.0)
+    h = cells * 100.0
+    fast = kernel_density(x, y, g, bandwidth=h, kernel=kernel)  # type: ignore[arg-type]
+    ref = _direct(x, y, g, h, kernel)
+    assert np.abs(fast.density - ref).max() <= 1e-3 * ref.max()
+    assert fast.density.shape == g.shape and (fast.density >= 0).all()
+
+
+@pytest.mark.parametrize("kernel", ["quartic", "gaussian"])
+@pytest.mark.parametrize("cells", [0.6, 1.0, 2.0, 4.0, 9.0, 15.0, 31.0])
+@pytest.mark.parametrize("where", [(0.0, 0.0), (0.5, 0.5), (50.0, 0.0), (50.0, 50.0), (37.3, 81.1)])
+def test_a_single_point_anywhere_in_its_cell(
+    kernel: str, cells: float, where: tuple[float, float], plan_choice: str
+) -> None:
+    """One point (the worst case for binning: no neighbours to average the error away)."""
+    g = Grid(0.0, 0.0, 100.0, 61, 61)
+    x, y = np.array([3000.0 + where[0]]), np.array([3000.0 + where[1]])
+    h = cells * 100.0
+    fast = kernel_density(x, y, g, bandwidth=h, kernel=kernel).density  # type: ignore[arg-type]
+    ref = _direct(x, y, g, h, kernel)
+    assert np.abs(fast - ref).max() <= 1e-3 * ref.max()
+
+
+@pytest.mark.parametrize("kernel", ["quartic", "gaussian"])
+@pytest.mark.parametrize("cells", [0.8, 1.5, 3.0, 8.0])
+def test_mass_is_conserved_at_small_bandwidths(kernel: str, cells: float, plan_choice: str) -> None:
+    rng = np.random.default_rng(11)
+    n = 300
+    x, y = rng.uniform(2500, 3500, n), rng.uniform(2500, 3500, n)
+    g = Grid(0.0, 0.0, 100.0, 60, 60)
+    h = cells * 100.0
+    fast = kernel_density(x, y, g, bandwidth=h, kernel=kernel).density.sum()  # type: ignore[arg-type]
+    exact = _direct(x, y, g, h, kernel).sum()
+    assert abs(fast - exact) <= 1e-3 * exact
+    # The kernel integrates to one: the cell sums hold one point each (to the Riemann error).
+    assert fast * 100.0**2 == pytest.approx(n, rel=2e-2 if cells < 1 else 1e-3)
+
+
+def test_points_outside_the_grid_still_count(plan_choice: str) -> None:
+    x, y = np.array([-150.0, 1250.0, 500.0]), np.array([500.0, 500.0, -3000.0])
+    g = Grid(0.0, 0.0, 100.0, 10, 10)
+    for kernel, h in (("gaussian", 80.0), ("gaussian", 300.0), ("quartic", 250.0), ("quartic", 900.0)):
+        fast = kernel_density(x, y, g, bandwidth=h, kernel=kernel).density  # type: ignore[arg-type]
+        ref = _direct(x, y, g, h, kernel)
+        assert ref.max() > 0
+        assert np.abs(fast - ref).max() <= 1e-3 * ref.max()
+
+
+def test_the_plan_follows_the_bandwidth() -> None:
+    from trygg.analysis.kde_fast import TOLERANCE, plan, taylor_bound
+
+    g = Grid(0.0, 0.0, 100.0, 500, 500)
+    n = 1_000_000
+    quartic = {c: plan(n, g, c * 100.0, "quartic") for c in (3, 8, 12, 50)}
+    assert quartic[3].method == "scatter"  # a few cells: the exact sum by offsets is cheapest
+    assert [quartic[c].sub for c in (8, 12, 50)] == [5, 3, 1]
+    assert {quartic[c].method for c in (8, 12, 50)} == {"linear"}
+    # Finer lattices keep (delta / h)^2 under the tolerance.
+    assert all((1 / (quartic[c].sub * c)) ** 2 <= TOLERANCE for c in (8, 12, 50))
+    gauss = plan(n, g, 200.0, "gaussian")
+    assert gauss.method == "taylor" and taylor_bound(1 / (2 * gauss.sub * 2), gauss.order) <= TOLERANCE
+    assert plan(n, g, 20.0, "gaussian").method == "scatter"
+
+
+def test_taylor_bound_covers_the_actual_remainder() -> None:
+    """One point in a cell's corner, Taylor terms to order p: the error stays under the bound."""
+    from trygg.analysis.kde_fast import _hermite, taylor_bound
+
+    h = 1.0
+    for u in (0.1, 0.25, 0.4):
+        e = 2 * u * h * 0.5  # offset delta/2 = u h on each axis
+        d = np.linspace(-8, 8, 641)
+        dx, dy = np.meshgrid(d, d)
+        exact = np.exp(-((dx - e) ** 2 + (dy - e) ** 2) / 2)
+        hx, hy = _hermite(8, dx), _hermite(8, dy)
+        g = np.exp(-(dx * dx + dy * dy) / 2)
+        for p in range(0, 7):
+            approx = sum(
+                hx[a] * hy[b] * e ** (a + b) / (math.factorial(a) * math.factorial(b))
+                for a in range(p + 1) for b in range(p + 1 - a)
+            ) * g
+            assert np.abs(approx - exact).max() <= taylor_bound(u, p)
+
+
+def test_kde_fast_docstring_examples_run() -> None:
+    import doctest
+
+    from trygg.analysis import kde_fast
+
+    assert doctest.testmod(kde_fast).failed == 0

@@ -14,7 +14,9 @@ from trygg.analysis.near_repeat import knox, pairs_by_time_band
 GOLDEN = "data/analytics/steenbeek_chicago_be_month1"
 
 
-def _brute(x, y, t, d_edges, t_edges, metric="manhattan"):  # type: ignore[no-untyped-def]
+def _brute(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, d_edges: list[float], t_edges: list[float], metric: str = "manhattan"
+) -> np.ndarray:
     i, j = np.triu_indices(len(x), 1)
     dx, dy = np.abs(x[i] - x[j]), np.abs(y[i] - y[j])
     d = dx + dy if metric == "manhattan" else np.hypot(dx, dy)

@@ -57,6 +57,8 @@ MAX_ORDER = 6
 GAUSS_SUPPORT = 7.0
 #: Terms of the remainder series summed (u <= 1/2 in use: the rest is below 1e-12).
 _TERMS = 48
+#: ``(min x, max x, min y, max y)`` of the points.
+Box = tuple[float, float, float, float]
 #: Estimated work in ns: per point, per point and moment grid, per node and transform,
 #: per point and cell offset of the scatter.
 _COST_POINT, _COST_MOMENT, _COST_FFT, _COST_SCATTER = 25.0, 5.0, 6.0, 9.0
@@ -112,27 +114,50 @@ def taylor_bound(u: float, p: int) -> float:
     return sum(c[n] * u**n for n in range(p + 1, _TERMS + 1))
 
 
-def _peak_share(h_cells: float, kernel: str) -> float:
-    """Smallest density one point gives its nearest cell centre, over the kernel's peak."""
-    r2 = 0.5 / (h_cells * h_cells)  # (corner distance / h)^2
+def _peak_share(h: float, kernel: str, grid: Grid, box: Box) -> float:
+    """Smallest density one point gives its nearest cell centre, over the kernel's peak.
+
+    A point in a cell's corner is half a cell from the centre along each axis;
+    a point outside the grid (as far out as the farthest) that much farther.
+    """
+    c = grid.cell_size
+    out_x = max(0.0, grid.x0 - box[0], box[1] - (grid.x0 + grid.n_cols * c))
+    out_y = max(0.0, grid.y0 - box[2], box[3] - (grid.y0 + grid.n_rows * c))
+    r2 = ((out_x + c / 2) ** 2 + (out_y + c / 2) ** 2) / (h * h)
     if kernel == "gaussian":
         return math.exp(-r2 / 2.0)
     return max(0.0, 1.0 - r2) ** 2
 
 
-def _lattice_nodes(grid: Grid, s: int, reach: float) -> float:
-    """Lattice size for subdivision ``s`` with the kernel's reach (nodes)."""
-    r = 2 * math.ceil(reach * s / grid.cell_size)
-    return float(((grid.n_rows - 1) * s + 1 + r) * ((grid.n_cols - 1) * s + 1 + r))
+def _node_range(lo: float, hi: float, origin: float, delta: float, out: int, reach: int) -> tuple[int, int]:
+    """Nodes of the points between ``lo`` and ``hi`` that can reach an output node."""
+    k_lo = max(math.floor((lo - origin) / delta), -reach - 1)
+    k_hi = min(math.floor((hi - origin) / delta) + 1, out - 1 + reach)
+    return k_lo, max(k_lo, k_hi)
 
 
-def _scatter_offsets(h: float, kernel: str, cell: float) -> int:
-    r = _support(h, kernel) / cell + 0.5
-    return int(math.pi * r * r) + 4
+def _lattice_nodes(grid: Grid, box: Box, s: int, reach_m: float) -> float:
+    """FFT size of the lattice with subdivision ``s`` for points in ``box``."""
+    delta = grid.cell_size / s
+    reach = int(math.ceil(reach_m / delta))
+    qr, qc = (grid.n_rows - 1) * s + 1, (grid.n_cols - 1) * s + 1
+    ax = _axis(*_node_range(box[0], box[1], grid.x0 + grid.cell_size / 2, delta, qc, reach), grid.n_cols, s, reach)
+    ay = _axis(*_node_range(box[2], box[3], grid.y0 + grid.cell_size / 2, delta, qr, reach), grid.n_rows, s, reach)
+    return float(ax.length * ay.length)
 
 
-def plan(n_points: int, grid: Grid, h: float, kernel: str) -> Plan:
+def _scatter_offsets(h: float, kernel: str, grid: Grid, box: Box) -> float:
+    """Cell offsets the exact sum by offsets visits (within the support and the extent)."""
+    r = _support(h, kernel) / grid.cell_size + 0.5
+    span_x = (max(box[1], grid.x0 + grid.n_cols * grid.cell_size) - min(box[0], grid.x0)) / grid.cell_size + 1
+    span_y = (max(box[3], grid.y0 + grid.n_rows * grid.cell_size) - min(box[2], grid.y0)) / grid.cell_size + 1
+    return min(math.pi * r * r + 4, (2 * min(r, span_x) + 1) * (2 * min(r, span_y) + 1))
+
+
+def plan(n_points: int, grid: Grid, h: float, kernel: str, box: Box | None = None) -> Plan:
     """The cheapest way to compute the density within ``TOLERANCE`` (or exactly).
+
+    ``box`` is ``(min x, max x, min y, max y)`` of the points (default: the grid).
 
     Examples
     --------
@@ -140,15 +165,17 @@ def plan(n_points: int, grid: Grid, h: float, kernel: str) -> Plan:
     >>> plan(1_000_000, g, 200.0, "gaussian").method, plan(1_000_000, g, 1200.0, "quartic").sub
     ('taylor', 3)
     """
+    if box is None:
+        box = (grid.x0, grid.x0 + grid.n_cols * grid.cell_size, grid.y0, grid.y0 + grid.n_rows * grid.cell_size)
     hc = h / grid.cell_size
-    share = _peak_share(hc, kernel)
+    share = _peak_share(h, kernel, grid, box)
     reach = _support(h, kernel)
-    best = Plan("scatter", 1, 0, n_points * _scatter_offsets(h, kernel, grid.cell_size) * _COST_SCATTER
-                + _scatter_offsets(h, kernel, grid.cell_size) * grid.n_cells)
+    offsets = _scatter_offsets(h, kernel, grid, box)
+    best = Plan("scatter", 1, 0, offsets * (n_points * _COST_SCATTER + grid.n_cells))
     if share <= 0:
         return best
     for s in range(1, 65):
-        nodes = _lattice_nodes(grid, s, reach)
+        nodes = _lattice_nodes(grid, box, s, reach)
         if nodes > MAX_NODES:
             break
         u = 1.0 / (2.0 * s * hc)
@@ -173,10 +200,13 @@ def fast_density(
     x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64], grid: Grid, h: float, kernel: str
 ) -> tuple[NDArray[np.float64], Plan]:
     """Density at the cell centres by the cheapest plan; see the module docstring."""
-    pl = plan(x.size, grid, h, kernel)
+    if x.size == 0:
+        return np.zeros(grid.shape), Plan("scatter", 1, 0, 0.0)
+    box = (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
+    pl = plan(x.size, grid, h, kernel, box)
     if pl.method == "scatter":
         return _scatter(x, y, w, grid, h, kernel), pl
-    return _lattice(x, y, w, grid, h, kernel, pl), pl
+    return _lattice(x, y, w, grid, h, kernel, pl, box), pl
 
 
 # ---------------------------------------------------------------- lattice
@@ -184,60 +214,98 @@ def fast_density(
 
 @dataclass(frozen=True)
 class _Axis:
-    """One axis of the lattice: binned nodes ``lo .. lo + size - 1``, kernel offsets, FFT length."""
+    """One lattice axis: binned nodes ``lo .. lo + size - 1``, kernel offsets ``off_lo ..
+    off_lo + off_n - 1``, FFT length, and the cell centres ``c0 .. c1`` (node ``c * sub``) the
+    points reach, centre ``c0`` at index ``t0`` of the convolution."""
 
     lo: int
     size: int
     off_lo: int
     off_n: int
-    start: int
     length: int
-    out: int
+    c0: int
+    c1: int
+    t0: int
 
 
-def _axis(k_min: int, k_max: int, out: int, reach: int) -> _Axis:
-    lo, size = k_min, k_max - k_min + 1
+def _axis(k_min: int, k_max: int, n_cells: int, sub: int, reach: int) -> _Axis:
+    out = (n_cells - 1) * sub + 1
     off_lo = max(-reach, -k_max)
-    off_hi = min(reach, out - 1 - k_min)
-    off_n = max(1, off_hi - off_lo + 1)
-    start = -k_min - off_lo  # index of output node 0 in the linear convolution
-    length = sfft.next_fast_len(max(size + off_n - 1 - start, start + out), real=True)
-    return _Axis(lo, size, off_lo, off_n, start, length, out)
+    off_hi = max(off_lo, min(reach, out - 1 - k_min))
+    off_n = off_hi - off_lo + 1
+    c0 = max(0, -(-(k_min + off_lo) // sub))
+    c1 = min(n_cells - 1, (k_max + off_hi) // sub)
+    # Index of node q in the linear convolution: q - k_min - off_lo.
+    t0 = c0 * sub - k_min - off_lo
+    t1 = c1 * sub - k_min - off_lo
+    size = k_max - k_min + 1
+    length = sfft.next_fast_len(max(size + off_n - 1 - t0, t1 + 1, 1), real=True)
+    return _Axis(k_min, size, off_lo, off_n, length, c0, c1, t0)
 
 
 def _lattice(
     x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64], grid: Grid, h: float, kernel: str,
-    pl: Plan,
+    pl: Plan, box: Box,
 ) -> NDArray[np.float64]:
     s = pl.sub
     delta = grid.cell_size / s
-    qr, qc = (grid.n_rows - 1) * s + 1, (grid.n_cols - 1) * s + 1
     reach = int(math.ceil(_support(h, kernel) / delta))
-    fx = (x - (grid.x0 + grid.cell_size / 2)) / delta
-    fy = (y - (grid.y0 + grid.cell_size / 2)) / delta
     linear = pl.method == "linear"
-    kx = np.floor(fx) if linear else np.floor(fx + 0.5)
-    ky = np.floor(fy) if linear else np.floor(fy + 0.5)
-    ex, ey = fx - kx, fy - ky
-    # Points beyond the kernel's reach of every centre cannot contribute.
-    keep = (kx >= -reach - 1) & (kx <= qc - 1 + reach) & (ky >= -reach - 1) & (ky <= qr - 1 + reach)
-    if not keep.all():
-        kx, ky, ex, ey, w = kx[keep], ky[keep], ex[keep], ey[keep], w[keep]
-    if kx.size == 0:
-        return np.zeros(grid.shape)
-    ix, iy = kx.astype(np.intp), ky.astype(np.intp)
+    # Linear binning: the node at or below; Taylor: the nearest node.
+    shift = 0.0 if linear else 0.5
+    ix, ex = _nodes(x, grid.x0 + grid.cell_size / 2 - shift * delta, delta)
+    iy, ey = _nodes(y, grid.y0 + grid.cell_size / 2 - shift * delta, delta)
+    if not linear:
+        ex -= 0.5
+        ey -= 0.5
+    qr, qc = (grid.n_rows - 1) * s + 1, (grid.n_cols - 1) * s + 1
+    lo_x = math.floor((box[0] - grid.x0 - grid.cell_size / 2) / delta) - 1
+    hi_x = math.floor((box[1] - grid.x0 - grid.cell_size / 2) / delta) + 1
+    lo_y = math.floor((box[2] - grid.y0 - grid.cell_size / 2) / delta) - 1
+    hi_y = math.floor((box[3] - grid.y0 - grid.cell_size / 2) / delta) + 1
+    if lo_x < -reach - 1 or hi_x > qc - 1 + reach or lo_y < -reach - 1 or hi_y > qr - 1 + reach:
+        # Points beyond the kernel's reach of every centre cannot contribute.
+        keep = (ix >= -reach - 1) & (ix <= qc - 1 + reach) & (iy >= -reach - 1) & (iy <= qr - 1 + reach)
+        ix, iy, ex, ey, w = ix[keep], iy[keep], ex[keep], ey[keep], w[keep]
+    out = np.zeros(grid.shape)
+    if ix.size == 0:
+        return out
     extra = 1 if linear else 0
-    ax = _axis(int(ix.min()), int(ix.max()) + extra, qc, reach)
-    ay = _axis(int(iy.min()), int(iy.max()) + extra, qr, reach)
-    flat = (iy - ay.lo) * ax.size + (ix - ax.lo)
+    ax = _axis(int(ix.min()), int(ix.max()) + extra, grid.n_cols, s, reach)
+    ay = _axis(int(iy.min()), int(iy.max()) + extra, grid.n_rows, s, reach)
+    if ax.c0 > ax.c1 or ay.c0 > ay.c1:
+        return out
+    flat = iy
+    flat -= ay.lo
+    flat *= ax.size
+    flat += ix
+    flat -= ax.lo
     if linear:
         spec = _linear_spectrum(_binned_linear(flat, ex, ey, w, ax, ay), h, kernel, delta, ax, ay)
     else:
         spec = _taylor_spectrum(flat, ex, ey, w, ax, ay, h, delta, pl.order)
-    full = sfft.irfft2(spec, s=(ay.length, ax.length), workers=-1)
-    dens = full[ay.start : ay.start + qr : s, ax.start : ax.start + qc : s]
+    # Inverse transform along y, keep the rows of cell centres, then along x.
+    rows = sfft.ifft(spec, axis=0, workers=-1)[ay.t0 : ay.t0 + (ay.c1 - ay.c0) * s + 1 : s]
+    full = sfft.irfft(rows, n=ax.length, axis=1, workers=-1)
+    dens = full[:, ax.t0 : ax.t0 + (ax.c1 - ax.c0) * s + 1 : s]
     # FFT round-off leaves tiny negative values where the density is 0.
-    return np.maximum(dens, 0.0)
+    out[ay.c0 : ay.c1 + 1, ax.c0 : ax.c1 + 1] = np.maximum(dens, 0.0)
+    return out
+
+
+def _nodes(v: NDArray[np.float64], origin: float, delta: float) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Node at or below each coordinate and the offset from it, in nodes (``[0, 1)``)."""
+    f = v - origin
+    f *= 1.0 / delta
+    k = np.floor(f)
+    f -= k
+    return k.astype(np.intp), f
+
+
+def _forward(a: NDArray[np.float64], ax: _Axis, ay: _Axis) -> NDArray[np.complex128]:
+    """2-D real FFT zero-padded to the lattice's lengths (rows past ``a`` never transformed)."""
+    f = sfft.rfft(a, n=ax.length, axis=1, workers=-1)
+    return np.asarray(sfft.fft(f, n=ay.length, axis=0, workers=-1))
 
 
 def _binned_linear(
@@ -248,21 +316,26 @@ def _binned_linear(
     n = ax.size * ay.size
     wy1 = w * ey
     wy0 = w - wy1
-    grid = np.bincount(flat, wy0 - wy0 * ex, minlength=n).reshape(ay.size, ax.size)
-    grid[:, 1:] += np.bincount(flat, wy0 * ex, minlength=n).reshape(ay.size, ax.size)[:, :-1]
-    grid[1:, :] += np.bincount(flat, wy1 - wy1 * ex, minlength=n).reshape(ay.size, ax.size)[:-1, :]
-    grid[1:, 1:] += np.bincount(flat, wy1 * ex, minlength=n).reshape(ay.size, ax.size)[:-1, :-1]
+    wy1x = wy1 * ex
+    wy1 -= wy1x
+    ex *= wy0
+    wy0 -= ex
+    shape = (ay.size, ax.size)
+    grid: NDArray[np.float64] = np.bincount(flat, wy0, minlength=n).reshape(shape).astype(np.float64, copy=False)
+    grid[:, 1:] += np.bincount(flat, ex, minlength=n).reshape(shape)[:, :-1]
+    grid[1:, :] += np.bincount(flat, wy1, minlength=n).reshape(shape)[:-1, :]
+    grid[1:, 1:] += np.bincount(flat, wy1x, minlength=n).reshape(shape)[:-1, :-1]
     return grid
 
 
 def _offsets(a: _Axis, delta: float) -> NDArray[np.float64]:
-    return (a.off_lo + np.arange(a.off_n)) * delta
+    return np.asarray((a.off_lo + np.arange(a.off_n)) * delta, dtype=np.float64)
 
 
 def _linear_spectrum(
     grid: NDArray[np.float64], h: float, kernel: str, delta: float, ax: _Axis, ay: _Axis
 ) -> NDArray[np.complex128]:
-    fm = sfft.rfft2(grid, s=(ay.length, ax.length), workers=-1)
+    fm = _forward(grid, ax, ay)
     ox, oy = _offsets(ax, delta), _offsets(ay, delta)
     if kernel == "gaussian":
         gx = np.exp(-ox * ox / (2 * h * h))
@@ -271,7 +344,8 @@ def _linear_spectrum(
         fm *= sfft.fft(gy, n=ay.length)[:, None]
         return fm * _norm(h, kernel)
     u = np.clip(1.0 - (ox[None, :] ** 2 + oy[:, None] ** 2) / (h * h), 0.0, None)
-    return fm * sfft.rfft2(_norm(h, kernel) * u * u, s=(ay.length, ax.length), workers=-1)
+    fm *= _forward(_norm(h, kernel) * u * u, ax, ay)
+    return fm
 
 
 def _taylor_spectrum(
@@ -328,18 +402,22 @@ def _scatter(
     keep = (col >= -rc) & (col < grid.n_cols + rc) & (row >= -rc) & (row < grid.n_rows + rc)
     if not keep.all():
         x, y, w, col, row = x[keep], y[keep], w[keep], col[keep], row[keep]
-    pr, pc = grid.n_rows + 2 * rc, grid.n_cols + 2 * rc
-    out = np.zeros((pr, pc))
     if x.size == 0:
-        return out[rc:-rc, rc:-rc]
-    flat = (row.astype(np.intp) + rc) * pc + (col.astype(np.intp) + rc)
+        return np.zeros(grid.shape)
+    r_lo, r_hi = int(row.min()), int(row.max())
+    c_lo, c_hi = int(col.min()), int(col.max())
+    # Padded only where points lie outside the grid.
+    ro, co = max(0, -r_lo), max(0, -c_lo)
+    pr, pc = max(grid.n_rows, r_hi + 1) + ro, max(grid.n_cols, c_hi + 1) + co
+    out = np.zeros((pr, pc))
+    flat = (row.astype(np.intp) + ro) * pc + (col.astype(np.intp) + co)
     # Offsets from each point to the centre of its own cell.
     dx0 = grid.x0 + (col + 0.5) * c - x
     dy0 = grid.y0 + (row + 0.5) * c - y
     sup2 = _support(h, kernel) ** 2
-    for dr in range(-rc, rc + 1):
+    for dr in range(max(-rc, -r_hi), min(rc, grid.n_rows - 1 - r_lo) + 1):
         dy = dy0 + dr * c
-        for dc in range(-rc, rc + 1):
+        for dc in range(max(-rc, -c_hi), min(rc, grid.n_cols - 1 - c_lo) + 1):
             # Nearest a point of the cell can be to that centre, in cells.
             near = max(0.0, abs(dr) - 0.5) ** 2 + max(0.0, abs(dc) - 0.5) ** 2
             if near * c * c >= sup2:
@@ -357,4 +435,4 @@ def _scatter(
             out[max(0, dr) : pr + min(0, dr), max(0, dc) : pc + min(0, dc)] += part[
                 max(0, -dr) : pr + min(0, -dr), max(0, -dc) : pc + min(0, -dc)
             ]
-    return out[rc : rc + grid.n_rows, rc : rc + grid.n_cols] * _norm(h, kernel)
+    return out[ro : ro + grid.n_rows, co : co + grid.n_cols] * _norm(h, kernel)

@@ -24,8 +24,10 @@ times are whole days. The default uses exact double precision with the same
 band rules.
 
 How it is fast: the pairs closer than the last distance edge are found once
-with a k-d tree; a permutation only re-reads the times of those pairs. The
-last row needs no pairs at all: the number of pairs of *all* events in each
+with a k-d tree and laid out as padded neighbour lists (``_PairCounter``); a
+permutation costs about one gather of a small integer per pair, a subtraction
+and a compare-and-count per time edge, in cache-sized blocks, on two threads.
+The last row needs no pairs at all: the number of pairs of *all* events in each
 time band follows from the sorted times, does not change when the times are
 permuted, and the last row is that minus the rows above.
 """
@@ -166,8 +168,8 @@ def _close_pairs(
     return i[keep].astype(np.int32), j[keep].astype(np.int32), d[keep]
 
 
-def _time_array(t: NDArray[np.float64], last_edge: float) -> tuple[NDArray[Any], Any, list[Any]]:
-    """Times shifted to start at 0 in the smallest exact dtype, a sentinel time, edges.
+def _time_array(t: NDArray[np.float64], last_edge: float) -> tuple[NDArray[Any], Any]:
+    """Times shifted to start at 0 in the smallest exact dtype, and a sentinel time.
 
     The sentinel is at least the last edge before every time, so a padded
     slot never counts; the dtype holds ``span + last edge``. Whole days use
@@ -179,8 +181,8 @@ def _time_array(t: NDArray[np.float64], last_edge: float) -> tuple[NDArray[Any],
         span = float(t0.max())
         for dtype in (np.int16, np.int32):
             if span + e < np.iinfo(dtype).max:
-                return t0.astype(dtype), -e, []
-    return t0, -np.inf, []
+                return t0.astype(dtype), -e
+    return t0, -np.inf
 
 
 #: Threads counting permuted tables (NumPy releases the GIL while it counts).
@@ -389,7 +391,7 @@ def knox(
     row = np.where(d == 0, 0, np.searchsorted(d_edges, d, side="right") + 1).astype(np.int8)
     del d
     all_pairs = pairs_by_time_band(ta, t_edges)
-    tt, sentinel, _ = _time_array(ta, float(t_edges[-1]))
+    tt, sentinel = _time_array(ta, float(t_edges[-1]))
     # Python scalars keep the comparison in the small dtype of the times.
     edges_cast = [float(e) for e in t_edges] if tt.dtype.kind == "f" else [int(np.ceil(e)) for e in t_edges]
     counter = _PairCounter(i, j, row, n, n_rows - 1, edges_cast)
