@@ -44,3 +44,18 @@ def check_text(fields: Mapping[str, object], lang: str = "sv") -> dict[str, str]
             if code is not None:
                 errors[name] = template.format(code=code)
     return errors
+
+
+def whole_number(text: str, max_digits: int = 18) -> int | None:
+    """`text` as a non-negative whole number when it is 1–`max_digits` ASCII digits, else None.
+
+    Never raises, unlike ``int(text) if text.isdigit()``: ``"²".isdigit()`` is true but ``int("²")``
+    fails, and Python refuses to convert more than 4,300 digits. 18 digits fit a 64-bit column.
+
+    >>> whole_number("42"), whole_number("²"), whole_number("9" * 5000), whole_number("-1")
+    (42, None, None, None)
+    """
+    text = text.strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

@@ -23,7 +23,7 @@ from trygg.domain import personal_data
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Precision, ReportStatus, Source
 from trygg.domain.geo import to_sweref, to_wgs84, valid_wgs84
-from trygg.domain.text import check_text
+from trygg.domain.text import check_text, whole_number
 from trygg.domain.timespans import SPANS, span
 from trygg.errors import PersonalDataError, ValidationError
 from trygg.storage import areas as area_store
@@ -105,8 +105,9 @@ def _time(value: datetime | None) -> datetime | None:
 
 def _resolve_place(session: Session, ref: str) -> Place | None:
     ref = ref.strip()
-    if ref.isdigit():
-        return session.get(Place, int(ref))
+    place_id = whole_number(ref)
+    if place_id is not None:
+        return session.get(Place, place_id)
     matches = area_store.search_places(session, ref, limit=10)
     exact = [p for p in matches if p.name.lower() == ref.lower()]
     if exact:
@@ -159,8 +160,11 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
                                 text=str(place_ref)[:80])
         else:
             lon, lat, precision = place.lon, place.lat, data.precision or Precision.ADDRESS
-    if lon is None and not ({"location", "place", "area"} & set(errors)) and data.area not in (None, ""):
-        area = area_store.get_area(session, data.area)
+    area_ref = data.area
+    if isinstance(area_ref, str) and area_ref.strip().isdigit():
+        area_ref = whole_number(area_ref) or -1  # "²" and 5,000 digits are no area id (and no int)
+    if lon is None and not ({"location", "place", "area"} & set(errors)) and area_ref not in (None, ""):
+        area = area_store.get_area(session, area_ref)
         if area is None:
             errors["area"] = _("Unknown area {ref!r}.", ref=str(data.area)[:40])
         else:

@@ -17,6 +17,7 @@ from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import to_sweref
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.storage.schema import (
+    Area,
     IdempotencyRecord,
     Report,
     ReportPhoto,
@@ -213,7 +214,8 @@ def list_open311_clients(session: Session) -> list[Open311Client]:
 
 def revoke_open311_client(session: Session, ref: str) -> Open311Client:
     q = select(Open311Client).where(
-        (Open311Client.id == int(ref)) if ref.isdigit() else (Open311Client.name == ref))
+        (Open311Client.id == int(ref)) if ref.isascii() and ref.isdigit() and len(ref) <= 18
+        else (Open311Client.name == ref))
     client = session.scalar(q)
     if client is None:
         raise NotFound(f"No Open311 application {ref!r}.", hint="List them with 'trygg open311 keys list'.")
@@ -252,6 +254,12 @@ def contact_of(session: Session, report_id: int) -> ResidentContact | None:
 
 
 # --------------------------------------------------------------------------- report queries of intake
+
+
+def area_choices(session: Session, level: str) -> list[Any]:
+    """(id, name) of the areas of `level` by name, for the report forms' area picker. Only the two
+    columns: a refused form is shown again on every bad submit, and geometries cost to load."""
+    return list(session.execute(select(Area.id, Area.name).where(Area.level == level).order_by(Area.name)))
 
 
 def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: float = 250.0,

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -39,4 +41,13 @@ def end_transaction_on_error(session: Session, fn: Callable[P, T], *args: P.args
 
 async def run_blocking(session: Session, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`fn(*args, **kwargs)` in the threadpool, with `end_transaction_on_error` around it."""
-    return await run_in_threadpool(end_transaction_on_error, session, fn, *args, **kwargs)
+    def call() -> T:
+        return end_transaction_on_error(session, fn, *args, **kwargs)
+
+    return await run_in_threadpool(call)
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, read on the event loop: a dependency that lets an endpoint that needs the
+    form be a plain ``def`` (run in the threadpool) — ``form: FormData = Depends(read_form)``."""
+    return await request.form()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import Role
+from trygg.domain.text import whole_number
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest import FORMATS, open_importer, run_import
 from trygg.ingest.service import IntakeContext
@@ -36,7 +37,7 @@ def run_json(run: ImportRun) -> dict[str, Any]:
 
 
 @router.post("/imports", summary="Import a file (csv, excel, geojson, polisen); dry_run=true to preview")
-async def create_import(request: Request, file: UploadFile = File(...),
+def create_import(request: Request, file: UploadFile = File(...),
                         fmt: str = Form(..., description="csv, excel, geojson or polisen"),
                         mapping: str = Form("", description="Name of a saved column mapping, or a JSON "
                                                             "object {our field: column}"),
@@ -46,8 +47,8 @@ async def create_import(request: Request, file: UploadFile = File(...),
                         session: Session = Depends(db_session)) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise ValidationError("Unknown import format.", fields={"fmt": f"one of {', '.join(FORMATS)}"})
-    content = await file.read(MAX_IMPORT + 1)
-    await file.close()
+    content = file.file.read(MAX_IMPORT + 1)
+    file.file.close()
     if not content or len(content) > MAX_IMPORT:
         raise ValidationError("The file is empty or too large.", fields={"file": "1 byte – 50 MB"})
     cols: dict[str, str] | None = None
@@ -61,7 +62,8 @@ async def create_import(request: Request, file: UploadFile = File(...),
         if saved is None:
             raise ValidationError("No saved mapping with that name.", fields={"mapping": "unknown name"})
         cols = dict(saved.mapping)
-    org = user_store.get_organisation(session, int(organisation)) if organisation.strip().isdigit() else None
+    org_id = whole_number(organisation)
+    org = user_store.get_organisation(session, org_id) if org_id is not None else None
     lang = language(request)
     importer = open_importer(content, fmt, filename=file.filename or "", mapping=cols)
     ctx = IntakeContext(organisation=org, lang=lang, gettext=gettext_for(lang))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import BY_CODE, CATEGORIES, Category
 from trygg.domain.enums import ReportStatus, Sensitivity, Source
-from trygg.domain.text import check_text
+from trygg.domain.text import check_text, forbidden_character, whole_number
 from trygg.errors import NotFound, PermissionDenied, TryggError, ValidationError
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.storage import intake as intake_store
@@ -194,9 +194,10 @@ def _attributes(form: dict[str, str]) -> dict[str, Any]:
             raise Open311BadRequest("attribute[insecurity] must be one of 1–5.")
         out["insecurity"] = int(raw["insecurity"])
     if raw.get("people_count"):
-        if not raw["people_count"].isdigit():
+        count = whole_number(raw["people_count"])
+        if count is None:
             raise Open311BadRequest("attribute[people_count] must be a whole number.")
-        out["people_count"] = int(raw["people_count"])
+        out["people_count"] = count
     if raw.get("police_called"):
         if raw["police_called"] not in ("yes", "no"):
             raise Open311BadRequest("attribute[police_called] must be yes or no.")
@@ -220,7 +221,8 @@ def _checked_form(form: dict[str, str]) -> None:
     """Refuse control characters (NUL, …) in any field before anything else looks at them."""
     bad = check_text({k: v for k, v in form.items() if k != "api_key"}, "en")
     if bad:
-        names = ", ".join(sorted(bad))
+        names = ", ".join(sorted(  # a name may hold NUL too: never echo one
+            "".join(c if forbidden_character(c) is None else f"\\u{ord(c):04x}" for c in k[:40]) for k in bad))
         raise Open311BadRequest(f"{names}: a text holds a control character (such as NUL) that cannot be "
                                 "stored; remove it.")
 

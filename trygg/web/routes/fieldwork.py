@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.enums import AreaLevel, Role
+from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
 from trygg.fieldwork import gyms as gym_service
 from trygg.fieldwork import policy
@@ -20,6 +22,7 @@ from trygg.storage import audit
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity, User
 from trygg.web.access import require_user
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.i18n import TIMEZONE
 from trygg.web.nav import register_nav
@@ -133,15 +136,15 @@ def routing_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/routing")
-async def routing_save(request: Request, user: User = Depends(require_user),
-                       session: Session = Depends(db_session)) -> Response:
+def routing_save(request: Request, user: User = Depends(require_user), session: Session = Depends(db_session),
+                 form: FormData = Depends(read_form)) -> Response:
     policy.require_manager(user)
-    form = await request.form()
     orgs = {o.id for o in store.all_organisations(session)}
     changes: dict[str, int | None] = {}
     for item in WALK_CHECKLIST:
         raw = str(form.get(f"route_{item.code}", "")).strip()
-        org_id = int(raw) if raw.isdigit() and int(raw) in orgs else None
+        org_id = whole_number(raw)
+        org_id = org_id if org_id in orgs else None
         store.set_checklist_route(session, item.code, org_id)
         changes[item.code] = org_id
     audit.record(session, user.id, "update", "walk_routing", "", {"routes": changes})

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain.enums import Role
+from trygg.domain.text import whole_number
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest import FORMATS, open_importer, run_import
 from trygg.ingest.csv_source import FIELDS
@@ -26,6 +27,7 @@ from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.web.access import require_roles
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
@@ -53,11 +55,11 @@ def imports_page(request: Request, user: User = Depends(require_roles(*IMPORT_RO
                                                   "orgs": _orgs(session), "errors": {}})
 
 
-async def _content(form: FormData) -> tuple[bytes, str]:
+def _content(form: FormData) -> tuple[bytes, str]:
     upload = form.get("file")
     if isinstance(upload, UploadFile):
-        content = await upload.read(MAX_IMPORT + 1)
-        await upload.close()
+        content = upload.file.read(MAX_IMPORT + 1)
+        upload.file.close()
         if upload.filename:
             return content, upload.filename
     try:
@@ -75,17 +77,17 @@ def _mapping(form: FormData, session: Session) -> dict[str, str] | None:
     return dict(saved.mapping) if saved else None
 
 
-async def _prepare(request: Request, session: Session, user: User) -> tuple[Any, dict[str, Any]]:
+def _prepare(request: Request, session: Session, user: User, form: FormData) -> tuple[Any, dict[str, Any]]:
     _ = gettext_for(language(request))
-    form = await request.form()
-    content, filename = await _content(form)
+    content, filename = _content(form)
     fmt = str(form.get("fmt") or "csv")
     if fmt not in FORMATS:
         raise ValidationError(_("Unknown format."), fields={"fmt": ", ".join(FORMATS)})
     if not content or len(content) > MAX_IMPORT:
         raise ValidationError(_("Choose a file of at most 50 MB."), fields={"file": _("Choose a file.")})
     org_ref = str(form.get("organisation") or "")
-    org = user_store.get_organisation(session, int(org_ref)) if org_ref.isdigit() else None
+    org_id = whole_number(org_ref)
+    org = user_store.get_organisation(session, org_id) if org_id is not None else None
     mapping = _mapping(form, session) if fmt in ("csv", "excel", "geojson") else None
     importer = open_importer(content, fmt, filename=filename, mapping=mapping)
     lang = language(request)
@@ -98,9 +100,9 @@ async def _prepare(request: Request, session: Session, user: User) -> tuple[Any,
 
 
 @router.post("/imports/preview")
-async def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
-                  session: Session = Depends(db_session)) -> Response:
-    (importer, ctx), state = await _prepare(request, session, user)
+def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+            session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
+    (importer, ctx), state = _prepare(request, session, user, form)
     summary = run_import(session, importer, ctx, dry_run=True, record=False)
     rows = getattr(importer, "preview", None)
     return render(request, "imports/preview.html", {**state, "summary": summary,
@@ -108,9 +110,9 @@ async def preview(request: Request, user: User = Depends(require_roles(*IMPORT_R
 
 
 @router.post("/imports/run")
-async def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
-              session: Session = Depends(db_session)) -> Response:
-    (importer, ctx), state = await _prepare(request, session, user)
+def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+        session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
+    (importer, ctx), state = _prepare(request, session, user, form)
     name = state["mapping_name"].strip()
     if name and state["fmt"] in ("csv", "excel", "geojson") and state["form"].get("save_mapping") == "1":
         intake_store.save_mapping(session, name, state["fmt"], state["mapping"])

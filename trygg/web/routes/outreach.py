@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import gyms as gym_service
@@ -18,6 +19,7 @@ from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import Gym, InfoMeeting
 from trygg.web.access import require_user
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.routes.fieldwork import common_choices, form_date, form_int, local_datetime, raise_if, see_other
 from trygg.web.templating import render
@@ -42,10 +44,11 @@ def gyms_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/gyms")
-async def register_gym(request: Request, user: User = Depends(require_user),
-                       session: Session = Depends(db_session)) -> Response:
+def register_gym(request: Request, user: User = Depends(require_user),
+                 session: Session = Depends(db_session),
+                 form: FormData = Depends(read_form)) -> Response:
     policy.require_manager(user)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     certified = form_date(values.get("certified_on", ""), "certified_on", errors, required=False)
     expires = form_date(values.get("expires_on", ""), "expires_on", errors, required=False)
@@ -63,12 +66,13 @@ async def register_gym(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/gyms/{gym_id}")
-async def update_gym(gym_id: int, request: Request, user: User = Depends(require_user),
-                     session: Session = Depends(db_session)) -> Response:
+def update_gym(gym_id: int, request: Request, user: User = Depends(require_user),
+               session: Session = Depends(db_session),
+               form: FormData = Depends(read_form)) -> Response:
     gym = store.get(session, Gym, gym_id)
     if gym is None:
         raise NotFound("No such gym.")
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     certified = form_date(values.get("certified_on", ""), "certified_on", errors, required=False)
     expires = form_date(values.get("expires_on", ""), "expires_on", errors, required=False)
@@ -98,10 +102,11 @@ def meetings_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/meetings")
-async def plan_meeting(request: Request, user: User = Depends(require_user),
-                       session: Session = Depends(db_session)) -> Response:
+def plan_meeting(request: Request, user: User = Depends(require_user),
+                 session: Session = Depends(db_session),
+                 form: FormData = Depends(read_form)) -> Response:
     policy.require_manager(user)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     when = local_datetime(values.get("planned_for", ""), "planned_for", errors)
     area_id = form_int(values.get("area_id", ""), "area_id", errors)
@@ -120,12 +125,13 @@ async def plan_meeting(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/meetings/{meeting_id}")
-async def meeting_outcome(meeting_id: int, request: Request, user: User = Depends(require_user),
-                          session: Session = Depends(db_session)) -> Response:
+def meeting_outcome(meeting_id: int, request: Request, user: User = Depends(require_user),
+                    session: Session = Depends(db_session),
+                    form: FormData = Depends(read_form)) -> Response:
     meeting = store.get(session, InfoMeeting, meeting_id)
     if meeting is None:
         raise NotFound("No such meeting.")
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     attendance = form_int(values.get("attendance", ""), "attendance", errors)
     try:

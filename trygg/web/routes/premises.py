@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
@@ -16,6 +17,7 @@ from trygg.fieldwork.vocab import FOLLOW_UPS, INSPECTION_CHECKLIST, INSPECTION_R
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
 from trygg.web.access import require_user
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.routes.fieldwork import common_choices, form_date, form_float, form_int, raise_if, see_other
 from trygg.web.templating import render
@@ -42,10 +44,11 @@ def premises_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/premises")
-async def register_premises(request: Request, user: User = Depends(require_user),
-                            session: Session = Depends(db_session)) -> Response:
+def register_premises(request: Request, user: User = Depends(require_user),
+                      session: Session = Depends(db_session),
+                      form: FormData = Depends(read_form)) -> Response:
     policy.require_manager(user)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     lon = form_float(values.get("lon", ""), "location", errors)
     lat = form_float(values.get("lat", ""), "location", errors)
@@ -94,10 +97,11 @@ def premises_detail(premises_id: int, request: Request, user: User = Depends(req
 
 
 @router.post("/fieldwork/premises/{premises_id}")
-async def update_premises(premises_id: int, request: Request, user: User = Depends(require_user),
-                          session: Session = Depends(db_session)) -> Response:
+def update_premises(premises_id: int, request: Request, user: User = Depends(require_user),
+                    session: Session = Depends(db_session),
+                    form: FormData = Depends(read_form)) -> Response:
     p = service.get_premises(session, premises_id)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     try:
         service.update(session, user, p, closes_at=values.get("closes_at"), opens_at=values.get("opens_at"),
                        kmk_status=values.get("kmk_status"), ras_status=values.get("ras_status"),
@@ -110,12 +114,13 @@ async def update_premises(premises_id: int, request: Request, user: User = Depen
 
 
 @router.post("/fieldwork/premises/{premises_id}/inspections")
-async def add_inspection(premises_id: int, request: Request, user: User = Depends(require_user),
-                         session: Session = Depends(db_session)) -> Response:
+def add_inspection(premises_id: int, request: Request, user: User = Depends(require_user),
+                   session: Session = Depends(db_session),
+                   form: FormData = Depends(read_form)) -> Response:
     if not policy.can_see_inspections(user):
         raise NotFound("No such premises.")
     p = service.get_premises(session, premises_id)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     when = form_date(values.get("inspected_on", ""), "inspected_on", errors)
     activity_id = form_int(values.get("activity_id", ""), "activity_id", errors)

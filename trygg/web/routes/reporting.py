@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain.enums import AreaLevel, Role, Source
-from trygg.domain.text import check_text
+from trygg.domain.text import check_text, whole_number
 from trygg.domain.timespans import SPANS
 from trygg.errors import ValidationError
 from trygg.ingest import open_importer, run_import
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
-from trygg.storage import areas as area_store
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
@@ -57,10 +56,10 @@ def _opt_int(raw: Any, name: str, errors: dict[str, str], _: Any) -> int | None:
     text = str(raw or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    value = whole_number(text)
+    if value is None:
         errors[name] = _("Give a whole number.")
-        return None
-    return int(text)
+    return value
 
 
 def parse_local(raw: str) -> datetime | None:
@@ -132,7 +131,7 @@ def form_context(session: Session, lang: str, public: bool = False) -> dict[str,
     _ = gettext_for(lang)
     return {
         "report_categories": [c for c in CATEGORIES if c.public or not public],
-        "areas": area_store.list_areas(session, AreaLevel.REGSO),
+        "areas": intake_store.area_choices(session, AreaLevel.REGSO),
         "spans": [(code, _(label)) for code, label in SPANS.items()],
         "now_local": datetime.now(TIMEZONE).strftime("%Y-%m-%dT%H:%M"),
     }
@@ -148,7 +147,8 @@ def _ctx(request: Request, user: User) -> IntakeContext:
 def report_form(request: Request, done: str | None = None, user: User = Depends(require_roles(*REPORTING_ROLES)),
                 session: Session = Depends(db_session)) -> Response:
     ctx = form_context(session, language(request))
-    saved = report_store.get_report(session, int(done)) if done and done.isdigit() else None
+    done_id = whole_number(done or "")
+    saved = report_store.get_report(session, done_id) if done_id is not None else None
     if saved is not None and saved.reporter_id != user.id:
         saved = None
     return render(request, "reporting/form.html", {**ctx, "values": {}, "errors": {}, "saved": saved,

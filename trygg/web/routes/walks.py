@@ -8,7 +8,9 @@ import shapely
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from trygg.domain.text import whole_number
 from trygg.errors import NotFound, PermissionDenied, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import walks as walk_service
@@ -17,6 +19,7 @@ from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import SafetyWalk, WalkObservation
 from trygg.web.access import require_user
+from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.routes.fieldwork import common_choices, form_int, local_datetime, local_input, see_other
@@ -64,13 +67,17 @@ async def plan_walk(request: Request, user: User = Depends(require_user),
     if user.role not in policy.WRITERS:
         raise PermissionDenied("Your role may not plan walks.", hint=f"You are {user.role}.")
     form = await request.form()
+    return await run_blocking(session, _plan_walk, request, user, session, form)
+
+
+def _plan_walk(request: Request, user: User, session: Session, form: FormData) -> Response:
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     errors: dict[str, str] = {}
     when = local_datetime(values.get("planned_for", ""), "planned_for", errors)
     area_id = form_int(values.get("area_id", ""), "area_id", errors)
     activity_id = form_int(values.get("activity_id", ""), "activity_id", errors)
     organiser = form_int(values.get("organiser_id", ""), "organiser_id", errors)
-    org_ids = [int(v) for v in form.getlist("organisation_ids") if isinstance(v, str) and v.isdigit()]
+    org_ids = [n for v in form.getlist("organisation_ids") if isinstance(v, str) and (n := whole_number(v)) is not None]
     groups = [g for g in values.get("resident_groups", "").replace("\r", "").split("\n") if g.strip()]
     checklist = [str(v) for v in form.getlist("checklist")]
     try:
@@ -160,7 +167,7 @@ def observation_status(obs_id: int, request: Request, status: str = Form(""), no
                        session: Session = Depends(db_session)) -> Response:
     obs = walk_service.get_visible_observation(session, user, obs_id)
     walk_service.set_observation_status(session, user, obs, status, note,
-                                        int(routed_to_id) if routed_to_id.isdigit() else None,
+                                        whole_number(routed_to_id),
                                         lang=language(request))
     session.commit()
     return see_other(f"/fieldwork/walks/{obs.walk_id}#obs-{obs.id}")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel
@@ -20,6 +21,7 @@ from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import NightShift, WatchArea
 from trygg.web.access import require_user
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.routes.fieldwork import (
     common_choices,
@@ -53,10 +55,11 @@ def watch_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/watch")
-async def register_watch(request: Request, user: User = Depends(require_user),
-                         session: Session = Depends(db_session)) -> Response:
+def register_watch(request: Request, user: User = Depends(require_user),
+                   session: Session = Depends(db_session),
+                   form: FormData = Depends(read_form)) -> Response:
     policy.require_manager(user)
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     households = form_int(values.get("households", ""), "households", errors, required=True)
     signed = form_date(values.get("signed_up_on", ""), "signed_up_on", errors)
@@ -104,9 +107,10 @@ def shifts_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/shifts")
-async def log_shift(request: Request, user: User = Depends(require_user),
-                    session: Session = Depends(db_session)) -> Response:
-    values = {k: str(v) for k, v in (await request.form()).items()}
+def log_shift(request: Request, user: User = Depends(require_user),
+              session: Session = Depends(db_session),
+              form: FormData = Depends(read_form)) -> Response:
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     start = local_datetime(values.get("starts_at", ""), "starts_at", errors)
     end = local_datetime(values.get("ends_at", ""), "ends_at", errors)
@@ -138,10 +142,11 @@ def shift_page(shift_id: int, request: Request, user: User = Depends(require_use
 
 
 @router.post("/fieldwork/shifts/{shift_id}/observations")
-async def shift_observation(shift_id: int, request: Request, user: User = Depends(require_user),
-                            session: Session = Depends(db_session)) -> Response:
+def shift_observation(shift_id: int, request: Request, user: User = Depends(require_user),
+                      session: Session = Depends(db_session),
+                      form: FormData = Depends(read_form)) -> Response:
     shift = shift_service.visible_shift(user, store.get(session, NightShift, shift_id))
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = {k: str(v) for k, v in form.items()}
     errors: dict[str, str] = {}
     lon = form_float(values.get("lon", ""), "location", errors)
     lat = form_float(values.get("lat", ""), "location", errors)
