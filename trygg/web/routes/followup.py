@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
@@ -18,6 +19,7 @@ from trygg.reports import plan_charts
 from trygg.storage import plans as store
 from trygg.storage.schema import User
 from trygg.web.access import ANALYST_ROLES, PARTNER_ROLES, require_roles
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
@@ -57,11 +59,12 @@ def followup_page(plan_id: int, request: Request, user: User = Depends(view_user
 
 
 @router.post("/followup/plans/{plan_id}/activities/{activity_id}/updates")
-async def add_update(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
-                     session: Session = Depends(db_session)) -> Response:
+def add_update(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
+               session: Session = Depends(db_session),
+               form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     act = lifecycle.find_activity(plan, activity_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     followup.record_update(session, act, user, str(data.get("status", "")), str(data.get("note", "")),
                            parse_day(str(data.get("on_date") or ""), "on_date"))
     session.commit()
@@ -69,11 +72,12 @@ async def add_update(plan_id: int, activity_id: int, request: Request, user: Use
 
 
 @router.post("/followup/plans/{plan_id}/indicators/{indicator_id}/values")
-async def add_value(plan_id: int, indicator_id: int, request: Request, user: User = Depends(edit_user),
-                    session: Session = Depends(db_session)) -> Response:
+def add_value(plan_id: int, indicator_id: int, request: Request, user: User = Depends(edit_user),
+              session: Session = Depends(db_session),
+              form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     ind = lifecycle.find_indicator(plan, indicator_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     try:
         value = float(str(data.get("value", "")).replace(",", "."))
     except ValueError:
@@ -113,9 +117,10 @@ def evaluations_page(request: Request, user: User = Depends(view_user),
 
 
 @router.post("/followup/evaluations")
-async def create_evaluation(request: Request, user: User = Depends(analyst),
-                            session: Session = Depends(db_session)) -> Response:
-    data = await form_dict(request)
+def create_evaluation(request: Request, user: User = Depends(analyst),
+                      session: Session = Depends(db_session),
+                      form: FormData = Depends(read_form)) -> Response:
+    data = form_dict(form)
     if data.get("activity"):  # "plan_id:activity_id" from one select
         plan_id, _, activity_id = str(data["activity"]).partition(":")
         data["plan_id"], data["activity_id"] = plan_id, activity_id

@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.plans import lifecycle
 from trygg.plans.inputs import activity_input, focus_area_input, indicator_input
 from trygg.storage.schema import User
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.routes.plans import back, edit_user, form_dict, get_plan, plan_context, view_user
 from trygg.web.templating import render
@@ -21,10 +23,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post("/plans/{plan_id}/focus-areas")
-async def add_focus_area(plan_id: int, request: Request, user: User = Depends(edit_user),
-                         session: Session = Depends(db_session)) -> Response:
+def add_focus_area(plan_id: int, request: Request, user: User = Depends(edit_user),
+                   session: Session = Depends(db_session),
+                   form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
-    lifecycle.add_focus_area(session, plan, user, focus_area_input(await form_dict(request)))
+    lifecycle.add_focus_area(session, plan, user, focus_area_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}", "focus_area")
 
@@ -39,11 +42,12 @@ def focus_area_page(plan_id: int, fa_id: int, request: Request, user: User = Dep
 
 
 @router.post("/plans/{plan_id}/focus-areas/{fa_id}/edit")
-async def edit_focus_area(plan_id: int, fa_id: int, request: Request, user: User = Depends(edit_user),
-                          session: Session = Depends(db_session)) -> Response:
+def edit_focus_area(plan_id: int, fa_id: int, request: Request, user: User = Depends(edit_user),
+                    session: Session = Depends(db_session),
+                    form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     fa = lifecycle.find_focus_area(plan, fa_id)
-    lifecycle.update_focus_area(session, plan, fa, user, focus_area_input(await form_dict(request)))
+    lifecycle.update_focus_area(session, plan, fa, user, focus_area_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}", "focus_area")
 
@@ -58,10 +62,11 @@ def delete_focus_area(plan_id: int, fa_id: int, user: User = Depends(edit_user),
 
 
 @router.post("/plans/{plan_id}/activities")
-async def add_activity(plan_id: int, request: Request, user: User = Depends(edit_user),
-                       session: Session = Depends(db_session)) -> Response:
+def add_activity(plan_id: int, request: Request, user: User = Depends(edit_user),
+                 session: Session = Depends(db_session),
+                 form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
-    act = lifecycle.add_activity(session, plan, user, activity_input(await form_dict(request)))
+    act = lifecycle.add_activity(session, plan, user, activity_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}/activities/{act.id}", "activity")
 
@@ -76,11 +81,12 @@ def activity_page(plan_id: int, activity_id: int, request: Request, user: User =
 
 
 @router.post("/plans/{plan_id}/activities/{activity_id}/edit")
-async def edit_activity(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
-                        session: Session = Depends(db_session)) -> Response:
+def edit_activity(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
+                  session: Session = Depends(db_session),
+                  form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     act = lifecycle.find_activity(plan, activity_id)
-    lifecycle.update_activity(session, plan, act, user, activity_input(await form_dict(request)))
+    lifecycle.update_activity(session, plan, act, user, activity_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}/activities/{act.id}", "activity")
 
@@ -95,21 +101,23 @@ def delete_activity(plan_id: int, activity_id: int, user: User = Depends(edit_us
 
 
 @router.post("/plans/{plan_id}/activities/{activity_id}/indicators")
-async def add_indicator(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
-                        session: Session = Depends(db_session)) -> Response:
+def add_indicator(plan_id: int, activity_id: int, request: Request, user: User = Depends(edit_user),
+                  session: Session = Depends(db_session),
+                  form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     act = lifecycle.find_activity(plan, activity_id)
-    lifecycle.add_indicator(session, plan, act, user, indicator_input(await form_dict(request)))
+    lifecycle.add_indicator(session, plan, act, user, indicator_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}/activities/{act.id}", "indicator")
 
 
 @router.post("/plans/{plan_id}/indicators/{indicator_id}/edit")
-async def edit_indicator(plan_id: int, indicator_id: int, request: Request, user: User = Depends(edit_user),
-                         session: Session = Depends(db_session)) -> Response:
+def edit_indicator(plan_id: int, indicator_id: int, request: Request, user: User = Depends(edit_user),
+                   session: Session = Depends(db_session),
+                   form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
     ind = lifecycle.find_indicator(plan, indicator_id)
-    lifecycle.update_indicator(session, plan, ind, user, indicator_input(await form_dict(request)))
+    lifecycle.update_indicator(session, plan, ind, user, indicator_input(form_dict(form)))
     session.commit()
     return back(f"/plans/{plan.id}/activities/{ind.activity_id}", "indicator")
 

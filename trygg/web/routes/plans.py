@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActivityKind, PlanStatus, Role
@@ -24,6 +25,7 @@ from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User
 from trygg.web.access import PARTNER_ROLES, require_roles
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
@@ -42,9 +44,8 @@ view_user = require_roles(*(PARTNER_ROLES - {Role.REPORTER}))
 edit_user = require_roles(*EDIT_ROLES)
 
 
-async def form_dict(request: Request) -> dict[str, Any]:
-    """The posted form as a dict; fields that may repeat become lists."""
-    form = await request.form()
+def form_dict(form: FormData) -> dict[str, Any]:
+    """The posted form (read by the `read_form` dependency) as a dict; fields that may repeat become lists."""
     out: dict[str, Any] = {}
     for key in form:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
@@ -101,9 +102,10 @@ def list_plans(request: Request, user: User = Depends(view_user), session: Sessi
 
 
 @router.post("/plans")
-async def create_plan(request: Request, user: User = Depends(edit_user),
-                      session: Session = Depends(db_session)) -> Response:
-    data = await form_dict(request)
+def create_plan(request: Request, user: User = Depends(edit_user),
+                session: Session = Depends(db_session),
+                form: FormData = Depends(read_form)) -> Response:
+    data = form_dict(form)
     year = year_of(data)
     fields = plan_fields({"title": data.get("title") or f"Åtgärdsplan {year}", "summary": data.get("summary", "")})
     plan = lifecycle.create_draft(session, year, user, title=fields["title"], summary=fields.get("summary", ""))
@@ -123,9 +125,10 @@ def signatories_page(request: Request, user: User = Depends(view_user),
 
 
 @router.post("/plans/signatories")
-async def add_signatory_role(request: Request, user: User = Depends(require_roles(Role.ADMIN)),
-                             session: Session = Depends(db_session)) -> Response:
-    data = await form_dict(request)
+def add_signatory_role(request: Request, user: User = Depends(require_roles(Role.ADMIN)),
+                       session: Session = Depends(db_session),
+                       form: FormData = Depends(read_form)) -> Response:
+    data = form_dict(form)
     org = data.get("organisation_id") or ""
     order = data.get("order") or "0"
     if not str(order).isdigit():
@@ -151,10 +154,11 @@ def plan_page(plan_id: int, request: Request, user: User = Depends(view_user),
 
 
 @router.post("/plans/{plan_id}/edit")
-async def edit_plan(plan_id: int, request: Request, user: User = Depends(edit_user),
-                    session: Session = Depends(db_session)) -> Response:
+def edit_plan(plan_id: int, request: Request, user: User = Depends(edit_user),
+              session: Session = Depends(db_session),
+              form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
-    lifecycle.update_plan(session, plan, user, plan_fields(await form_dict(request), require_title=True))
+    lifecycle.update_plan(session, plan, user, plan_fields(form_dict(form), require_title=True))
     session.commit()
     return back(f"/plans/{plan.id}", "plan")
 
@@ -168,10 +172,11 @@ def refresh_evidence(plan_id: int, user: User = Depends(edit_user), session: Ses
 
 
 @router.post("/plans/{plan_id}/status")
-async def change_status(plan_id: int, request: Request, user: User = Depends(edit_user),
-                        session: Session = Depends(db_session)) -> Response:
+def change_status(plan_id: int, request: Request, user: User = Depends(edit_user),
+                  session: Session = Depends(db_session),
+                  form: FormData = Depends(read_form)) -> Response:
     plan = get_plan(session, plan_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     lifecycle.transition(session, plan, str(data.get("to", "")), user, note=str(data.get("note", ""))[:500],
                          acknowledge_warnings=bool(data.get("acknowledge_warnings")))
     session.commit()

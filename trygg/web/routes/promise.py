@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.errors import ValidationError
@@ -15,6 +16,7 @@ from trygg.plans.evidence import SURVEY_LABELS
 from trygg.plans.inputs import PARTIES, SOURCE_KINDS, indicator_input
 from trygg.storage import plans as store
 from trygg.storage.schema import User
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.nav import register_nav
 from trygg.web.routes.plans import back, edit_user, form_dict, view_user
@@ -35,8 +37,9 @@ def list_page(request: Request, user: User = Depends(view_user), session: Sessio
 
 
 @router.post("/promises")
-async def create(request: Request, user: User = Depends(edit_user), session: Session = Depends(db_session)) -> Response:
-    data = await form_dict(request)
+def create(request: Request, user: User = Depends(edit_user), session: Session = Depends(db_session),
+           form: FormData = Depends(read_form)) -> Response:
+    data = form_dict(form)
     year = str(data.get("year", ""))
     if not year.isdigit():
         raise ValidationError("The citizen promise is not valid.", fields={"year": "is required"})
@@ -61,30 +64,33 @@ def edit_page(promise_id: int, request: Request, user: User = Depends(view_user)
 
 
 @router.post("/promises/{promise_id}/edit")
-async def edit(promise_id: int, request: Request, user: User = Depends(edit_user),
-               session: Session = Depends(db_session)) -> Response:
+def edit(promise_id: int, request: Request, user: User = Depends(edit_user),
+         session: Session = Depends(db_session),
+         form: FormData = Depends(read_form)) -> Response:
     p = promises.get(session, promise_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     promises.update(session, p, user, str(data.get("title", "")), str(data.get("text", "")))
     session.commit()
     return back(f"/promises/{p.id}", "saved")
 
 
 @router.post("/promises/{promise_id}/publish")
-async def publish(promise_id: int, request: Request, user: User = Depends(edit_user),
-                  session: Session = Depends(db_session)) -> Response:
+def publish(promise_id: int, request: Request, user: User = Depends(edit_user),
+            session: Session = Depends(db_session),
+            form: FormData = Depends(read_form)) -> Response:
     p = promises.get(session, promise_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     promises.set_published(session, p, user, data.get("publish") == "1")
     session.commit()
     return back(f"/promises/{p.id}", "published")
 
 
 @router.post("/promises/{promise_id}/commitments")
-async def add_commitment(promise_id: int, request: Request, user: User = Depends(edit_user),
-                         session: Session = Depends(db_session)) -> Response:
+def add_commitment(promise_id: int, request: Request, user: User = Depends(edit_user),
+                   session: Session = Depends(db_session),
+                   form: FormData = Depends(read_form)) -> Response:
     p = promises.get(session, promise_id)
-    data = await form_dict(request)
+    data = form_dict(form)
     promises.add_commitment(session, p, user, str(data.get("party", "")), str(data.get("text", "")))
     session.commit()
     return back(f"/promises/{p.id}", "commitment")
@@ -100,11 +106,12 @@ def delete_commitment(promise_id: int, commitment_id: int, user: User = Depends(
 
 
 @router.post("/promises/{promise_id}/commitments/{commitment_id}/indicators")
-async def add_indicator(promise_id: int, commitment_id: int, request: Request, user: User = Depends(edit_user),
-                        session: Session = Depends(db_session)) -> Response:
+def add_indicator(promise_id: int, commitment_id: int, request: Request, user: User = Depends(edit_user),
+                  session: Session = Depends(db_session),
+                  form: FormData = Depends(read_form)) -> Response:
     p = promises.get(session, promise_id)
     c = promises.find_commitment(p, commitment_id)
-    promises.add_indicator(session, p, c, user, indicator_input(await form_dict(request)))
+    promises.add_indicator(session, p, c, user, indicator_input(form_dict(form)))
     session.commit()
     return back(f"/promises/{p.id}", "indicator")
 
