@@ -181,3 +181,12 @@ def test_a_post_waiting_on_a_database_lock_does_not_stall_the_server(
     assert (health, refused) == (200, 400), "the server stopped answering while a post waited on a lock"
     post_answer = answers["post"]
     assert isinstance(post_answer, httpx.Response) and post_answer.status_code == 200, post_answer
+
+
+def test_a_value_the_database_cannot_hold_is_a_400_in_the_open311_shape(o311: TestClient) -> None:
+    """A NUL in a query filter is refused as GeoReport's 400, in XML and JSON, not as 422 or 500."""
+    for fmt in ("xml", "json"):
+        r = o311.get(f"/open311/v2/requests.{fmt}", params={"service_code": "a\x00b"})
+        assert r.status_code in (200, 400), r.text
+        if r.status_code == 400:
+            assert ("<code>400</code>" in r.text) if fmt == "xml" else r.json()[0]["code"] == 400
