@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
-INK = "#1d2733"
-BLUE = "#0b5394"
-GREY = "#8994a0"
-RED = "#b00020"
-DPI = 150
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    return buf.getvalue()
-
-
-def _style(ax: object) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
-    ax.tick_params(colors=INK, labelsize=7)  # type: ignore[attr-defined]
+from trygg.reports.figures import BLUE, GREY, RED
+from trygg.reports.figures import png as _png
+from trygg.reports.figures import style as _style
 
 
 def paired_bars(labels: Sequence[str], current: Sequence[float], previous: Sequence[float], *,
