@@ -27,7 +27,7 @@ MESSAGES = {
 
 
 def forbidden_character(value: str) -> str | None:
-    """The first character of `value` that may not be stored, as ``U+XXXX``; None when clean."""
+    """The first character of `value` that may not be stored, as e.g. ``U+0000``; None when clean."""
     m = _FORBIDDEN.search(value)
     return f"U+{ord(m.group()):04X}" if m else None
 
