@@ -8,8 +8,6 @@ never stored.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -24,6 +22,7 @@ from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import Role, Source
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
+from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
@@ -128,23 +127,15 @@ def reports_csv(request: Request, user: User = Depends(require_user)) -> Respons
     parse_report_filter(request.query_params, detail_scope(user))  # 422 before streaming starts
     lang = language(request)
 
-    def lines() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        buf.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
+    def values() -> Iterator[list[Any]]:
         for r in _stream_rows(request, user):
             j = report_json(r, lang)
-            loc = j.pop("location")
-            j.update(loc)
-            writer.writerow(["" if j.get(c) is None else j.get(c) for c in CSV_COLUMNS])
-            if buf.tell() > 64_000:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
+            j.update(j.pop("location"))
+            yield ["" if j.get(c) is None else j.get(c) for c in CSV_COLUMNS]
 
-    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
+    lines = csv_chunks(CSV_COLUMNS, values(), bom=True)
+
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="trygg-reports.csv"'})
 
 

@@ -6,9 +6,7 @@ changed object; values that are personal data (names) are never copied into the 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
 from trygg.errors import NotFound, TryggError, ValidationError
+from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import access as access_store
 from trygg.storage import audit
 from trygg.storage import users as user_store
@@ -271,18 +270,11 @@ def audit_export(request: Request, user_id: str = "", action: str = "", object_t
     session.commit()
     db = get_database(request)
 
-    def rows() -> Iterator[str]:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(audit.CSV_FIELDS)
+    def entries() -> Iterator[Sequence[object]]:
         with db.session() as s:
             for e in audit.iter_entries(s, query):
-                w.writerow(audit.csv_row(e))
-                if buf.tell() > 64_000:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-        yield buf.getvalue()
+                yield audit.csv_row(e)
 
-    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(csv_chunks(audit.CSV_FIELDS, entries(), lineterminator="\n"),
+                             media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="trygg-audit.csv"'})

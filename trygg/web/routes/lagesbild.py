@@ -7,8 +7,6 @@ charts from ``/api/v1/lagesbild`` when a filter changes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -24,6 +22,7 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, Source
 from trygg.lagesbild.periods import TIMEZONE, resolve_period
 from trygg.lagesbild.service import build_lagesbild
+from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import areas as area_store
 from trygg.storage import meetings as meeting_store
 from trygg.storage.reports import ReportFilter, iter_reports
@@ -177,20 +176,12 @@ def export_csv(request: Request, user: User | None = Depends(current_user),
     flt, name = _export_filter(request, user)
     lang = language(request)
 
-    def rows() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
-        buf.write("\ufeff")
-        writer.writeheader()
+    def values() -> Iterator[list[Any]]:
         for r in iter_reports(session, flt):
-            writer.writerow(_row(r, lang))
-            if buf.tell() > 64_000:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
+            row = _row(r, lang)
+            yield [row[c] for c in EXPORT_COLUMNS]
 
-    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(csv_chunks(EXPORT_COLUMNS, values(), bom=True), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
