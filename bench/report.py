@@ -72,6 +72,13 @@ def report(res: dict[str, dict[str, Any]], quick: bool, command: str, load: list
         lines.append(f"| {c['kernel']} | {c['bandwidth_cells']} | {c['mode']} ({c.get('plan', '')}) |"
                      f" {_fmt(c['seconds'], 3)} s | {c['max_rel_error']:.1e} |"
                      f" {_fmt(c.get('mass_on_grid', float('nan')), 4)} |")
+    cases = ko.get("cases", [])
+    if cases:
+        slow = max(cases, key=lambda c: c["seconds"])
+        worst = max(cases, key=lambda c: c["max_rel_error"])
+        lines += ["", f"Over all {len(cases)} bandwidths: slowest {_fmt(slow['seconds'], 3)} s ({slow['kernel']},"
+                  f" {slow['bandwidth_cells']} cells; target 0.12 s), largest error {worst['max_rel_error']:.1e}"
+                  f" ({worst['kernel']}, {worst['bandwidth_cells']} cells; target 1e-3)."]
     lines += ["", "| KDEpy FFTKDE (Gaussian) | bandwidth (cells) | time | max rel. error | mass on grid |",
               "|---|---|---|---|---|"]
     for c in kp.get("cases", []):
@@ -104,18 +111,69 @@ def report(res: dict[str, dict[str, Any]], quick: bool, command: str, load: list
         f"50,000 reports over 3 years, 30 areas x 10 categories: cold (new process, imports included)"
         f" {_s(lb, 'cold_seconds')} s, warm {_s(lb, 'warm_seconds', 3)} s.",
         "",
+    ]
+    lines += alarms_section(al, command)
+    return "\n".join(lines) + "\n"
+
+
+def _first_level(rows: list[dict[str, Any]], noise: str, key: str, at_least: float) -> str:
+    levels = [r["level"] for r in rows if r["noise"] == noise and r[key] >= at_least]
+    return f"{min(levels):g}" if levels else "none of the levels"
+
+
+def alarms_section(al: dict[str, Any], command: str) -> list[str]:
+    """The "### Trend alarms (simulation)" subsection from the ``alarms`` task's rows."""
+    rows = al.get("rows", [])
+    main = [r for r in rows if r.get("kind", "main") == "main"]
+    harder = [r for r in rows if r.get("kind") == "harder"]
+    weeks = int(rows[0]["tested_weeks"]) if rows else 0
+    se = (0.05 * 0.95 / weeks) ** 0.5 if weeks else float("nan")
+    lines = [
         "### Trend alarms (simulation)",
         "",
-        "20 series per run, 3 years of history, 4 tested weeks per run; false-alarm rate = share of tested weeks"
-        " with any alarm when nothing changed (nominal 0.05); detection = series 0 doubled, alarm within two weeks.",
+        "20 series per run (series 0 at the given level, the others drawn from the given range), 3 years of"
+        " history, 4 tested weeks per run; false-alarm rate = share of tested weeks with any alarm when nothing"
+        f" changed (nominal 0.05; with {weeks:,} tested weeks its standard error at 0.05 is {se:.4f}); detection ="
+        " series 0 doubled, alarm within two weeks. The oracle uses the true baseline mean and the exact noise"
+        " distribution with the same two tests, the same combination and the same Benjamini–Hochberg, on the"
+        f" same simulated counts (`trygg.analysis.evaluation`). Measured with `{command}`"
+        + ("" if "--task alarms" in command else " (alone: `.venv/bin/python -m bench.run --task alarms`)")
+        + ", seed 2024.",
         "",
-        "| noise | level (reports/week) | false-alarm rate | detection | runs |",
-        "|---|---|---|---|---|",
+        "| noise | level (reports/week) | other levels | false-alarm rate | oracle false-alarm rate"
+        " | detection | oracle detection | runs |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for r in al.get("rows", []):
-        lines.append(f"| {r['noise']} | {r['level']:g} | {_fmt(r['false_alarm_rate'], 3)} |"
-                     f" {_fmt(r['detection_rate'], 3)} | {r['runs']} |")
-    return "\n".join(lines) + "\n"
+    for r in main + harder:
+        lines.append(
+            f"| {r['noise']} | {r['level']:g} | {r.get('other_levels', '2-30')} | {_fmt(r['false_alarm_rate'], 3)}"
+            f" | {_fmt(r.get('oracle_false_alarm_rate', float('nan')), 3)} | {_fmt(r['detection_rate'], 3)}"
+            f" | {_fmt(r.get('oracle_detection_rate', float('nan')), 3)} | {r['runs']} |"
+        )
+    if harder:
+        lines += ["", f"The last {len(harder)} rows are harder nulls for the false-alarm rate: stronger"
+                  " overdispersion (NB size 10), or only thin series (2-5 reports a week: discrete counts, often"
+                  " below the minimum count)."]
+    if main and "oracle_detection_rate" in main[0]:
+        nb, po = main[0]["noise"], main[-1]["noise"]
+        ratios = [r["detection_rate"] / r["oracle_detection_rate"] for r in main if r["oracle_detection_rate"] > 0]
+        worst_fa = max(r["false_alarm_rate"] for r in rows)
+        nb_ours, nb_oracle = (_first_level(main, nb, k, 0.9) for k in ("detection_rate", "oracle_detection_rate"))
+        po_ours, po_oracle = (_first_level(main, po, k, 0.9) for k in ("detection_rate", "oracle_detection_rate"))
+        lines += [
+            "",
+            f"A doubling is found within two weeks in at least 90 % of runs from {nb_ours} reports a week with"
+            f" {nb} noise (oracle: from {nb_oracle}) and from {po_ours} with {po} noise (oracle: from"
+            f" {po_oracle}). Ours finds {min(ratios):.0%}–{max(ratios):.0%}"
+            " of what the oracle finds; the rest is the price of estimating the baseline and its dispersion from"
+            " three years of history and of keeping the false-alarm rate under that estimation (the dispersion is"
+            " taken one standard error up). Where the oracle itself stays well below 90 % (thin series, or"
+            " overdispersed noise whose week-to-week swings rival a doubling), no method with the same tests and"
+            " error control could do much better: that shortfall is a limit of the data, not of the method."
+            f" The highest false-alarm rate in the table, including the harder nulls, is {worst_fa:.3f}"
+            " (nominal 0.05).",
+        ]
+    return lines
 
 
 def write_section(text: str, path: Path) -> None:

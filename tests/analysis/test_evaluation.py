@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import doctest
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from trygg.analysis import effect
+from trygg.analysis import effect, evaluation
 from trygg.analysis.effect import describe_effect, did_effect, rate_ratio_ci
+from trygg.analysis.evaluation import oracle_pvalues, simulate_alarms
+from trygg.analysis.trends import combine_windows
 
 
 def _series(rng: np.random.Generator, months: int = 48, level: float = 12.0, factor: float = 1.0,
@@ -80,7 +84,7 @@ def test_rate_ratio_interval() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_counts():  # type: ignore[no-untyped-def]
+def demo_counts() -> Any:
     """The demo's simulated events (seed 2022) and a function counting them per month in a circle."""
     from trygg.demo.geography import PLACE_BY_NAME, build_geography
     from trygg.demo.scenario import EFFECT_MEASURE
@@ -108,20 +112,60 @@ def demo_counts():  # type: ignore[no-untyped-def]
     return counts, EFFECT_MEASURE
 
 
-def test_the_demo_measure_is_found(demo_counts) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_measure_is_found(demo_counts: Any) -> None:
     counts, m = demo_counts
     r = counts(m.place, m.start.isoformat()[:7])
     assert r.found and r.upper < 1
     assert r.lower < 1 - m.reduction < r.upper  # the interval holds the built-in 40 % reduction
 
 
-def test_no_effect_at_the_comparison_place(demo_counts) -> None:  # type: ignore[no-untyped-def]
+def test_no_effect_at_the_comparison_place(demo_counts: Any) -> None:
     counts, m = demo_counts
     assert not counts(m.comparison_place, m.start.isoformat()[:7]).found
 
 
-def test_no_effect_at_a_placebo_date_before_the_measure(demo_counts) -> None:  # type: ignore[no-untyped-def]
+def test_no_effect_at_a_placebo_date_before_the_measure(demo_counts: Any) -> None:
     counts, m = demo_counts
     placebo = date(m.start.year - 1, m.start.month, 1)
     r = counts(m.place, placebo.isoformat()[:7], hi=f"{m.start.year}-{m.start.month - 1:02d}")
     assert not r.found
+
+
+# ------------------------------------------------------------------ trend-alarm simulation: the oracle
+
+
+def test_evaluation_docstring_examples_run() -> None:
+    assert doctest.testmod(evaluation).failed == 0
+
+
+@pytest.mark.parametrize("size", [30.0, 3.0, None])
+def test_oracle_p_values_are_the_exact_tails(size: float | None) -> None:
+    """Week tail and two-week-sum tail (an explicit convolution with scipy), combined as trends does."""
+    obs = np.array([[4, 12], [40, 55], [0, 2], [9, 3]])
+    mu = np.array([[5.0, 6.0], [30.0, 35.0], [1.0, 1.5], [4.0, 4.5]])
+    if size is None:
+        dists = [stats.poisson(mu[:, 0]), stats.poisson(mu[:, 1])]
+    else:
+        dists = [stats.nbinom(size, size / (size + mu[:, j])) for j in (0, 1)]
+    p1 = dists[1].sf(obs[:, 1] - 1)
+    total = obs.sum(axis=1)
+    k = np.arange(400)[:, None]
+    p2 = (dists[0].pmf(k) * dists[1].sf(total - k - 1)).sum(axis=0)
+    expected = combine_windows(p1, p2)
+    expected[(obs[:, 1] < 3) & (total < 3)] = 1.0
+    np.testing.assert_allclose(oracle_pvalues(obs, mu, size), expected, rtol=1e-7)
+
+
+def test_oracle_refuses_bad_shapes() -> None:
+    with pytest.raises(ValueError, match="series, 2"):
+        oracle_pvalues([[1, 2, 3]], [[1.0, 1.0, 1.0]], None)
+
+
+def test_oracle_detects_at_least_what_the_fitted_baseline_detects() -> None:
+    """Same counts, same tests and BH: knowing the baseline cannot lose (beyond chance), and it is no
+    free lunch either: its false-alarm rate also stays at the nominal level."""
+    s = simulate_alarms(runs=120, level=10.0, nb_size=None, seed=21)
+    se = np.sqrt(s.detection_rate * (1 - s.detection_rate) / s.runs)
+    assert s.oracle_detection_rate >= s.detection_rate - 2 * se
+    assert s.oracle_detection_rate < 1.0  # 10 -> 20 a week is not always found, even by the oracle
+    assert s.oracle_false_alarm_rate <= s.q + 2 * np.sqrt(s.q * (1 - s.q) / s.tested_weeks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, queen_block_sum
 
 
-def _esda(y: np.ndarray):  # type: ignore[no-untyped-def]
+def _esda(y: np.ndarray) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from esda.getisord import G_Local

@@ -129,13 +129,16 @@ def _worst_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x + rng.uniform(-1e-3, 1e-3, n), y
 
 
-@pytest.fixture(params=["cheapest", "lattice"])
+@pytest.fixture(params=["cheapest", "lattice", "points"])
 def plan_choice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The plan the cost model picks, or a lattice forced (the exact sum by offsets priced out)."""
-    if request.param == "lattice":
-        from trygg.analysis import kde_fast
+    """The plan the cost model picks, a lattice forced (the sum by points priced out), or the sum by points."""
+    from trygg.analysis import kde_fast
 
-        monkeypatch.setattr(kde_fast, "_COST_SCATTER", math.inf)
+    if request.param == "lattice":
+        monkeypatch.setattr(kde_fast, "_COST_SCATTER_POINT", math.inf)
+    elif request.param == "points":
+        monkeypatch.setattr(kde_fast, "_COST_POINT", math.inf)
+        monkeypatch.setattr(kde_fast, "_COST_LINEAR_POINT", math.inf)
     return str(request.param)
 
 
@@ -192,19 +195,27 @@ def test_points_outside_the_grid_still_count(plan_choice: str) -> None:
 
 
 def test_the_plan_follows_the_bandwidth() -> None:
-    from trygg.analysis.kde_fast import TOLERANCE, plan, taylor_bound
+    from trygg.analysis.kde_fast import QUARTIC_LINEAR, TOLERANCE, plan, taylor_bound, truncated_reach
 
     g = Grid(0.0, 0.0, 100.0, 500, 500)
     n = 1_000_000
-    quartic = {c: plan(n, g, c * 100.0, "quartic") for c in (3, 8, 12, 50)}
-    assert quartic[3].method == "scatter"  # a few cells: the exact sum by offsets is cheapest
-    assert [quartic[c].sub for c in (8, 12, 50)] == [5, 3, 1]
-    assert {quartic[c].method for c in (8, 12, 50)} == {"linear"}
-    # Finer lattices keep (delta / h)^2 under the tolerance.
-    assert all((1 / (quartic[c].sub * c)) ** 2 <= TOLERANCE for c in (8, 12, 50))
-    gauss = plan(n, g, 200.0, "gaussian")
-    assert gauss.method == "taylor" and taylor_bound(1 / (2 * gauss.sub * 2), gauss.order) <= TOLERANCE
-    assert plan(n, g, 20.0, "gaussian").method == "scatter"
+    quartic = {c: plan(n, g, c * 100.0, "quartic") for c in (3, 8, 16, 50)}
+    # A kernel over few cells: the exact sum by points; wider: a lattice, finer the narrower the kernel.
+    assert quartic[3].method == quartic[8].method == "scatter"
+    assert {quartic[c].method for c in (16, 50)} == {"linear"}
+    assert quartic[16].sub > quartic[50].sub
+    assert all(QUARTIC_LINEAR * (1 / (quartic[c].sub * c)) ** 2 <= TOLERANCE for c in (16, 50))
+    for cells in (3, 20):
+        gauss = plan(n, g, cells * 100.0, "gaussian")
+        u = 1 / (2 * gauss.sub * cells)
+        bound = u * u if gauss.method == "linear" else taylor_bound(u, gauss.order)
+        assert gauss.method in ("linear", "taylor") and bound <= TOLERANCE
+    assert plan(n, g, 300.0, "gaussian").method == "taylor"
+    # Narrow Gaussians: the sum by points, cut where the tail is under the tolerance.
+    assert plan(n, g, 100.0, "gaussian").method == "truncated"
+    assert truncated_reach(100.0, 0.9) < 4 * 100.0
+    # Few points: the sum by points wins even for wide kernels.
+    assert plan(1000, g, 800.0, "quartic").method == "scatter"
 
 
 def test_taylor_bound_covers_the_actual_remainder() -> None:
@@ -225,6 +236,39 @@ def test_taylor_bound_covers_the_actual_remainder() -> None:
                 for a in range(p + 1) for b in range(p + 1 - a)
             ) * g
             assert np.abs(approx - exact).max() <= taylor_bound(u, p)
+
+
+@pytest.mark.parametrize("h_nodes", [6.0, 10.0, 27.0, 40.0])
+def test_quartic_linear_constant_covers_the_worst_point(h_nodes: float) -> None:
+    """One point anywhere between four nodes, corrected template: error <= QUARTIC_LINEAR (delta/h)^2."""
+    from trygg.analysis.kde_fast import QUARTIC_LINEAR
+
+    h = h_nodes  # in nodes (delta = 1)
+    reach = int(math.ceil(h)) + 2
+    o = np.arange(-reach, reach + 1, dtype=float)
+    ox, oy = np.meshgrid(o, o)
+
+    def quartic(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+        u = np.clip(1 - (dx * dx + dy * dy) / (h * h), 0, None)
+        return u * u
+
+    r2 = (ox * ox + oy * oy) / (h * h)
+    template = quartic(ox, oy) - np.where(r2 < 1, (16 * r2 - 8) / (12 * h * h), 0.0)
+    rng = np.random.default_rng(3)
+    positions = [(a, b) for a in np.linspace(0, 1, 21) for b in np.linspace(0, 1, 21)]
+    positions += [tuple(p) for p in rng.random((200, 2))]
+    worst = 0.0
+    for ex, ey in positions:
+        binned = (
+            (1 - ex) * (1 - ey) * template
+            + ex * (1 - ey) * np.roll(template, 1, axis=1)
+            + (1 - ex) * ey * np.roll(template, 1, axis=0)
+            + ex * ey * np.roll(template, (1, 1), axis=(0, 1))
+        )
+        err = np.abs(binned - quartic(ox - ex, oy - ey))[1:-1, 1:-1]
+        worst = max(worst, float(err.max()))
+    assert worst <= QUARTIC_LINEAR / h**2
+    assert worst >= 0.6 / h**2  # the constant is not loose either
 
 
 def test_kde_fast_docstring_examples_run() -> None:

@@ -29,10 +29,11 @@ Taylor expansion of order ``p`` around the nearest node or by linear
 ("cloud-in-cell") binning, the quartic by linear binning. ``s`` and ``p`` are
 chosen from the bandwidth so that a bound on the error stays under 1e-3 of
 the density one point gives its nearest cell centre, at the least estimated
-work; when the kernel covers only a few cells an exact sum by cell offsets
-is cheaper and is used (reported as ``mode="exact"``). The FFT covers the
-whole kernel support (or the whole grid), so no mass is lost at any
-bandwidth.
+work. When the kernel covers only a few cells a compiled sum by points is
+cheaper and is used instead: over the whole support (exact, reported as
+``mode="exact"``), or for the Gaussian cut where its tail falls under the
+same 1e-3 (see :mod:`trygg.analysis.kde_compiled`). The FFT covers the whole
+kernel support (or the whole grid), so no mass is lost there.
 """
 
 from __future__ import annotations

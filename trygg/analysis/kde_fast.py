@@ -22,20 +22,37 @@ one point's kernel:
 * ``"linear"`` (both kernels): each point is shared among its four nodes with
   bilinear ("cloud-in-cell") weights, one grid. The density is then the
   bilinear interpolant of the kernel at the point, whose error is at most
-  ``delta^2 / 8 * (max|K_xx| + max|K_yy|)``: ``(delta / h)^2`` of the peak
-  for the quartic (its second derivatives reach ``8 / h^2`` of the peak,
-  also where they jump at the edge), ``(delta / 2h)^2`` for the Gaussian.
+  ``delta^2 / 8 * (max|K_xx| + max|K_yy|)``: ``(delta / 2h)^2`` of the peak
+  for the Gaussian, ``(delta / h)^2`` for the quartic (its second derivatives
+  reach ``8 / h^2`` of the peak, also where they jump at the edge). For the
+  quartic the template is the kernel minus ``delta^2 / 12`` times its
+  Laplacian, which removes the average of the binning's second-order error
+  (``delta^2 / 2 * ex (1 - ex) K_xx`` and likewise in y, ``1/6`` on average):
+  the worst case over point positions falls to ``QUARTIC_LINEAR * (delta /
+  h)^2`` (a test checks the constant).
 
 The bound is divided by the smallest density one point gives its nearest
 cell centre (a point can lie in a cell's corner) and must stay under
 ``TOLERANCE``. Among the (binning, ``s``, ``p``) that satisfy it the plan
-with the least estimated work wins, compared with an exact sum by cell
-offsets (``"scatter"``), which is cheapest when the kernel covers few cells.
+with the least estimated work wins.
+
+Sum by points
+-------------
+When the kernel covers few cells, binning would need a fine lattice (for
+the quartic, whose second derivative jumps at its edge, no binning does
+better than about ``(delta / h)^2``), and the compiled sum by points of
+:mod:`trygg.analysis.kde_compiled` is cheaper: ``"scatter"`` adds every
+point's kernel over its whole support (exact; reported as ``mode="exact"``),
+``"truncated"`` (Gaussian) stops at the radius where the tail falls under
+``TOLERANCE`` times the share above, about 3.7 standard deviations instead
+of 7. Its work is about one vectorised multiply-add per point and centre
+of the square around the point; the plan compares it with the lattice.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,6 +68,11 @@ __all__ = ["TOLERANCE", "Plan", "fast_density", "plan"]
 TOLERANCE = 0.95e-3
 #: Largest lattice (nodes incl. padding); memory is about 6 float64 arrays of this size.
 MAX_NODES = 9_000_000
+#: Worst error of one point binned linearly, over the peak, per ``(delta / h)^2``, for the quartic
+#: with the corrected template (measured over point positions; 0.69 as ``h / delta`` grows).
+QUARTIC_LINEAR = 0.72
+#: Most moment values (grids x nodes) binned in one pass over the points (8 bytes each).
+_MOMENT_VALUES = 8_000_000
 #: Highest Taylor order tried.
 MAX_ORDER = 6
 #: The Gaussian is evaluated to this many standard deviations (tail < 3e-11 of the peak).
@@ -59,9 +81,15 @@ GAUSS_SUPPORT = 7.0
 _TERMS = 48
 #: ``(min x, max x, min y, max y)`` of the points.
 Box = tuple[float, float, float, float]
-#: Estimated work in ns: per point, per point and moment grid, per node and transform,
-#: per point and cell offset of the scatter.
-_COST_POINT, _COST_MOMENT, _COST_FFT, _COST_SCATTER = 25.0, 5.0, 6.0, 9.0
+#: Estimated work in ns (measured on x86_64): per point (Taylor; linear, compiled), per point and
+#: moment grid, per node and transform (growing with the lattice: it no longer fits the caches);
+_COST_POINT, _COST_LINEAR_POINT, _COST_MOMENT, _COST_FFT, _FFT_NODES = 35.0, 12.0, 1.5, 6.0, 4e6
+#: the compiled sum by points: per point (ordering), per point and thread (quartic, Gaussian),
+#: and per point, thread and centre of its square.
+_COST_SCATTER_POINT, _COST_SCATTER_CELL = 25.0, 0.22
+_SCATTER_KERNEL_POINT = {"quartic": 12.0, "gaussian": 38.0}
+#: Threads of the sum by points (as in :mod:`trygg.analysis.kde_compiled`).
+_SCATTER_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -146,12 +174,28 @@ def _lattice_nodes(grid: Grid, box: Box, s: int, reach_m: float) -> float:
     return float(ax.length * ay.length)
 
 
-def _scatter_offsets(h: float, kernel: str, grid: Grid, box: Box) -> float:
-    """Cell offsets the exact sum by offsets visits (within the support and the extent)."""
-    r = _support(h, kernel) / grid.cell_size + 0.5
+def _scatter_cells(reach: float, grid: Grid, box: Box) -> float:
+    """Centres in the square of half-width ``reach`` around a point (within the extent)."""
+    r = 2 * math.floor(reach / grid.cell_size) + 1
     span_x = (max(box[1], grid.x0 + grid.n_cols * grid.cell_size) - min(box[0], grid.x0)) / grid.cell_size + 1
     span_y = (max(box[3], grid.y0 + grid.n_rows * grid.cell_size) - min(box[2], grid.y0)) / grid.cell_size + 1
-    return min(math.pi * r * r + 4, (2 * min(r, span_x) + 1) * (2 * min(r, span_y) + 1))
+    return min(r, span_x, grid.n_cols) * min(r, span_y, grid.n_rows)
+
+
+def _scatter_cost(n_points: int, reach: float, kernel: str, grid: Grid, box: Box) -> float:
+    per_thread = _SCATTER_KERNEL_POINT[kernel] + _scatter_cells(reach, grid, box) * _COST_SCATTER_CELL
+    return n_points * (_COST_SCATTER_POINT + per_thread / _SCATTER_THREADS) + grid.n_cells
+
+
+def truncated_reach(h: float, share: float) -> float:
+    """Gaussian support (metres) whose dropped tail stays within ``TOLERANCE * share`` of the peak.
+
+    Examples
+    --------
+    >>> round(truncated_reach(1.0, 1.0), 2)
+    3.73
+    """
+    return h * min(GAUSS_SUPPORT, math.sqrt(2.0 * (-math.log(TOLERANCE) - math.log(share))))
 
 
 def plan(n_points: int, grid: Grid, h: float, kernel: str, box: Box | None = None) -> Plan:
@@ -162,26 +206,32 @@ def plan(n_points: int, grid: Grid, h: float, kernel: str, box: Box | None = Non
     Examples
     --------
     >>> g = Grid(0.0, 0.0, 100.0, 500, 500)
-    >>> plan(1_000_000, g, 200.0, "gaussian").method, plan(1_000_000, g, 1200.0, "quartic").sub
-    ('taylor', 3)
+    >>> [plan(1_000_000, g, h, "gaussian").method for h in (100.0, 500.0)]
+    ['truncated', 'taylor']
+    >>> plan(1_000_000, g, 800.0, "quartic").method, plan(1_000_000, g, 2000.0, "quartic").sub
+    ('scatter', 2)
     """
     if box is None:
         box = (grid.x0, grid.x0 + grid.n_cols * grid.cell_size, grid.y0, grid.y0 + grid.n_rows * grid.cell_size)
     hc = h / grid.cell_size
     share = _peak_share(h, kernel, grid, box)
     reach = _support(h, kernel)
-    offsets = _scatter_offsets(h, kernel, grid, box)
-    best = Plan("scatter", 1, 0, offsets * (n_points * _COST_SCATTER + grid.n_cells))
+    best = Plan("scatter", 1, 0, _scatter_cost(n_points, reach, kernel, grid, box))
     if share <= 0:
         return best
+    if kernel == "gaussian" and truncated_reach(h, share) < reach:
+        cost = _scatter_cost(n_points, truncated_reach(h, share), kernel, grid, box)
+        if cost < best.cost:
+            best = Plan("truncated", 1, 0, cost)
     for s in range(1, 65):
         nodes = _lattice_nodes(grid, box, s, reach)
         if nodes > MAX_NODES:
             break
+        fft = _COST_FFT * (1.0 + nodes / _FFT_NODES)
         u = 1.0 / (2.0 * s * hc)
-        lin = (2.0 * u) ** 2 if kernel == "quartic" else u * u
+        lin = QUARTIC_LINEAR * (2.0 * u) ** 2 if kernel == "quartic" else u * u
         if lin <= TOLERANCE * share:
-            cost = n_points * (_COST_POINT + 4 * _COST_MOMENT) + nodes * 3 * _COST_FFT
+            cost = n_points * _COST_LINEAR_POINT + nodes * 3 * fft
             if cost < best.cost:
                 best = Plan("linear", s, 1, cost)
         if kernel == "gaussian":
@@ -189,7 +239,7 @@ def plan(n_points: int, grid: Grid, h: float, kernel: str, box: Box | None = Non
                 if taylor_bound(u, p) <= TOLERANCE * share:
                     m = (p + 1) * (p + 2) // 2
                     ffts = 0.5 * m + 0.5 * (p + 1) + 1
-                    cost = n_points * (_COST_POINT + m * _COST_MOMENT) + nodes * ffts * _COST_FFT
+                    cost = n_points * (_COST_POINT + m * _COST_MOMENT) + nodes * ffts * fft
                     if cost < best.cost:
                         best = Plan("taylor", s, p, cost)
                     break
@@ -204,9 +254,20 @@ def fast_density(
         return np.zeros(grid.shape), Plan("scatter", 1, 0, 0.0)
     box = (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
     pl = plan(x.size, grid, h, kernel, box)
-    if pl.method == "scatter":
-        return _scatter(x, y, w, grid, h, kernel), pl
-    return _lattice(x, y, w, grid, h, kernel, pl, box), pl
+    return density_by(pl, x, y, w, grid, h, kernel, box), pl
+
+
+def density_by(
+    pl: Plan, x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64], grid: Grid, h: float,
+    kernel: str, box: Box,
+) -> NDArray[np.float64]:
+    """Density at the cell centres by the given plan (``box``: the points' extent)."""
+    if pl.method in ("scatter", "truncated"):
+        from trygg.analysis.kde_compiled import scatter_density  # imports Numba: only when needed
+
+        reach = _support(h, kernel) if pl.method == "scatter" else truncated_reach(h, _peak_share(h, kernel, grid, box))
+        return scatter_density(x, y, w, grid, h, kernel, reach) * _norm(h, kernel)
+    return _lattice(x, y, w, grid, h, kernel, pl, box)
 
 
 # ---------------------------------------------------------------- lattice
@@ -281,7 +342,10 @@ def _lattice(
     flat += ix
     flat -= ax.lo
     if linear:
-        spec = _linear_spectrum(_binned_linear(flat, ex, ey, w, ax, ay), h, kernel, delta, ax, ay)
+        from trygg.analysis.kde_compiled import cic_bin  # imports Numba: only when needed
+
+        binned = cic_bin(flat, ex, ey, w, ay.size, ax.size)
+        spec = _linear_spectrum(binned, h, kernel, delta, ax, ay)
     else:
         spec = _taylor_spectrum(flat, ex, ey, w, ax, ay, h, delta, pl.order)
     # Inverse transform along y, keep the rows of cell centres, then along x.
@@ -308,26 +372,6 @@ def _forward(a: NDArray[np.float64], ax: _Axis, ay: _Axis) -> NDArray[np.complex
     return np.asarray(sfft.fft(f, n=ay.length, axis=0, workers=-1))
 
 
-def _binned_linear(
-    flat: NDArray[np.intp], ex: NDArray[np.float64], ey: NDArray[np.float64], w: NDArray[np.float64],
-    ax: _Axis, ay: _Axis,
-) -> NDArray[np.float64]:
-    """Cloud-in-cell: each point's weight shared among its four nodes."""
-    n = ax.size * ay.size
-    wy1 = w * ey
-    wy0 = w - wy1
-    wy1x = wy1 * ex
-    wy1 -= wy1x
-    ex *= wy0
-    wy0 -= ex
-    shape = (ay.size, ax.size)
-    grid: NDArray[np.float64] = np.bincount(flat, wy0, minlength=n).reshape(shape).astype(np.float64, copy=False)
-    grid[:, 1:] += np.bincount(flat, ex, minlength=n).reshape(shape)[:, :-1]
-    grid[1:, :] += np.bincount(flat, wy1, minlength=n).reshape(shape)[:-1, :]
-    grid[1:, 1:] += np.bincount(flat, wy1x, minlength=n).reshape(shape)[:-1, :-1]
-    return grid
-
-
 def _offsets(a: _Axis, delta: float) -> NDArray[np.float64]:
     return np.asarray((a.off_lo + np.arange(a.off_n)) * delta, dtype=np.float64)
 
@@ -343,8 +387,11 @@ def _linear_spectrum(
         fm *= sfft.rfft(gx, n=ax.length)[None, :]
         fm *= sfft.fft(gy, n=ay.length)[:, None]
         return fm * _norm(h, kernel)
-    u = np.clip(1.0 - (ox[None, :] ** 2 + oy[:, None] ** 2) / (h * h), 0.0, None)
-    fm *= _forward(_norm(h, kernel) * u * u, ax, ay)
+    r2 = (ox[None, :] ** 2 + oy[:, None] ** 2) / (h * h)
+    u = np.clip(1.0 - r2, 0.0, None)
+    # Minus delta^2 / 12 times the Laplacian (16 r^2 - 8) / h^2 inside the disc: see QUARTIC_LINEAR.
+    template = u * u - np.where(u > 0, (delta / h) ** 2 / 12.0 * (16.0 * r2 - 8.0), 0.0)
+    fm *= _forward(_norm(h, kernel) * template, ax, ay)
     return fm
 
 
@@ -368,71 +415,32 @@ def _taylor_spectrum(
 
     tx = terms(ax, ax.length, True)
     ty = terms(ay, ay.length, False)
+    # The moments (a, b), a + b <= p, by b then a; as many grids per pass as _MOMENT_VALUES allows.
+    powers = [(a, b) for b in range(p + 1) for a in range(p + 1 - b)]
+    per_pass = max(1, _MOMENT_VALUES // n)
+    grids: dict[tuple[int, int], NDArray[np.float64]] = {}
+    from trygg.analysis.kde_compiled import moment_grids  # imports Numba: only when needed
+
     total: NDArray[np.complex128] | None = None
-    wy = w
     for b in range(p + 1):
         row_sum: NDArray[np.complex128] | None = None
-        wxy = wy
         for a in range(p + 1 - b):
-            m = np.bincount(flat, wxy, minlength=n).reshape(ay.size, ax.size)
-            fm = sfft.rfft(m, n=ax.length, axis=1, workers=-1) * tx[a][None, :]
-            row_sum = fm if row_sum is None else row_sum + fm
-            if a < p - b:
-                wxy = wxy * ex
+            if (a, b) not in grids:
+                todo = powers[powers.index((a, b)) :][:per_pass]
+                grids = dict(zip(todo, moment_grids(flat, ex, ey, w, n, ax.size, todo), strict=True))
+            m = grids.pop((a, b)).reshape(ay.size, ax.size)
+            fm = sfft.rfft(m, n=ax.length, axis=1, workers=-1)
+            fm *= tx[a][None, :]
+            if row_sum is None:
+                row_sum = fm
+            else:
+                row_sum += fm
         assert row_sum is not None
-        col = sfft.fft(row_sum, n=ay.length, axis=0, workers=-1) * ty[b][:, None]
-        total = col if total is None else total + col
-        if b < p:
-            wy = wy * ey
+        col = sfft.fft(row_sum, n=ay.length, axis=0, workers=-1)
+        col *= ty[b][:, None]
+        if total is None:
+            total = col
+        else:
+            total += col
     assert total is not None
     return total * _norm(h, "gaussian")
-
-
-# ---------------------------------------------------------------- exact by cell offsets
-
-
-def _scatter(
-    x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64], grid: Grid, h: float, kernel: str
-) -> NDArray[np.float64]:
-    """Exact kernel sum, one pass over the points per cell offset within the kernel's support."""
-    c = grid.cell_size
-    rc = int(math.ceil(_support(h, kernel) / c + 0.5))
-    col = np.floor((x - grid.x0) / c)
-    row = np.floor((y - grid.y0) / c)
-    keep = (col >= -rc) & (col < grid.n_cols + rc) & (row >= -rc) & (row < grid.n_rows + rc)
-    if not keep.all():
-        x, y, w, col, row = x[keep], y[keep], w[keep], col[keep], row[keep]
-    if x.size == 0:
-        return np.zeros(grid.shape)
-    r_lo, r_hi = int(row.min()), int(row.max())
-    c_lo, c_hi = int(col.min()), int(col.max())
-    # Padded only where points lie outside the grid.
-    ro, co = max(0, -r_lo), max(0, -c_lo)
-    pr, pc = max(grid.n_rows, r_hi + 1) + ro, max(grid.n_cols, c_hi + 1) + co
-    out = np.zeros((pr, pc))
-    flat = (row.astype(np.intp) + ro) * pc + (col.astype(np.intp) + co)
-    # Offsets from each point to the centre of its own cell.
-    dx0 = grid.x0 + (col + 0.5) * c - x
-    dy0 = grid.y0 + (row + 0.5) * c - y
-    sup2 = _support(h, kernel) ** 2
-    for dr in range(max(-rc, -r_hi), min(rc, grid.n_rows - 1 - r_lo) + 1):
-        dy = dy0 + dr * c
-        for dc in range(max(-rc, -c_hi), min(rc, grid.n_cols - 1 - c_lo) + 1):
-            # Nearest a point of the cell can be to that centre, in cells.
-            near = max(0.0, abs(dr) - 0.5) ** 2 + max(0.0, abs(dc) - 0.5) ** 2
-            if near * c * c >= sup2:
-                continue
-            dx = dx0 + dc * c
-            r2 = dx * dx + dy * dy
-            if kernel == "gaussian":
-                val = np.exp(r2 * (-0.5 / (h * h)))
-            else:
-                val = np.clip(1.0 - r2 / (h * h), 0.0, None)
-                val *= val
-            val *= w
-            part = np.bincount(flat, val, minlength=pr * pc).reshape(pr, pc)
-            # The point's cell (r, c) gives to the centre (r + dr, c + dc).
-            out[max(0, dr) : pr + min(0, dr), max(0, dc) : pc + min(0, dc)] += part[
-                max(0, -dr) : pr + min(0, -dr), max(0, -dc) : pc + min(0, -dc)
-            ]
-    return out[ro : ro + grid.n_rows, co : co + grid.n_cols] * _norm(h, kernel)

@@ -43,6 +43,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 __all__ = ["KnoxResult", "knox", "pairs_by_time_band"]
@@ -138,34 +139,56 @@ def pairs_by_time_band(t: ArrayLike, time_edges: ArrayLike) -> NDArray[np.int64]
     return np.diff(np.concatenate([[0], cum])).astype(np.int64)
 
 
+#: Pairs handled at a time when distances are computed (temporaries stay small).
+_PAIR_CHUNK = 1 << 20
+
+
 def _close_pairs(
-    x: NDArray[np.float64], y: NDArray[np.float64], limit: float, metric: Metric, single: bool
-) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
-    """Pairs ``i < j`` closer than ``limit`` and their distances."""
-    pts = np.column_stack([x, y])
-    tree = cKDTree(pts)
+    x: NDArray[np.float64], y: NDArray[np.float64], edges: NDArray[np.float64], metric: Metric, single: bool
+) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int8]]:
+    """Pairs ``i < j`` closer than the last edge and their distance row.
+
+    Row 0 is the same location (distance exactly 0), row ``k`` the band
+    ``[e_{k-1}, e_k)``; distances in double precision, or in single
+    precision (coordinates and arithmetic) when ``single``.
+    """
+    limit = float(edges[-1])
+    tree = cKDTree(np.column_stack([x, y]))
     # A little slack: the exact test below decides, in the chosen precision.
     slack = limit * 1e-6 + 1e-6
     pairs = tree.query_pairs(limit + slack, p=1.0 if metric == "manhattan" else 2.0, output_type="ndarray")
-    # intp columns index without conversion; int32 only for what is kept.
-    i = np.ascontiguousarray(pairs[:, 0], dtype=np.intp)
-    j = np.ascontiguousarray(pairs[:, 1], dtype=np.intp)
-    del pairs
-    if single:
-        xf, yf = x.astype(np.float32), y.astype(np.float32)
-        dx = np.abs(xf[i] - xf[j])
-        dy = np.abs(yf[i] - yf[j])
-        d32 = dx + dy if metric == "manhattan" else np.sqrt(dx * dx + dy * dy)
-        d = d32.astype(np.float64)
-    else:
-        dx = np.abs(x[i] - x[j])
-        dy = np.abs(y[i] - y[j])
-        d = dx + dy if metric == "manhattan" else np.hypot(dx, dy)
-    del dx, dy
-    keep = d < limit
-    if keep.all():  # the usual case: the slack admitted nothing
-        return i.astype(np.int32), j.astype(np.int32), d
-    return i[keep].astype(np.int32), j[keep].astype(np.int32), d[keep]
+    del tree
+    m = pairs.shape[0]
+    i_out = np.empty(m, dtype=np.int32)
+    j_out = np.empty(m, dtype=np.int32)
+    row_out = np.empty(m, dtype=np.int8)
+    xs, ys = (x.astype(np.float32), y.astype(np.float32)) if single else (x, y)
+    kept = 0
+    for a in range(0, m, _PAIR_CHUNK):
+        i = pairs[a : a + _PAIR_CHUNK, 0]
+        j = pairs[a : a + _PAIR_CHUNK, 1]
+        dx = xs[i] - xs[j]
+        np.abs(dx, out=dx)
+        dy = ys[i] - ys[j]
+        np.abs(dy, out=dy)
+        if metric == "manhattan":
+            dx += dy
+        else:
+            np.hypot(dx, dy, out=dx)
+        # Single precision as computed, compared with the edges exactly.
+        d = dx.astype(np.float64) if single else dx
+        keep = d < limit
+        if not keep.all():
+            i, j, d = i[keep], j[keep], d[keep]
+        b = kept + d.size
+        i_out[kept:b] = i
+        j_out[kept:b] = j
+        # Row 0 for distance 0, else 1 + the number of edges at or below d.
+        r = row_out[kept:b]
+        np.add(np.searchsorted(edges, d, side="right"), 1, out=r, casting="unsafe")
+        r[d == 0] = 0
+        kept = b
+    return i_out[:kept], j_out[:kept], row_out[:kept]
 
 
 def _time_array(t: NDArray[np.float64], last_edge: float) -> tuple[NDArray[Any], Any]:
@@ -196,7 +219,8 @@ WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 class _PairCounter:
     """The close pairs laid out for counting under permuted times.
 
-    Pairs ``i < j`` are sorted by (distance row, i, j). Each event's
+    Pairs ``i < j`` are grouped by (distance row, i) with a counting sort
+    (COO to CSR, linear time). Each event's
     neighbours ``j`` in a row form a list, split into pieces of at most 64
     and padded to one of ``WIDTHS`` with a sentinel event ``n`` whose time is
     never within the last time edge of any other. Pieces of one row and one
@@ -219,36 +243,32 @@ class _PairCounter:
         n_rows: int,
         edges: list[Any],
     ) -> None:
-        m = i.size
-        bits = max(1, n.bit_length())
-        if 2 * bits + 8 <= 63:
-            # One 64-bit key per pair sorts far faster than a lexsort.
-            key = (row.astype(np.int64) << (2 * bits)) | (i.astype(np.int64) << bits) | j.astype(np.int64)
-            key.sort()
-            mask = (1 << bits) - 1
-            row = (key >> (2 * bits)).astype(np.int8)
-            i = ((key >> bits) & mask).astype(np.int32)
-            j = (key & mask).astype(np.int32)
-            del key
-        else:  # pragma: no cover - more than 2**27 events
-            order = np.lexsort((j, i, row))
-            row, i, j = row[order], i[order], j[order]
+        # Group the pairs by (row, i) with a linear-time counting sort (COO -> CSR).
+        wide = n_rows * n >= np.iinfo(np.int32).max
+        key: NDArray[Any] = row.astype(np.int64 if wide else np.int32)
+        key *= n
+        key += i
+        csr = sparse.coo_array((np.ones(i.size, dtype=np.int8), (key, j)), shape=(n_rows * n, n + 1)).tocsr()
+        del key
+        j = csr.indices
         self.edges = edges
         self.n = n
-        self.row_sizes = np.bincount(row, minlength=n_rows).astype(np.int64)
+        sizes = np.diff(csr.indptr)
+        self.row_sizes = sizes.reshape(n_rows, n).sum(axis=1).astype(np.int64)
         # Runs of one event in one row, split into pieces of at most max(WIDTHS).
         w_max = WIDTHS[-1]
-        new = np.ones(m, dtype=bool)
-        new[1:] = (i[1:] != i[:-1]) | (row[1:] != row[:-1])
-        start = np.flatnonzero(new)
-        length = np.diff(np.append(start, m))
+        groups = np.flatnonzero(sizes)
+        start = csr.indptr[groups].astype(np.int64)
+        length = sizes[groups].astype(np.int64)
+        del csr, sizes
         n_pieces = -(-length // w_max)
         first = np.repeat(start, n_pieces)
         k = np.arange(first.size) - np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
         p_start = first + k * w_max
         p_len = np.minimum(w_max, np.repeat(start + length, n_pieces) - p_start)
+        p_group = np.repeat(groups, n_pieces)
         width_idx = np.searchsorted(WIDTHS, p_len)
-        p_row = row[p_start].astype(np.int64)
+        p_row = (p_group // n).astype(np.int64)
         order = np.argsort(p_row * len(WIDTHS) + width_idx, kind="stable")
         group = (p_row * len(WIDTHS) + width_idx)[order]
         bounds = np.flatnonzero(np.diff(group)) + 1
@@ -259,7 +279,7 @@ class _PairCounter:
             inside = cols[None, :] < p_len[sel, None]
             pos = np.where(inside, p_start[sel, None] + cols[None, :], 0)
             jm = np.where(inside, j[pos], n).astype(np.intp).T.copy()
-            im = i[p_start[sel]].astype(np.intp)
+            im = (p_group[sel] % n).astype(np.intp)
             step = max(1, BLOCK // w)
             for b in range(0, sel.size, step):
                 self.blocks.append((r, im[b : b + step], np.ascontiguousarray(jm[:, b : b + step])))
@@ -386,10 +406,7 @@ def knox(
         raise ValueError("nrc_compatible needs whole days; pass dates without a time of day.")
     n_rows, n_cols = d_edges.size + 2, t_edges.size + 1
 
-    i, j, d = _close_pairs(xa, ya, float(d_edges[-1]), metric, nrc_compatible)
-    # Row of each close pair: 0 same location, k for [e_{k-1}, e_k).
-    row = np.where(d == 0, 0, np.searchsorted(d_edges, d, side="right") + 1).astype(np.int8)
-    del d
+    i, j, row = _close_pairs(xa, ya, d_edges, metric, nrc_compatible)
     all_pairs = pairs_by_time_band(ta, t_edges)
     tt, sentinel = _time_array(ta, float(t_edges[-1]))
     # Python scalars keep the comparison in the small dtype of the times.

@@ -1,0 +1,73 @@
+"""The compiled kernel sum by points: exact, whatever the threads, for points anywhere."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from trygg.analysis import kde_compiled
+from trygg.analysis.grid import Grid
+from trygg.analysis.kde_compiled import scatter_density
+
+
+def _direct(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, h: float, kernel: str) -> np.ndarray:
+    cx, cy = grid.centres()
+    xx, yy = np.meshgrid(cx, cy)
+    d2 = (xx[..., None] - x) ** 2 + (yy[..., None] - y) ** 2
+    if kernel == "gaussian":
+        return (np.exp(-d2 / (2 * h * h)) * w).sum(axis=-1)
+    u = np.clip(1 - d2 / (h * h), 0, None)
+    return (u * u * w).sum(axis=-1)
+
+
+def _points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inside, on cell corners and edges, and outside the grid on every side."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(-800, 3800, n), rng.uniform(-800, 3800, n)
+    x[:20], y[:20] = np.round(x[:20], -2), np.round(y[:20], -2)
+    x[20:40] = np.round(x[20:40], -2) + 50.0
+    return x, y, rng.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize("kernel", ["quartic", "gaussian"])
+@pytest.mark.parametrize("cells", [0.3, 1.0, 2.5, 7.0])
+def test_equals_the_direct_sum(kernel: str, cells: float) -> None:
+    x, y, w = _points(600, 1)
+    g = Grid(0.0, 0.0, 100.0, 30, 25)
+    h = cells * 100.0
+    reach = h if kernel == "quartic" else 7.0 * h
+    ours = scatter_density(x, y, w, g, h, kernel, reach)
+    ref = _direct(x, y, w, g, h, kernel)
+    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-9 * ref.max())
+
+
+def test_a_truncated_gaussian_drops_only_the_tail() -> None:
+    x, y, w = _points(300, 2)
+    g = Grid(0.0, 0.0, 100.0, 30, 30)
+    h = 150.0
+    ours = scatter_density(x, y, w, g, h, "gaussian", 3.0 * h)
+    ref = _direct(x, y, w, g, h, "gaussian")
+    # Each point loses at most its kernel beyond 3 standard deviations (along an axis).
+    assert np.all(ours <= ref + 1e-12)
+    assert np.abs(ours - ref).max() <= w.sum() * math.exp(-4.5)
+
+
+def test_threads_give_the_same_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    x, y, w = _points(5000, 3)
+    g = Grid(0.0, 0.0, 50.0, 60, 60)
+    monkeypatch.setattr(kde_compiled, "WORKERS", 1)
+    one = scatter_density(x, y, w, g, 220.0, "quartic", 220.0)
+    monkeypatch.setattr(kde_compiled, "WORKERS", 2)
+    monkeypatch.setattr(kde_compiled, "_MIN_CHUNK", 100)
+    two = scatter_density(x, y, w, g, 220.0, "quartic", 220.0)
+    np.testing.assert_allclose(two, one, rtol=1e-12, atol=1e-12 * one.max())
+    assert one.max() > 0
+
+
+def test_points_far_away_add_nothing() -> None:
+    g = Grid(0.0, 0.0, 10.0, 5, 5)
+    x, y, w = np.array([1e12, -1e12, 25.0]), np.array([25.0, 1e12, -1e9]), np.ones(3)
+    for kernel in ("quartic", "gaussian"):
+        assert not scatter_density(x, y, w, g, 20.0, kernel, 140.0).any()
