@@ -129,13 +129,16 @@ def _worst_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x + rng.uniform(-1e-3, 1e-3, n), y
 
 
-@pytest.fixture(params=["cheapest", "lattice", "points"])
+@pytest.fixture(params=["cheapest", "lattice", "compiled-lattice", "points"])
 def plan_choice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The plan the cost model picks, a lattice forced (the sum by points priced out), or the sum by points."""
+    """The plan the cost model picks, a lattice forced (the sum by points priced out; binned by NumPy or
+    by the compiled loops), or the sum by points."""
     from trygg.analysis import kde_fast
 
-    if request.param == "lattice":
+    if request.param in ("lattice", "compiled-lattice"):
         monkeypatch.setattr(kde_fast, "_COST_SCATTER_POINT", math.inf)
+    if request.param == "compiled-lattice":
+        monkeypatch.setattr(kde_fast, "COMPILED_MIN_POINTS", 0)
     elif request.param == "points":
         monkeypatch.setattr(kde_fast, "_COST_POINT", math.inf)
         monkeypatch.setattr(kde_fast, "_COST_LINEAR_POINT", math.inf)

@@ -9,7 +9,7 @@ import pytest
 
 from trygg.analysis import kde_compiled
 from trygg.analysis.grid import Grid
-from trygg.analysis.kde_compiled import scatter_density
+from trygg.analysis.kde_compiled import cic_bin, moment_grids, scatter_density
 
 
 def _direct(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, h: float, kernel: str) -> np.ndarray:
@@ -71,3 +71,49 @@ def test_points_far_away_add_nothing() -> None:
     x, y, w = np.array([1e12, -1e12, 25.0]), np.array([25.0, 1e12, -1e9]), np.ones(3)
     for kernel in ("quartic", "gaussian"):
         assert not scatter_density(x, y, w, g, 20.0, kernel, 140.0).any()
+
+
+def test_cloud_in_cell_shares_each_weight_among_four_nodes() -> None:
+    rng = np.random.default_rng(4)
+    n_rows, n_cols = 7, 9
+    rows, cols = rng.integers(0, n_rows - 1, 500), rng.integers(0, n_cols - 1, 500)
+    ex, ey, w = rng.random(500), rng.random(500), rng.uniform(0.5, 2.0, 500)
+    ours = cic_bin(rows * n_cols + cols, ex, ey, w, n_rows, n_cols)
+    ref = np.zeros((n_rows, n_cols))
+    np.add.at(ref, (rows, cols), w * (1 - ex) * (1 - ey))
+    np.add.at(ref, (rows, cols + 1), w * ex * (1 - ey))
+    np.add.at(ref, (rows + 1, cols), w * (1 - ex) * ey)
+    np.add.at(ref, (rows + 1, cols + 1), w * ex * ey)
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-12)
+    assert ours.sum() == pytest.approx(w.sum())
+
+
+def test_moment_grids_sum_the_powers_of_the_offsets() -> None:
+    rng = np.random.default_rng(5)
+    n_nodes, n_cols = 60, 6
+    flat = rng.integers(0, n_nodes, 2000)
+    ex, ey, w = rng.random(2000) - 0.5, rng.random(2000) - 0.5, rng.uniform(0.5, 2.0, 2000)
+    powers = [(a, b) for b in range(4) for a in range(4 - b)]
+    ours = moment_grids(flat, ex, ey, w, n_nodes, n_cols, powers)
+    for k, (a, b) in enumerate(powers):
+        ref = np.bincount(flat, w * ex**a * ey**b, minlength=n_nodes)
+        np.testing.assert_allclose(ours[k], ref, rtol=1e-10, atol=1e-12)
+
+
+def test_warm_up_runs_every_loop() -> None:
+    kde_compiled.warm_up()
+    for fn in (kde_compiled.quartic, kde_compiled.gaussian, kde_compiled._cic, kde_compiled._moments):
+        assert fn.signatures, fn
+
+
+def test_moment_grids_on_threads_give_the_same_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(6)
+    flat = rng.integers(0, 400, 5000)
+    ex, ey, w = rng.random(5000), rng.random(5000), rng.uniform(0.5, 2.0, 5000)
+    powers = [(a, b) for b in range(3) for a in range(3 - b)]
+    monkeypatch.setattr(kde_compiled, "WORKERS", 1)
+    one = moment_grids(flat, ex, ey, w, 400, 20, powers)
+    monkeypatch.setattr(kde_compiled, "WORKERS", 2)
+    monkeypatch.setattr(kde_compiled, "_MIN_CHUNK", 100)
+    two = moment_grids(flat, ex, ey, w, 400, 20, powers)
+    np.testing.assert_allclose(two, one, rtol=1e-12, atol=1e-12)

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from trygg.analysis.grid import Grid
 
-__all__ = ["WORKERS", "cic_bin", "moment_grids", "scatter_density"]
+__all__ = ["WORKERS", "cic_bin", "moment_grids", "scatter_density", "warm_up"]
 
 #: Threads summing points (each holds one output grid).
 WORKERS = 2
@@ -68,14 +68,7 @@ def scatter_density(
         fn(fc[a:b], fr[a:b], w[a:b], hc, reach, out)
         return out
 
-    if workers == 1:
-        return run(0)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(run, range(workers)))
-    total = parts[0]
-    for p in parts[1:]:
-        total += p
-    return total
+    return _summed(run, workers)
 
 
 @_jit
@@ -201,13 +194,35 @@ def moment_grids(
     """``sum w ex^a ey^b`` at each node ``flat`` for every ``(a, b)`` of ``powers``: shape ``(len(powers), n_nodes)``.
 
     The points are visited row by row of the lattice (rows of ``n_cols`` nodes; a counting sort
-    first), so that the grids' rows being added to stay in the cache.
+    first), so that the grids' rows being added to stay in the cache; two threads take half the
+    points each.
     """
     pa = np.array([a for a, _ in powers], dtype=np.int64)
     pb = np.array([b for _, b in powers], dtype=np.int64)
-    out = np.zeros((len(powers), n_nodes))
-    _moments(flat, ex, ey, w, n_cols, pa, pb, out)
-    return out
+    n = flat.size
+    workers = max(1, min(WORKERS, os.cpu_count() or 1, n // _MIN_CHUNK))
+    bounds = np.linspace(0, n, workers + 1).astype(np.intp)
+
+    def run(k: int) -> NDArray[np.float64]:
+        out = np.zeros((len(powers), n_nodes))
+        a, b = bounds[k], bounds[k + 1]
+        _moments(flat[a:b], ex[a:b], ey[a:b], w[a:b], n_cols, pa, pb, out)
+        return out
+
+    return _summed(run, workers)
+
+
+def _summed(run: Any, workers: int) -> NDArray[np.float64]:
+    """``run(0) + ... + run(workers - 1)``, the runs on threads of their own."""
+    if workers == 1:
+        result: NDArray[np.float64] = run(0)
+        return result
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(run, range(workers)))
+    total: NDArray[np.float64] = parts[0]
+    for p in parts[1:]:
+        total += p
+    return total
 
 
 @_jit
@@ -246,3 +261,19 @@ def _moments(flat: Any, ex: Any, ey: Any, w: Any, n_cols: int, pa: Any, pb: Any,
         f = fs[i]
         for k in range(pa.size):
             out[k, f] += px[pa[k]] * py[pb[k]]
+
+
+def warm_up() -> None:
+    """Compile every loop for the argument types the kernel density passes, so the cache holds them.
+
+    ``scripts/setup`` calls it: the first call in a process then loads machine code instead of
+    compiling it (a few seconds).
+    """
+    g = Grid(0.0, 0.0, 1.0, 4, 4)
+    x = np.array([1.2, 2.7, 40.0])
+    w = np.ones(3)
+    for kernel in ("quartic", "gaussian"):
+        scatter_density(x, x, w, g, 1.5, kernel, 3.0)
+    flat = np.array([0, 5, 10], dtype=np.intp)
+    cic_bin(flat, x % 1.0, x % 1.0, w, 4, 4)
+    moment_grids(flat, x % 1.0, x % 1.0, w, 16, 4, [(0, 0), (1, 0), (0, 1)])

@@ -62,7 +62,7 @@ from numpy.typing import NDArray
 
 from trygg.analysis.grid import Grid
 
-__all__ = ["TOLERANCE", "Plan", "fast_density", "plan"]
+__all__ = ["COMPILED_MIN_POINTS", "TOLERANCE", "Plan", "density_by", "fast_density", "plan"]
 
 #: Bound on the relative error the fast mode allows itself.
 TOLERANCE = 0.95e-3
@@ -71,6 +71,11 @@ MAX_NODES = 9_000_000
 #: Worst error of one point binned linearly, over the peak, per ``(delta / h)^2``, for the quartic
 #: with the corrected template (measured over point positions; 0.69 as ``h / delta`` grows).
 QUARTIC_LINEAR = 0.72
+#: From this many points the lattice is binned by the compiled loops of
+#: :mod:`trygg.analysis.kde_compiled`; below, by NumPy (no Numba import or cache load, ~0.5 s).
+COMPILED_MIN_POINTS = 200_000
+#: Work (ns) charged once to the compiled sum by points: importing Numba and loading its cache.
+_COST_COMPILED_START = 30e6
 #: Most moment values (grids x nodes) binned in one pass over the points (8 bytes each).
 _MOMENT_VALUES = 8_000_000
 #: Highest Taylor order tried.
@@ -184,7 +189,7 @@ def _scatter_cells(reach: float, grid: Grid, box: Box) -> float:
 
 def _scatter_cost(n_points: int, reach: float, kernel: str, grid: Grid, box: Box) -> float:
     per_thread = _SCATTER_KERNEL_POINT[kernel] + _scatter_cells(reach, grid, box) * _COST_SCATTER_CELL
-    return n_points * (_COST_SCATTER_POINT + per_thread / _SCATTER_THREADS) + grid.n_cells
+    return _COST_COMPILED_START + n_points * (_COST_SCATTER_POINT + per_thread / _SCATTER_THREADS) + grid.n_cells
 
 
 def truncated_reach(h: float, share: float) -> float:
@@ -342,10 +347,7 @@ def _lattice(
     flat += ix
     flat -= ax.lo
     if linear:
-        from trygg.analysis.kde_compiled import cic_bin  # imports Numba: only when needed
-
-        binned = cic_bin(flat, ex, ey, w, ay.size, ax.size)
-        spec = _linear_spectrum(binned, h, kernel, delta, ax, ay)
+        spec = _linear_spectrum(_bin_linear(flat, ex, ey, w, ay.size, ax.size), h, kernel, delta, ax, ay)
     else:
         spec = _taylor_spectrum(flat, ex, ey, w, ax, ay, h, delta, pl.order)
     # Inverse transform along y, keep the rows of cell centres, then along x.
@@ -370,6 +372,42 @@ def _forward(a: NDArray[np.float64], ax: _Axis, ay: _Axis) -> NDArray[np.complex
     """2-D real FFT zero-padded to the lattice's lengths (rows past ``a`` never transformed)."""
     f = sfft.rfft(a, n=ax.length, axis=1, workers=-1)
     return np.asarray(sfft.fft(f, n=ay.length, axis=0, workers=-1))
+
+
+def _bin_linear(
+    flat: NDArray[np.intp], ex: NDArray[np.float64], ey: NDArray[np.float64], w: NDArray[np.float64],
+    n_rows: int, n_cols: int,
+) -> NDArray[np.float64]:
+    """Cloud-in-cell: each point's weight shared among its four nodes (``flat`` is the lower-left one)."""
+    if flat.size >= COMPILED_MIN_POINTS:
+        from trygg.analysis.kde_compiled import cic_bin  # imports Numba: only when it pays
+
+        return cic_bin(flat, ex, ey, w, n_rows, n_cols)
+    n = n_rows * n_cols
+    wy1 = w * ey
+    wy0 = w - wy1
+    wy1x = wy1 * ex
+    wy1 -= wy1x
+    wy0x = wy0 * ex
+    wy0 -= wy0x
+    shape = (n_rows, n_cols)
+    grid: NDArray[np.float64] = np.bincount(flat, wy0, minlength=n).reshape(shape).astype(np.float64, copy=False)
+    grid[:, 1:] += np.bincount(flat, wy0x, minlength=n).reshape(shape)[:, :-1]
+    grid[1:, :] += np.bincount(flat, wy1, minlength=n).reshape(shape)[:-1, :]
+    grid[1:, 1:] += np.bincount(flat, wy1x, minlength=n).reshape(shape)[:-1, :-1]
+    return grid
+
+
+def _bin_moments(
+    flat: NDArray[np.intp], ex: NDArray[np.float64], ey: NDArray[np.float64], w: NDArray[np.float64],
+    n_nodes: int, n_cols: int, powers: list[tuple[int, int]],
+) -> NDArray[np.float64]:
+    """``sum w ex^a ey^b`` at each node for every ``(a, b)`` of ``powers``: shape ``(len(powers), n_nodes)``."""
+    if flat.size >= COMPILED_MIN_POINTS:
+        from trygg.analysis.kde_compiled import moment_grids  # imports Numba: only when it pays
+
+        return moment_grids(flat, ex, ey, w, n_nodes, n_cols, powers)
+    return np.stack([np.bincount(flat, w * ex**a * ey**b, minlength=n_nodes) for a, b in powers])
 
 
 def _offsets(a: _Axis, delta: float) -> NDArray[np.float64]:
@@ -419,7 +457,6 @@ def _taylor_spectrum(
     powers = [(a, b) for b in range(p + 1) for a in range(p + 1 - b)]
     per_pass = max(1, _MOMENT_VALUES // n)
     grids: dict[tuple[int, int], NDArray[np.float64]] = {}
-    from trygg.analysis.kde_compiled import moment_grids  # imports Numba: only when needed
 
     total: NDArray[np.complex128] | None = None
     for b in range(p + 1):
@@ -427,7 +464,7 @@ def _taylor_spectrum(
         for a in range(p + 1 - b):
             if (a, b) not in grids:
                 todo = powers[powers.index((a, b)) :][:per_pass]
-                grids = dict(zip(todo, moment_grids(flat, ex, ey, w, n, ax.size, todo), strict=True))
+                grids = dict(zip(todo, _bin_moments(flat, ex, ey, w, n, ax.size, todo), strict=True))
             m = grids.pop((a, b)).reshape(ay.size, ax.size)
             fm = sfft.rfft(m, n=ax.length, axis=1, workers=-1)
             fm *= tx[a][None, :]
