@@ -14,12 +14,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from trygg.config import Settings
+from trygg.storage import users as user_store
 from trygg.storage.database import Database, normalise_url
+
+# argon2id is slow on purpose: about 0.15 s per hash and per check with the library's parameters,
+# and the tests sign in thousands of times. Test passwords are hashed (and so checked: a hash
+# carries its parameters) with argon2id at its smallest cost. tests/storage/test_users.py checks
+# that the application itself still uses the library's recommended parameters.
+user_store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 # In CI (CI=true) every Hypothesis test draws the same examples run after run, so a red build is
 # reproducible; locally they stay random and keep looking for new failures.

@@ -1,5 +1,6 @@
 """axe-core (from npm, injected by Playwright) finds no serious or critical WCAG 2.1 A/AA violation on
-the main pages: start, login, the public pages in the menu, the dashboard, the EST meeting and an area."""
+the main pages: start, login, the public pages in the menu, the dashboard, the EST meeting, the EST group
+form and an area."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def test_partner_pages_have_no_serious_violations(axe_page: Any, login_as: Calla
     axe_page.click("#history-heading + ul a")
     axe_page.wait_for_load_state("networkidle")
     problems += [f"meeting record: {v}" for v in serious_violations(axe_page)]
+    problems += _check(axe_page, "/meetings/groups/new", "#group-area-map.leaflet-container")
     problems += _check(axe_page, "/areas")
     axe_page.click("text=Kronogårds Torg-Frälsegården")
     axe_page.wait_for_selector("#area-map .leaflet-overlay-pane", state="attached")

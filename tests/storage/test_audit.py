@@ -28,3 +28,31 @@ def test_chain_verifies_and_detects_an_edit_and_a_removal(database: Database) ->
     with database.session() as s:
         check = audit.verify_chain(s)
         assert not check.ok and "removed" in check.reason
+
+
+def test_concurrent_writers_keep_one_chain(database: Database) -> None:
+    """Writers in parallel transactions each chain onto the newest entry (no fork: two entries
+    with the same previous hash), on SQLite and PostgreSQL alike."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(15):
+                with database.session() as s:
+                    audit.record(s, n, "login", "user", n, {"attempt": i})
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    with database.session() as s:
+        check = audit.verify_chain(s)
+        prevs = list(s.scalars(select(AuditEntry.prev_hash)))
+    assert len(prevs) == len(set(prevs)) == 90, "every entry has its own predecessor"
+    assert check.ok, check

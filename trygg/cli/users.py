@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
 from trygg.domain.enums import Role
+from trygg.errors import NotFound, ValidationError
+from trygg.plans import signing
 from trygg.storage import users as user_store
 from trygg.storage.schema import ApiToken, Organisation, User
 
@@ -23,6 +25,9 @@ def add(username: str = typer.Argument(..., help="Login name."),
                                      confirmation_prompt=True, help="At least 8 characters."),
         display_name: str = typer.Option("", "--name", help="Full name shown in the interface."),
         sensitive: bool = typer.Option(False, "--sensitive", help="Cleared for sensitive categories."),
+        signatory_title: str = typer.Option("", "--signatory-title",
+                                            help="Signs the action plan for the signatory role of this title "
+                                                 "(role signatory only)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Add a user to an organisation with a role.
 
@@ -33,8 +38,9 @@ def add(username: str = typer.Argument(..., help="Login name."),
     def run() -> User:
         with database.session() as s:
             org = user_store.get_organisation(s, organisation)
-            return user_store.create_user(s, username, password, str(role), org.id,
-                                          display_name=display_name, sensitive_clearance=sensitive)
+            title = signing.check_title(s, signatory_title, str(role))
+            return user_store.create_user(s, username, password, str(role), org.id, display_name=display_name,
+                                          sensitive_clearance=sensitive, signatory_title=title)
 
     user = guarded(run)
     out.print(f"Added user {user.username} ({user.role}).")
@@ -47,11 +53,38 @@ def list_users(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> Non
     Example: trygg users list --db trygg-demo.db
     """
     database = guarded(lambda: open_db(db))
-    table = Table("id", "username", "role", "organisation", "sensitive")
+    table = Table("id", "username", "role", "signatory title", "organisation", "sensitive")
     with database.session() as s:
         for u in s.scalars(select(User).order_by(User.id)):
-            table.add_row(str(u.id), u.username, u.role, u.organisation.name, "yes" if u.sensitive_clearance else "")
+            table.add_row(str(u.id), u.username, u.role, u.signatory_title or "", u.organisation.name,
+                          "yes" if u.sensitive_clearance else "")
     out.print(table)
+
+
+@app.command("set-title")
+def set_title(username: str = typer.Argument(..., help="Login name."),
+              title: str = typer.Argument("", help="A signatory role's title, as listed at /plans/signatories."),
+              none: bool = typer.Option(False, "--none", help="Clear the signatory title."),
+              db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Set or clear the signatory title with which a signatory signs the action plan (audited).
+
+    Example: trygg users set-title kso "Kommunstyrelsens ordförande (KSO)"
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> bool:
+        if not title.strip() and not none:
+            raise ValidationError("No title given.", fields={"title": "a signatory role's title"},
+                                  hint="Give the title, or --none to clear it.")
+        with database.session() as s:
+            u = user_store.get_user_by_name(s, username)
+            if u is None:
+                raise NotFound(f"No user {username!r}.", hint="List users with 'trygg users list'.")
+            return signing.set_title(s, u, None if none else title, None)
+
+    changed = guarded(run)
+    shown = "none" if none else title.strip()
+    out.print(f"Signatory title of {username}: {shown}." if changed else f"{username} already had that title.")
 
 
 @app.command("orgs")

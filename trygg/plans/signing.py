@@ -20,6 +20,15 @@ from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, SignatoryRole, Signature, User
 
 
+def _(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+TITLE_UNKNOWN = _("Choose one of the signatory roles, or none.")
+TITLE_NEEDS_ROLE = _("Only users with the role signatory sign: choose that role, or no title.")
+
+
 @dataclass(frozen=True)
 class SignatureLine:
     role: SignatoryRole
@@ -100,3 +109,34 @@ def delete_role(session: Session, role_id: int, user: User | None) -> None:
                        hint="Signed plans keep their signatures; add the new role beside it.")
     store.delete(session, role)
     audit.record(session, user.id if user else None, "delete", "signatory_role", role_id, {"title": role.title})
+
+
+def check_title(session: Session, title: str | None, role: str, current: str | None = None) -> str | None:
+    """A user's signatory title as given (blank = none), checked: one of the configured roles'
+    titles (or the user's `current` one, kept unchanged although its role was removed), and only
+    for the role ``signatory``. Raises ValidationError on the field ``signatory_title``."""
+    title = (title or "").strip() or None
+    if title is None:
+        return None
+    if title != current and store.signatory_role_by_title(session, title) is None:
+        known = ", ".join(r.title for r in store.signatory_roles(session)) or "none configured"
+        raise ValidationError(f"{title!r} is not a signatory role (known: {known}).",
+                              fields={"signatory_title": TITLE_UNKNOWN},
+                              hint="Choose one listed, or add the role first at /plans/signatories.")
+    if role != Role.SIGNATORY:
+        raise ValidationError(f"A user with the role {role} does not sign plans.",
+                              fields={"signatory_title": TITLE_NEEDS_ROLE})
+    return title
+
+
+def set_title(session: Session, user: User, title: str | None, actor: User | None) -> bool:
+    """Set or clear (None or blank) `user`'s signatory title, checked by `check_title`, and audit
+    the change (old → new). False when nothing changed."""
+    new = check_title(session, title, user.role, user.signatory_title)
+    if new == user.signatory_title:
+        return False
+    audit.record(session, actor.id if actor else None, "update", "user", user.id,
+                 {"signatory_title": {"from": user.signatory_title, "to": new}})
+    user.signatory_title = new
+    session.flush()
+    return True

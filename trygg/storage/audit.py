@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from trygg.storage.schema import AuditEntry, utcnow
 
 GENESIS = "0" * 64
+_CHAIN_LOCK = 0x7472_7967_6761_7564  # "tryggaud": the PostgreSQL advisory lock of the chain's end
+
+# Sign-in events (written by trygg.web.signin_audit). The user id is the account the attempt was for.
+SIGNIN_ACTIONS = ("login", "login_totp", "login_failed", "login_totp_failed", "logout", "session_expired")
 
 
 def _digest(prev_hash: str, at: datetime, user_id: int | None, action: str, object_type: str,
@@ -36,12 +40,13 @@ def record(session: Session, user_id: int | None, action: str, object_type: str,
            detail: dict[str, Any] | None = None) -> AuditEntry:
     """Append one entry (in the caller's transaction). `action` e.g. create, update, delete, read_sensitive.
 
-    On PostgreSQL the last row is locked so that concurrent writers chain one after another.
+    Concurrent writers chain one after another: each takes the chain's lock (`_lock_chain`) before
+    it reads the last hash, and keeps it until its transaction ends. The caller's pending changes
+    are flushed first, so every writer locks its rows before the chain (one order: no deadlock).
     """
-    last_q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)
-    if session.get_bind().dialect.name == "postgresql":
-        last_q = last_q.with_for_update()
-    last = session.scalar(last_q)
+    session.flush()
+    _lock_chain(session)
+    last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     prev = last.hash if last is not None else GENESIS
     at = utcnow()
     entry = AuditEntry(at=at, user_id=user_id, action=action, object_type=object_type,
@@ -50,6 +55,20 @@ def record(session: Session, user_id: int | None, action: str, object_type: str,
     session.add(entry)
     session.flush()
     return entry
+
+
+def _lock_chain(session: Session) -> None:
+    """Hold the lock on the chain's end for the rest of this transaction.
+
+    PostgreSQL: a transaction-scoped advisory lock. Locking the last row (``FOR UPDATE``) is not
+    enough: a writer that waited for it still reads the *old* last row from its snapshot and
+    forks the chain. SQLite: a statement that writes nothing but takes the database's write lock,
+    so that the following read sees every committed entry (a plain read would not wait).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    else:
+        session.execute(text("UPDATE audit_log SET id = id WHERE 0"))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from trygg.storage.schema import (
     ReportPhoto,
     ResidentContact,
     ShortTermAction,
+    User,
 )
 from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule
 
@@ -133,25 +134,81 @@ def list_mappings(session: Session) -> list[ColumnMapping]:
 
 
 def start_run(session: Session, fmt: str, filename: str, source: str, organisation_id: int | None,
-              user_id: int | None, dry_run: bool) -> ImportRun:
+              user_id: int | None, dry_run: bool, *, total: int = 0) -> ImportRun:
+    """A new run in status ``running``; `total` is the number of rows expected, if known."""
+    now = datetime.now(UTC)
     run = ImportRun(fmt=fmt, filename=filename[:300], source=source, organisation_id=organisation_id,
-                    user_id=user_id, dry_run=dry_run, issues=[])
+                    user_id=user_id, dry_run=dry_run, issues=[], total=total, processed=0, started_at=now,
+                    updated_at=now)
     session.add(run)
     session.flush()
     return run
 
 
-def finish_run(session: Session, run: ImportRun, *, status: str, total: int, imported: int,
-               duplicates: int, skipped: int, rejected: int, issues: list[dict[str, Any]]) -> ImportRun:
-    run.status, run.total, run.imported, run.duplicates = status, total, imported, duplicates
-    run.skipped, run.rejected, run.issues = skipped, rejected, issues
-    run.finished_at = datetime.now(UTC)
+def checkpoint_run(session: Session, run: ImportRun, *, processed: int, total: int, imported: int,
+                   duplicates: int, skipped: int, rejected: int) -> ImportRun:
+    """Write the progress of a running import and its heartbeat (``updated_at``); the caller commits."""
+    run.processed, run.total, run.imported, run.duplicates = processed, max(total, processed), imported, duplicates
+    run.skipped, run.rejected = skipped, rejected
+    run.updated_at = datetime.now(UTC)
     session.flush()
     return run
 
 
-def list_runs(session: Session, limit: int = 50) -> list[ImportRun]:
-    return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+def finish_run(session: Session, run: ImportRun, *, status: str, total: int, imported: int,
+               duplicates: int, skipped: int, rejected: int, issues: list[dict[str, Any]],
+               error: str | None = None) -> ImportRun:
+    run.status, run.total, run.imported, run.duplicates = status, total, imported, duplicates
+    run.skipped, run.rejected, run.issues, run.error = skipped, rejected, issues, error
+    if status == "done":
+        run.processed = total
+    run.finished_at = run.updated_at = datetime.now(UTC)
+    session.flush()
+    return run
+
+
+def fail_run(session: Session, run: ImportRun, error: str, *, issues: list[dict[str, Any]] | None = None) -> ImportRun:
+    """Mark `run` failed with `error`, keeping the counts of its last checkpoint (what was committed)."""
+    run.status, run.error = "failed", error[:2000]
+    if issues is not None:
+        run.issues = issues
+    run.finished_at = run.updated_at = datetime.now(UTC)
+    session.flush()
+    return run
+
+
+def fail_interrupted_runs(session: Session, *, before: datetime, error: str) -> int:
+    """Mark failed every run still ``running`` whose last heartbeat is older than `before`.
+
+    Called with the time this process started: such a run's worker died with an earlier process.
+    """
+    heartbeat = ImportRun.updated_at
+    stale = or_(heartbeat < before, (heartbeat.is_(None)) & (ImportRun.started_at < before))
+    # Read first: a page view writes (and on SQLite takes the write lock) only when there is a run to settle.
+    ids = list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
+    if not ids:
+        return 0
+    now = datetime.now(UTC)
+    session.execute(update(ImportRun).where(ImportRun.id.in_(ids), ImportRun.status == "running")
+                    .values(status="failed", error=error, finished_at=now, updated_at=now)
+                    .execution_options(synchronize_session=False))
+    return len(ids)
+
+
+def list_runs(session: Session, limit: int = 50, *, organisation_id: int | None = None) -> list[ImportRun]:
+    """The latest runs; with `organisation_id`, only those `visible_to_organisation` (see there)."""
+    stmt = select(ImportRun)
+    if organisation_id is not None:
+        stmt = stmt.where(visible_to_organisation(organisation_id))
+    return list(session.scalars(stmt.order_by(ImportRun.id.desc()).limit(limit)))
+
+
+def visible_to_organisation(organisation_id: int) -> Any:
+    """Runs an organisation's users see: started by one of them, or of rows from the organisation, or
+    started outside the web (command line: no user) for no organisation."""
+    starter_org = select(User.organisation_id).where(User.id == ImportRun.user_id).scalar_subquery()
+    return or_(ImportRun.organisation_id == organisation_id, starter_org == organisation_id,
+               ImportRun.user_id.is_(None) & ImportRun.organisation_id.is_(None))
 
 
 def get_run(session: Session, run_id: int) -> ImportRun | None:

@@ -1,6 +1,7 @@
 """EST groups, their weekly meetings and the short-term actions decided there.
 
-An EST group owns a set of areas (``Area.est_group_id``). Each meeting (``EstMeeting``) records the
+An EST group owns a set of areas (``Area.est_group_id``); creating, editing, archiving and deleting
+groups from the browser lives in `trygg.storage.est_groups`. Each meeting (``EstMeeting``) records the
 decisions as short-term actions (``ShortTermAction``) with an owner organisation and a deadline; the
 next meeting reads how they went (status and outcome).
 """
@@ -20,7 +21,7 @@ from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation, Short
 
 @dataclass(frozen=True)
 class GroupOverview:
-    """One EST group with its areas, last meeting and number of open actions."""
+    """One EST group with its areas, last meeting and number of open actions (members: ``group.members``)."""
 
     group: EstGroup
     areas: tuple[Area, ...]
@@ -61,9 +62,12 @@ def group_areas(session: Session, group_id: int) -> list[Area]:
     return list(session.scalars(q))
 
 
-def group_overviews(session: Session) -> list[GroupOverview]:
+def group_overviews(session: Session, *, archived: bool = False) -> list[GroupOverview]:
+    """The active groups (or, with ``archived=True``, the archived ones) with their areas and meetings."""
     out: list[GroupOverview] = []
     for g in list_groups(session):
+        if g.archived != archived:
+            continue
         out.append(GroupOverview(g, tuple(group_areas(session, g.id)), last_meeting(session, g.id),
                                  len(open_actions(session, g.id))))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -109,11 +110,12 @@ def create_session(session: Session, user: User, second_factor_done: bool = True
     return token
 
 
-def session_lookup(session: Session, token: str, idle: timedelta,
-                   absolute: timedelta) -> tuple[User, WebSession] | None:
+def session_lookup(session: Session, token: str, idle: timedelta, absolute: timedelta,
+                   on_expired: Callable[[WebSession, str], None] | None = None) -> tuple[User, WebSession] | None:
     """The active user and the live session row of `token`, whether or not its second factor is done.
 
-    Sessions past the idle or absolute timeout are deleted. Touches last_seen_at.
+    Sessions past the idle or absolute timeout are deleted, then ``on_expired(row, "idle" |
+    "absolute")`` is called (e.g. to audit it). Touches last_seen_at.
     """
     ws = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
     if ws is None:
@@ -122,6 +124,8 @@ def session_lookup(session: Session, token: str, idle: timedelta,
     if now - ws.last_seen_at > idle or now - ws.created_at > absolute:
         session.delete(ws)
         session.flush()
+        if on_expired is not None:
+            on_expired(ws, "absolute" if now - ws.created_at > absolute else "idle")
         return None
     if (now - ws.last_seen_at).total_seconds() > 30:
         ws.last_seen_at = now
@@ -291,10 +295,13 @@ def totp_reset(session: Session, user: User) -> None:
     end_user_sessions(session, user.id)
 
 
-def end_session(session: Session, token: str) -> None:
+def end_session(session: Session, token: str) -> int | None:
+    """End the login session of `token` (sign-out); its user's id, or None when there was none."""
     ws = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
-    if ws is not None:
-        session.delete(ws)
+    if ws is None:
+        return None
+    session.delete(ws)
+    return ws.user_id
 
 
 def create_token(session: Session, user: User, name: str = "", days: int | None = 365) -> str:

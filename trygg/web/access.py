@@ -33,7 +33,7 @@ from trygg.errors import AuthenticationRequired, NotFound, PermissionDenied
 from trygg.storage import access as access_store
 from trygg.storage import audit
 from trygg.storage.reports import DetailScope
-from trygg.storage.schema import Report, User
+from trygg.storage.schema import ImportRun, Report, User
 from trygg.web.deps import current_user
 
 PARTNER_ROLES = frozenset(Role) - {Role.PUBLIC}
@@ -44,6 +44,9 @@ ALL_DETAIL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST,
 PARTNER_DETAIL_ROLES = frozenset({Role.VIEWER, Role.SIGNATORY})
 # Roles that must use a second factor (TOTP) unless settings.require_totp is off.
 TOTP_ROLES = frozenset({Role.ADMIN, Role.SIGNATORY})
+# Roles that create, edit, archive and delete EST groups: those who run the EST meetings (the
+# municipality's safety coordinator, the police, administrators).
+EST_GROUP_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
 SENSITIVE_CODES = tuple(c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE)
 
 
@@ -68,6 +71,18 @@ def require_roles(*roles: Role | str) -> Callable[..., User]:
         return user
 
     return dependency
+
+
+def can_manage_est_groups(user: User) -> bool:
+    """May `user` create, edit, archive and delete EST groups?"""
+    return user.active and user.role in EST_GROUP_ROLES
+
+
+def check_manage_est_groups(user: User) -> None:
+    """PermissionDenied unless `user` may manage EST groups (`can_manage_est_groups`)."""
+    if not can_manage_est_groups(user):
+        raise PermissionDenied("Your role may not create or change EST groups.",
+                               hint="Ask the safety coordinator or an administrator.")
 
 
 def totp_required(settings: Settings, user: User) -> bool:
@@ -165,3 +180,30 @@ def detail_scope(user: User, shared_organisation_ids: tuple[int, ...] = ()) -> D
         table, organisation_id=user.organisation_id, user_id=user.id, sensitive=can_see_sensitive(user),
         sensitive_categories=SENSITIVE_CODES, allowed_audiences=_audiences_for(user),
         unowned=user.role in ALL_DETAIL_ROLES)
+
+
+def import_run_scope(user: User) -> int | None:
+    """The organisation whose import runs `user` sees (`storage.intake.visible_to_organisation`);
+    None = every run (administrators)."""
+    return None if user.role == Role.ADMIN else user.organisation_id
+
+
+def can_see_import_run(user: User, run: ImportRun) -> bool:
+    """An import run (its rejected rows quote the file) is seen by administrators, by the users of
+    the organisation that started it or that the rows come from, and — for runs from the command
+    line for no organisation — by every importing role."""
+    org = import_run_scope(user)
+    if org is None:
+        return True
+    if run.organisation_id == org or (run.user_id is None and run.organisation_id is None):
+        return True
+    session = object_session(run)
+    starter = session.get(User, run.user_id) if session is not None and run.user_id is not None else None
+    return starter is not None and starter.organisation_id == org
+
+
+def visible_import_run(user: User, run: ImportRun | None) -> ImportRun:
+    """The run if `user` may see it; NotFound otherwise (never 403: no leak)."""
+    if run is None or not can_see_import_run(user, run):
+        raise NotFound("No such import.", hint="See the list of imports at /imports.")
+    return run

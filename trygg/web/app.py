@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import admin as admin_routes
     from trygg.web.routes import areas as area_routes
     from trygg.web.routes import auth as auth_routes
+    from trygg.web.routes import est_groups as est_group_routes
     from trygg.web.routes import fieldwork as fieldwork_routes
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
@@ -87,7 +88,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    account_routes, admin_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
-                   api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, area_routes,
+                   api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
+                   area_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
         app.include_router(module.router)
     return app

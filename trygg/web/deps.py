@@ -19,6 +19,7 @@ from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.storage.schema import User
 from trygg.web.i18n import pick_language
+from trygg.web.signin_audit import record_signin
 
 SESSION_COOKIE = "trygg_session"
 LANG_COOKIE = "trygg_lang"
@@ -76,7 +77,9 @@ def _resolve_user(request: Request, session: Session) -> User | None:
         if token:
             found = user_store.session_lookup(
                 session, token, timedelta(minutes=settings.session_idle_minutes),
-                timedelta(hours=settings.session_absolute_hours))
+                timedelta(hours=settings.session_absolute_hours),
+                on_expired=lambda ws, reason: record_signin(session, request, "session_expired", ws.user_id,
+                                                            reason=reason))
             request.state.auth_method = "session"
             if found is not None:
                 if found[1].second_factor_done:

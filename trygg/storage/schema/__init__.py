@@ -2,7 +2,16 @@
 
 from trygg.storage.schema.access import RetentionPolicy, SharingRule, UserSecurity  # noqa: F401
 from trygg.storage.schema.base import Base, utcnow
-from trygg.storage.schema.core import ApiToken, Area, EstGroup, Organisation, Place, User, WebSession
+from trygg.storage.schema.core import (
+    ApiToken,
+    Area,
+    EstGroup,
+    Organisation,
+    Place,
+    User,
+    WebSession,
+    est_group_members,
+)
 from trygg.storage.schema.fieldwork import SafetyWalk  # noqa: F401  (registers the field-work tables)
 from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule  # noqa: F401
 from trygg.storage.schema.plans import (
@@ -36,5 +45,5 @@ __all__ = [
     "CitizenPromise", "EstGroup", "EstMeeting", "FocusArea", "IdempotencyRecord", "Indicator",
     "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto",
     "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",
-    "WebSession", "activity_focus_areas", "activity_owners", "utcnow",
+    "WebSession", "activity_focus_areas", "activity_owners", "est_group_members", "utcnow",
 ]

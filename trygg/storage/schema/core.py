@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shapely import Geometry as ShapelyGeometry
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.storage.schema.base import Base, utcnow
@@ -69,13 +69,28 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
+#: The organisations taking part in an EST group (housing company, school, police, …).
+est_group_members = Table(
+    "est_group_members", Base.metadata,
+    Column("est_group_id", ForeignKey("est_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class EstGroup(Base):
-    """An EST group: meets weekly and owns a set of areas."""
+    """An EST group: meets weekly, owns a set of areas and has member organisations.
+
+    An archived group is hidden from the list of active groups but keeps its meetings and actions."""
 
     __tablename__ = "est_groups"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    meeting_weekday: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 0 = Monday … 6 = Sunday
+    meeting_time: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "HH:MM", local time
+
+    members: Mapped[list[Organisation]] = relationship(secondary=est_group_members, order_by=Organisation.name)
 
 
 class Area(Base):

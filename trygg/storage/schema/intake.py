@@ -36,7 +36,12 @@ class ColumnMapping(Base):
 
 
 class ImportRun(Base):
-    """One import (or dry run): what came in, what was skipped and every rejected row with its reason."""
+    """One import (or dry run): what came in, what was skipped and every rejected row with its reason.
+
+    While a run is ``running`` its worker writes ``processed`` (rows handled so far; ``total`` is then
+    the rows expected) and the heartbeat ``updated_at`` at every checkpoint; ``error`` says why a
+    ``failed`` run stopped.
+    """
 
     __tablename__ = "import_runs"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +53,7 @@ class ImportRun(Base):
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | done | failed
     total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     imported: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
@@ -55,6 +61,8 @@ class ImportRun(Base):
     issues: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Open311Client(Base):

@@ -1,4 +1,5 @@
-"""The imports API: upload a file in a format (with a column mapping), get the summary back."""
+"""The imports API: upload a file in a format (with a column mapping), get the summary back; read a
+run's state and progress (also of the runs the web page starts in the background)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import Role
 from trygg.domain.text import whole_number
-from trygg.errors import NotFound, ValidationError
-from trygg.ingest import FORMATS, open_importer, run_import
+from trygg.errors import ValidationError
+from trygg.ingest import FORMATS, jobs, open_importer, run_import
 from trygg.ingest.service import IntakeContext
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.storage.schema.intake import ImportRun
-from trygg.web.access import require_roles
+from trygg.web.access import import_run_scope, require_roles, visible_import_run
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 
@@ -30,9 +31,11 @@ MAX_IMPORT = 50 * 1024 * 1024
 def run_json(run: ImportRun) -> dict[str, Any]:
     return {"id": run.id, "fmt": run.fmt, "filename": run.filename, "source": run.source,
             "organisation_id": run.organisation_id, "dry_run": run.dry_run, "status": run.status,
+            "processed": run.processed if run.status != "done" else run.total,
             "total": run.total, "imported": run.imported, "duplicates": run.duplicates, "skipped": run.skipped,
-            "rejected": run.rejected, "issues": run.issues or [],
+            "rejected": run.rejected, "issues": run.issues or [], "error": run.error,
             "started_at": run.started_at.isoformat(),
+            "updated_at": run.updated_at.isoformat() if run.updated_at else None,
             "finished_at": run.finished_at.isoformat() if run.finished_at else None}
 
 
@@ -75,16 +78,17 @@ def create_import(request: Request, file: UploadFile = File(...),
     return summary.as_dict() | {"report_ids": summary.report_ids[:1000]}
 
 
-@router.get("/imports", summary="Recent import runs")
+@router.get("/imports", summary="Recent import runs (those of your organisation; all for administrators)")
 def list_imports(user: User = Depends(require_roles(*IMPORT_ROLES)),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
-    return {"runs": [run_json(r) | {"issues": None} for r in intake_store.list_runs(session)]}
+    jobs.settle_interrupted(session)
+    runs = intake_store.list_runs(session, organisation_id=import_run_scope(user))
+    return {"runs": [run_json(r) | {"issues": None} for r in runs]}
 
 
-@router.get("/imports/{run_id}", summary="One import run with every skipped and rejected row")
+@router.get("/imports/{run_id}", summary="One import run: status, progress (processed of total rows) and, "
+                                         "when it ended, every skipped and rejected row")
 def get_import(run_id: int, user: User = Depends(require_roles(*IMPORT_ROLES)),
                session: Session = Depends(db_session)) -> dict[str, Any]:
-    run = intake_store.get_run(session, run_id)
-    if run is None:
-        raise NotFound(f"No import run {run_id}.")
-    return run_json(run)
+    jobs.settle_interrupted(session)
+    return run_json(visible_import_run(user, intake_store.get_run(session, run_id)))  # hidden = missing: 404

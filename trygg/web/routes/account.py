@@ -26,6 +26,7 @@ from trygg.web.lang import lang_of
 from trygg.web.nav import register_nav
 from trygg.web.ratelimit import limit
 from trygg.web.routes.auth import LOGIN_PER_MINUTE, _safe_next, finish_second_factor, set_session_cookie
+from trygg.web.signin_audit import record_signin
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -82,6 +83,8 @@ def totp_confirm(request: Request, code: str = Form(""), next: str = Form("/"),
     if user.totp_secret:
         return RedirectResponse("/account/totp", status_code=303)
     if not user_store.totp_confirm(session, user, code):
+        if getattr(request.state, "pending_user", None) is not None:  # enrolling as part of a sign-in
+            record_signin(session, request, "login_totp_failed", user.id, reason="enrol_code")
         _ = gettext_for(lang_of(request))
         context = _enrol_context(request, user, session, target)
         context["error"] = _("The code did not match. Check the time on your phone and try again.")

@@ -12,18 +12,26 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
 from trygg.errors import NotFound, TryggError, ValidationError
+from trygg.plans import signing
 from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import access as access_store
 from trygg.storage import audit
+from trygg.storage import plans as plan_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.web.access import require_roles
+from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, get_database
+from trygg.web.errors import wants_html
+from trygg.web.i18n import gettext_for
+from trygg.web.lang import lang_of
 from trygg.web.nav import register_nav
+from trygg.web.routes.audit_labels import ACTION_LABELS, action_choices
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -79,16 +87,24 @@ def create_user(request: Request, username: str = Form(""), display_name: str = 
 @router.get("/users/{user_id}")
 def user_page(request: Request, user_id: int, admin: User = Depends(admin_only),
               session: Session = Depends(db_session)) -> Response:
+    return _user_page(request, session, _user(session, user_id))
+
+
+def _user_page(request: Request, session: Session, user: User, errors: dict[str, str] | None = None,
+               form: dict[str, object] | None = None, status: int = 200) -> Response:
+    titles = [r.title for r in plan_store.signatory_roles(session)]
     return render(request, "admin/user.html", {
-        "u": _user(session, user_id), "roles": ROLES, "orgs": user_store.list_organisations(session),
-        "locked": user_store.locked_for(_user(session, user_id)) is not None,
-        "flash": request.query_params.get("done", "")})
+        "u": user, "roles": ROLES, "orgs": user_store.list_organisations(session),
+        "locked": user_store.locked_for(user) is not None, "titles": titles,
+        "errors": errors or {}, "form": form or {}, "flash": request.query_params.get("done", "")},
+        status_code=status)
 
 
 @router.post("/users/{user_id}")
-def update_user(user_id: int, role: str = Form(...), organisation_id: int = Form(...),
+def update_user(request: Request, user_id: int, role: str = Form(...), organisation_id: int = Form(...),
                 display_name: str = Form(""), sensitive: bool = Form(False), active: bool = Form(False),
-                admin: User = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
+                admin: User = Depends(admin_only), session: Session = Depends(db_session),
+                form: FormData = Depends(read_form)) -> Response:
     user = _user(session, user_id)
     if role not in ROLES:
         raise ValidationError("Unknown role.", fields={"role": f"one of {', '.join(ROLES)}"})
@@ -96,7 +112,23 @@ def update_user(user_id: int, role: str = Form(...), organisation_id: int = Form
     if user.id == admin.id and (role != Role.ADMIN or not active):
         raise ValidationError("You cannot remove your own administrator role or deactivate yourself.",
                               fields={"role": "ask another administrator"})
+    # The field as sent ("" = none); a form without it keeps the title (which must still fit the role).
+    sent = form.get("signatory_title")
+    signatory_title = sent[:200] if isinstance(sent, str) else None
+    try:
+        given = user.signatory_title if signatory_title is None else signatory_title
+        title = signing.check_title(session, given, role, user.signatory_title)
+    except ValidationError as exc:
+        if not wants_html(request):
+            raise
+        _ = gettext_for(lang_of(request))
+        return _user_page(request, session, user, {k: _(v) for k, v in exc.fields.items()}, {
+            "role": role, "signatory_title": signatory_title or "", "display_name": display_name,
+            "organisation_id": organisation_id, "sensitive": sensitive, "active": active}, 422)
     changes: dict[str, object] = {}
+    if title != user.signatory_title:  # a role's title, not personal data: logged old → new
+        changes["signatory_title"] = {"from": user.signatory_title, "to": title}
+        user.signatory_title = title
     for name, value in (("role", role), ("organisation_id", organisation_id),
                         ("sensitive_clearance", sensitive), ("active", active)):
         if getattr(user, name) != value:
@@ -253,7 +285,7 @@ def audit_page(request: Request, user_id: str = "", action: str = "", object_typ
     return render(request, "admin/audit.html", {
         "entries": audit.search(session, query, limit=page_size, offset=offset),
         "total": audit.count(session, query), "offset": offset, "page_size": page_size,
-        "actions": audit.actions(session),
+        "actions": action_choices(audit.actions(session)), "action_labels": ACTION_LABELS,
         "q": {"user_id": user_id, "action": action, "object_type": object_type, "object_id": object_id,
               "start": start, "end": end},
         "export_query": str(request.url.query)})

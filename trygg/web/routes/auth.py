@@ -6,6 +6,8 @@
 - A user with TOTP enrolled, and an administrator or signatory (``access.totp_required``), gets a
   *pending* session after the password: it only opens the code step (``/login/totp``) or, when
   not yet enrolled, the enrolment page (``/account/totp``). The full session gets a new token.
+- Every attempt (right or wrong, each step) and every sign-out is written to the audit trail with
+  the client address and user agent (``trygg.web.signin_audit``); never the password.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from trygg.web.access import totp_required
 from trygg.web.deps import SESSION_COOKIE, db_session, get_settings, pending_user
 from trygg.web.i18n import gettext_for
 from trygg.web.ratelimit import limit
+from trygg.web.signin_audit import record_signin, unknown_username
 from trygg.web.templating import render
 
 router = APIRouter(tags=["auth"], include_in_schema=False)
@@ -86,12 +89,18 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     user = user_store.get_user_by_name(session, username.strip())
     if user is None:
         user_store.verify_dummy(password)
+        record_signin(session, request, "login_failed", None, reason="unknown_user", **unknown_username(username))
+        session.commit()
         return page(_("Wrong username or password."), 401)
     locked = _locked_message(request, user)
     if locked:
+        record_signin(session, request, "login_failed", user.id, reason="locked")
+        session.commit()
         return page(locked, 423)
     if not user.active or not user_store.verify_password(user.password_hash, password):
         now_locked = user_store.register_failure(session, user)
+        record_signin(session, request, "login_failed", user.id,
+                      reason="wrong_password" if user.active else "inactive")
         if now_locked:
             audit.record(session, user.id, "lock", "user", user.id, {"reason": "failed logins"})
         session.commit()
@@ -101,6 +110,8 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     user_store.register_success(session, user)
     second = totp_required(get_settings(request), user)
     token = user_store.create_session(session, user, second_factor_done=not second)
+    record_signin(session, request, "login", user.id,
+                  next=("totp" if user.totp_secret else "totp_enrol") if second else "signed_in")
     session.commit()
     if second:
         step = "/login/totp" if user.totp_secret else "/account/totp"
@@ -130,9 +141,12 @@ def totp_step(request: Request, code: str = Form(""), next: str = Form("/"),
         return RedirectResponse("/login", status_code=303)
     locked = _locked_message(request, user)
     if locked:
+        record_signin(session, request, "login_totp_failed", user.id, reason="locked")
+        session.commit()
         return render(request, "login_totp.html", {"next": target, "error": locked}, status_code=423)
     if not user_store.totp_verify(session, user, code):
         now_locked = user_store.register_failure(session, user)
+        record_signin(session, request, "login_totp_failed", user.id, reason="wrong_code")
         if now_locked:
             audit.record(session, user.id, "lock", "user", user.id, {"reason": "failed codes"})
             user_store.end_user_sessions(session, user.id)
@@ -147,6 +161,7 @@ def finish_second_factor(request: Request, session: Session, user: User, target:
     """Turn the pending session into a full one (new token) and go on to `target`."""
     user_store.register_success(session, user)
     token = user_store.complete_second_factor(session, request.cookies.get(SESSION_COOKIE, ""))
+    record_signin(session, request, "login_totp", user.id)
     session.commit()
     response = RedirectResponse(target, status_code=303)
     if token:
@@ -158,7 +173,9 @@ def finish_second_factor(request: Request, session: Session, user: User, target:
 def logout(request: Request, session: Session = Depends(db_session)) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        user_store.end_session(session, token)
+        user_id = user_store.end_session(session, token)
+        if user_id is not None:  # a session that had already ended is no sign-out
+            record_signin(session, request, "logout", user_id)
         session.commit()
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

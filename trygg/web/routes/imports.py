@@ -3,7 +3,10 @@
 ``/imports``: choose a file and format (CSV, Excel, GeoJSON, police events) → ``/imports/preview``
 shows the first rows, lets you map our fields to the file's columns (saved per source under a
 name) and lists, from a dry run, every row that would be rejected with its line number →
-``/imports/run`` imports and shows the summary (``/imports/{id}``).
+``/imports/run`` starts the import in the background and answers at once with a redirect to
+``/imports/{id}``, whose progress bar polls ``/imports/{id}/progress`` (htmx, every second) until
+the run is done or failed, then shows the summary with every rejected row. The run row holds the
+progress (`trygg.ingest.jobs`), so reloads and other server threads see the same.
 """
 
 from __future__ import annotations
@@ -18,17 +21,19 @@ from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain.enums import Role
 from trygg.domain.text import whole_number
-from trygg.errors import NotFound, ValidationError
-from trygg.ingest import FORMATS, open_importer, run_import
+from trygg.errors import ValidationError
+from trygg.ingest import FORMATS, jobs, open_importer, run_import
+from trygg.ingest.base import FinishHook
 from trygg.ingest.csv_source import FIELDS
 from trygg.ingest.service import IntakeContext
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
-from trygg.web.access import require_roles
+from trygg.storage.schema.intake import ImportRun
+from trygg.web.access import import_run_scope, require_roles, visible_import_run
 from trygg.web.blocking import read_form
-from trygg.web.deps import db_session, language
+from trygg.web.deps import db_session, get_database, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
@@ -50,7 +55,9 @@ def _orgs(session: Session) -> list[Any]:
 @router.get("/imports")
 def imports_page(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
                  session: Session = Depends(db_session)) -> Response:
-    return render(request, "imports/index.html", {"runs": intake_store.list_runs(session), "formats": FORMATS,
+    jobs.settle_interrupted(session)
+    runs = intake_store.list_runs(session, organisation_id=import_run_scope(user))
+    return render(request, "imports/index.html", {"runs": runs, "formats": FORMATS,
                                                   "mappings": intake_store.list_mappings(session),
                                                   "orgs": _orgs(session), "errors": {}})
 
@@ -109,6 +116,15 @@ def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES))
                                                     "preview": rows() if rows else []})
 
 
+def audit_when_finished(user_id: int, fmt: str) -> FinishHook:
+    """The audit entry of an import, written with the final counts when the run ends."""
+    def record(session: Session, run: ImportRun) -> None:
+        audit.record(session, user_id, "import", "import_run", run.id,
+                     {"fmt": fmt, "status": run.status, "imported": run.imported, "duplicates": run.duplicates})
+
+    return record
+
+
 @router.post("/imports/run")
 def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
         session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
@@ -117,17 +133,28 @@ def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
     if name and state["fmt"] in ("csv", "excel", "geojson") and state["form"].get("save_mapping") == "1":
         intake_store.save_mapping(session, name, state["fmt"], state["mapping"])
         session.commit()
-    summary = run_import(session, importer, ctx, dry_run=False, user_id=user.id)
-    audit.record(session, user.id, "import", "import_run", summary.run_id or "",
-                 {"fmt": state["fmt"], "imported": summary.imported, "duplicates": summary.duplicates})
-    session.commit()
-    return RedirectResponse(f"/imports/{summary.run_id}", status_code=303)
+    run_row = jobs.start_import(get_database(request), session, importer,
+                                organisation_id=ctx.organisation.id if ctx.organisation else None,
+                                user_id=user.id, lang=ctx.lang, gettext=ctx.gettext,
+                                on_finish=audit_when_finished(user.id, state["fmt"]))
+    return RedirectResponse(f"/imports/{run_row.id}", status_code=303)
+
+
+def _visible_run(session: Session, user: User, run_id: int) -> ImportRun:
+    jobs.settle_interrupted(session)
+    return visible_import_run(user, intake_store.get_run(session, run_id))
 
 
 @router.get("/imports/{run_id:int}")
 def run_page(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
              session: Session = Depends(db_session)) -> Response:
-    run_row = intake_store.get_run(session, run_id)
-    if run_row is None:
-        raise NotFound("No such import.")
-    return render(request, "imports/run.html", {"run": run_row})
+    return render(request, "imports/run.html", {"run": _visible_run(session, user, run_id)})
+
+
+@router.get("/imports/{run_id:int}/progress")
+def run_progress(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+                 session: Session = Depends(db_session)) -> Response:
+    """The run's state as an HTML fragment: the progress bar while running (it polls itself), the
+    summary when done."""
+    return render(request, "imports/_run.html", {"run": _visible_run(session, user, run_id)},
+                  headers={"Cache-Control": "no-store"})

@@ -1,6 +1,7 @@
 """The weekly EST meeting: what is new since the last meeting, open actions due, and the decisions.
 
-``/meetings`` lists the EST groups; ``/meetings/{group}`` prepares and runs a group's meeting;
+``/meetings`` lists the EST groups (creating and editing them: `trygg.web.routes.est_groups`);
+``/meetings/{group}`` prepares and runs a group's meeting;
 ``/meetings/m/{meeting}`` shows one meeting's decisions. Decisions are short-term actions with an
 owner organisation and a deadline; the next meeting records how they went (status, outcome).
 """
@@ -16,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
-from trygg.errors import ValidationError
+from trygg.errors import Conflict, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.storage import audit
 from trygg.storage import meetings as store
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, require_user
+from trygg.web.access import SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
 from trygg.web.api.lagesbild import MEETING_ROLES, check_role, html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session
 from trygg.web.nav import register_nav
@@ -58,15 +59,22 @@ def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]
     day = today()
     last = store.last_meeting(session, group_id, before=day)
     since = last.held_on if last else day - timedelta(days=7)
-    brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=day, base=_base_filter(user))
+    # A group without districts has no brief (an empty area filter would mean the whole municipality).
+    brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=day,
+                                base=_base_filter(user)) if areas else None
+    members = {o.id for o in group.members}
+    organisations = store.list_organisations(session)
     todays = [m for m in store.list_meetings(session, group_id, limit=5) if m.held_on == day]
     area_qs = "&".join(f"area={a.id}" for a in areas)
     return {
         "group": group, "areas": areas, "today": day, "last": last, "since": since, "brief": brief,
-        "lb": brief.picture, "open_actions": store.open_actions(session, group_id),
+        "lb": brief.picture if brief else None, "open_actions": store.open_actions(session, group_id),
         "last_actions": store.meeting_actions(session, last.id) if last else [],
         "todays": todays[0] if todays else None, "history": store.list_meetings(session, group_id, limit=12),
-        "organisations": store.list_organisations(session),
+        "organisations": organisations,
+        "member_organisations": [o for o in organisations if o.id in members],
+        "other_organisations": [o for o in organisations if o.id not in members],
+        "can_manage": can_manage_est_groups(user),
         "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
         "default_due": day + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(DECISION_ROWS),
         "picture_link": f"/lagesbild?{area_qs}&start={since.isoformat()}&end={(day + timedelta(days=1)).isoformat()}",
@@ -82,7 +90,9 @@ def meetings_index(request: Request, user: User | None = Depends(current_user),
     if user is None:
         return login_redirect(request)
     check_role(user, MEETING_ROLES)
-    return render(request, "meetings/index.html", {"groups": store.group_overviews(session), "today": today()})
+    return render(request, "meetings/index.html", {
+        "groups": store.group_overviews(session), "archived": store.group_overviews(session, archived=True),
+        "can_manage": can_manage_est_groups(user), "saved": request.query_params.get("saved"), "today": today()})
 
 
 @router.get("/meetings/{group_id}")
@@ -133,6 +143,9 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
                    user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     """Record a meeting and its decisions (rows with an empty title are skipped)."""
     check_role(user, MEETING_ROLES)
+    if store.get_group(session, group_id).archived:
+        raise Conflict("The EST group is archived: it records no new meetings.",
+                       hint="Restore the group on its edit page first.")
     errors: dict[str, str] = {}
     day = _parse_date(held_on, "held_on", errors)
     if day is not None and day > today() + timedelta(days=60):

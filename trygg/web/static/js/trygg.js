@@ -63,7 +63,8 @@
       }
     }).addTo(map);
     var bounds = layer.getBounds();
-    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+    // No animation: a first click right after loading must hit the district drawn under it.
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10], animate: false }); }
     if (opts.labels !== false) { toggleLabelsByZoom(map, opts.labelMinZoom || 12); }
     return layer;
   }

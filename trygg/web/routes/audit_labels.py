@@ -1,0 +1,51 @@
+"""Display names (English msgids) of the audit trail's actions; the audit page translates them with ``_()``."""
+
+from __future__ import annotations
+
+from trygg.storage.audit import SIGNIN_ACTIONS
+
+
+def _(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+ACTION_LABELS = {
+    # sign-in (trygg.web.signin_audit)
+    "login": _("Sign-in: password accepted"),
+    "login_totp": _("Sign-in: second factor accepted"),
+    "login_failed": _("Sign-in failed"),
+    "login_totp_failed": _("Sign-in: wrong code"),
+    "logout": _("Signed out"),
+    "session_expired": _("Session expired"),
+    # accounts
+    "lock": _("Account locked"),
+    "unlock": _("Account unlocked"),
+    "password_change": _("Password changed"),
+    "password_reset": _("Password reset"),
+    "totp_enrol": _("Second factor turned on"),
+    "totp_remove": _("Second factor removed"),
+    "totp_reset": _("Second factor reset"),
+    # changes and reads
+    "create": _("Created"),
+    "update": _("Changed"),
+    "delete": _("Deleted"),
+    "revoke": _("Revoked"),
+    "status": _("Status changed"),
+    "sign": _("Signed"),
+    "amend": _("Amended"),
+    "publish": _("Published"),
+    "withdraw": _("Withdrawn"),
+    "import": _("Imported"),
+    "export": _("Exported"),
+    "retention": _("Retention run"),
+    "read_sensitive": _("Sensitive details read"),
+    "read_contact": _("Contact details read"),
+}
+
+
+def action_choices(present: list[str]) -> list[tuple[str, str]]:
+    """(action, English label) for the search form: the sign-in actions always (so that they can be
+    searched before the first one happened), then every action in the trail, by label."""
+    codes = sorted(set(present) | set(SIGNIN_ACTIONS))
+    return [(code, ACTION_LABELS.get(code, code)) for code in codes]
