@@ -238,7 +238,11 @@ def _seed_est(session: Session, orgs: dict[str, Organisation], users: dict[str, 
     ids: dict[str, int] = {}
     last_tuesday = DEMO_END - timedelta(days=(DEMO_END.weekday() - 1) % 7)
     for name, description, codes in EST_GROUPS:
-        group = EstGroup(name=name, description=description)
+        # Meets every second Tuesday at nine; members: the coordinator's and the police's
+        # organisations and every organisation that owns one of the group's actions.
+        group = EstGroup(name=name, description=description, meeting_weekday=1, meeting_time="09:00")
+        keys = ["trygghet", "polisen", *dict.fromkeys(org for _, org, _, _ in ACTION_IDEAS[name])]
+        group.members = [orgs[k] for k in dict.fromkeys(keys)]
         session.add(group)
         session.flush()
         ids[name] = group.id
