@@ -44,9 +44,10 @@ ALL_DETAIL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST,
 PARTNER_DETAIL_ROLES = frozenset({Role.VIEWER, Role.SIGNATORY})
 # Roles that must use a second factor (TOTP) unless settings.require_totp is off.
 TOTP_ROLES = frozenset({Role.ADMIN, Role.SIGNATORY})
-# Roles that create, edit, archive and delete EST groups: those who run the EST meetings (the
-# municipality's safety coordinator, the police, administrators).
-EST_GROUP_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
+# Who prepares and records the EST meetings: the municipality's safety coordinator, the police's
+# analysts, administrators. The same roles create, edit, archive and delete EST groups.
+MEETING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
+EST_GROUP_ROLES = MEETING_ROLES
 SENSITIVE_CODES = tuple(c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE)
 
 

@@ -41,8 +41,6 @@ router = APIRouter(prefix="/api/v1", tags=["lägesbild"])
 #: Who sees the lägesbild (aggregates, hot spots, map).
 VIEW_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST, Role.VIEWER, Role.SIGNATORY,
                         Role.KONTAKTCENTER})
-#: Who prepares and records EST meetings.
-MEETING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
 WEEK_CHOICES = (1, 2, 4, 13, 26, 52)
 MAX_POINTS = 5000
 FILTER_KEYS = ("weeks", "start", "end", "area", "area_type", "category", "organisation", "source")

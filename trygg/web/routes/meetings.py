@@ -23,8 +23,8 @@ from trygg.storage import audit
 from trygg.storage import meetings as store
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
-from trygg.web.api.lagesbild import MEETING_ROLES, check_role, html_errors, login_redirect, today
+from trygg.web.access import MEETING_ROLES, SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
+from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
