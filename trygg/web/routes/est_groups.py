@@ -158,22 +158,23 @@ def update_group(group_id: int, request: Request, user: User = Depends(require_u
 def archive_group(group_id: int, request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
     """Hide the group from the active groups; its meetings, actions and districts stay."""
-    check_manage_est_groups(user)
-    service.set_archived(session, group_id, True)
-    audit.record(session, user.id, "archive", "est_group", group_id)
-    session.commit()
-    return RedirectResponse(f"/meetings/{group_id}?saved=archived", status_code=303)
+    return _set_archived(session, user, group_id, True)
 
 
 @router.post("/meetings/{group_id}/restore")
 @html_errors
 def restore_group(group_id: int, request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
+    return _set_archived(session, user, group_id, False)
+
+
+def _set_archived(session: Session, user: User, group_id: int, archived: bool) -> Response:
     check_manage_est_groups(user)
-    service.set_archived(session, group_id, False)
-    audit.record(session, user.id, "restore", "est_group", group_id)
+    service.set_archived(session, group_id, archived)
+    action = "archive" if archived else "restore"
+    audit.record(session, user.id, action, "est_group", group_id)
     session.commit()
-    return RedirectResponse(f"/meetings/{group_id}?saved=restored", status_code=303)
+    return RedirectResponse(f"/meetings/{group_id}?saved={action}d", status_code=303)
 
 
 @router.post("/meetings/{group_id}/delete")
