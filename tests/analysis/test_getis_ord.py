@@ -1,4 +1,4 @@
-"""Gi*: equal to esda's analytic z and p; permutation p-values as specified."""
+"""Gi*: equal to esda's analytic z and p; exact and permutation p-values as specified."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, queen_block_sum
+from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, permutation_resolution, queen_block_sum
 
 
 def _esda(y: np.ndarray) -> Any:
@@ -28,7 +28,7 @@ def test_analytic_z_and_p_equal_esda(shape: tuple[int, int]) -> None:
     y = rng.poisson(rng.gamma(0.6, 4.0, size=shape)).astype(float)
     y.flat[0] += 1  # never all equal
     ref = _esda(y)
-    ours = gi_star(y)
+    ours = gi_star(y, inference="analytic")
     # A cell whose block is the whole grid has no variance: esda gives NaN, we give z = 0.
     ok = np.isfinite(ref.Zs)
     assert np.all(ours.z.ravel()[~ok] == 0)
@@ -50,7 +50,7 @@ def test_a_dense_block_is_hot_and_the_rest_not() -> None:
     r = gi_star(y)
     assert r.classes[9, 9] == HOT
     assert r.n_cold == 0
-    assert r.inference == "analytic" and r.permutations == 0
+    assert r.inference == "exact" and r.permutations == 0
 
 
 def test_permutation_p_matches_independent_draws() -> None:
@@ -98,9 +98,35 @@ def test_constant_grid_has_no_hot_spots() -> None:
     assert r.n_hot == 0 and np.all(r.z == 0)
 
 
-def test_analytic_inference_is_the_same_run_after_run() -> None:
+def test_exact_and_analytic_inference_are_the_same_run_after_run() -> None:
     y = np.random.default_rng(9).poisson(np.random.default_rng(9).gamma(0.5, 4, (100, 100))).astype(float)
-    assert gi_star(y).n_hot == gi_star(y).n_hot
+    np.testing.assert_array_equal(gi_star(y).p, gi_star(y).p)
+    assert gi_star(y, inference="analytic").n_hot == gi_star(y, inference="analytic").n_hot
+
+
+def test_exact_p_is_the_limit_of_the_permutation_p() -> None:
+    rng = np.random.default_rng(5)
+    y = rng.poisson(rng.gamma(0.4, 3.0, (12, 14))).astype(float)
+    ex = gi_star(y)
+    perm = gi_star(y, inference="permutation", permutations=20_000, seed=3)
+    se = np.sqrt(ex.p * (1 - ex.p) / 20_000)
+    assert np.all(np.abs(perm.p - ex.p) <= 5 * se + 2 / 20_001)
+    # The analytic z stays as the descriptive score.
+    np.testing.assert_array_equal(ex.z, gi_star(y, inference="analytic").z)
+
+
+def test_exact_needs_whole_counts() -> None:
+    with pytest.raises(ValueError, match="whole counts"):
+        gi_star(np.array([[0.5, 1.0], [2.0, 0.0]]))
+    assert gi_star(np.array([[0.5, 1.0], [2.0, 0.0]]), inference="analytic").n_hot == 0
+
+
+def test_permutation_resolution_says_when_fdr_cannot_be_reached() -> None:
+    assert permutation_resolution(18_000, 999) == 720
+    assert permutation_resolution(113_000, 999) > 1000
+    assert permutation_resolution(100, 99_999) == 1
+    with pytest.raises(ValueError):
+        permutation_resolution(100, 0)
 
 
 def test_bad_input_is_refused() -> None:

@@ -67,8 +67,13 @@ def hotspots(
     cell_size: float = typer.Option(..., "--cell-size", help="Cell side in metres."),
     bandwidth: float | None = typer.Option(None, help="Kernel bandwidth in metres (default: Scott's rule)."),
     kernel: str = typer.Option("quartic", help="quartic or gaussian."),
+    inference: str = typer.Option(
+        "exact",
+        help="Gi* p-values: exact (conditional randomisation, computed exactly; the default), "
+        "permutation (with --permutations) or analytic (normal approximation, too liberal on sparse counts).",
+    ),
     permutations: int = typer.Option(
-        0, help="Conditional permutations for Gi* (0: analytic inference, the default and stable choice)."
+        0, help="Conditional permutations for Gi* (more than 0 implies --inference permutation)."
     ),
     seed: int | None = typer.Option(None, help="Seed for the permutations."),
     crs: str | None = typer.Option(
@@ -84,10 +89,16 @@ def hotspots(
 
     Example: trygg analyse hotspots reports.csv --cell-size 250 --output hot.geojson
     """
-    from trygg.analysis.getis_ord import CLASS_NAMES, gi_star
+    from trygg.analysis.getis_ord import CLASS_NAMES, INFERENCES, gi_star, permutation_resolution
     from trygg.analysis.grid import grid_counts, grid_for_points
     from trygg.analysis.kde import kernel_density
 
+    if permutations > 0 and inference == "exact":
+        inference = "permutation"
+    if inference not in INFERENCES:
+        raise typer.BadParameter(f"--inference must be exact, permutation or analytic, got {inference!r}.")
+    if inference == "permutation" and permutations < 1:
+        raise typer.BadParameter("--inference permutation needs --permutations, e.g. --permutations 99999.")
     try:
         pts = read_points(input, crs=crs or DEFAULT_CRS, x_col=x_col, y_col=y_col, lon_col=lon_col, lat_col=lat_col)
         grid = grid_for_points(pts.x, pts.y, cell_size)
@@ -97,14 +108,20 @@ def hotspots(
         kd = kernel_density(pts.x, pts.y, grid, bandwidth=bandwidth, kernel=kernel)  # type: ignore[arg-type]
         if counts.size < 2:
             raise ValueError("all points fall in one cell; use a smaller --cell-size.")
-        gi = gi_star(
-            counts,
-            inference="permutation" if permutations > 0 else "analytic",
-            permutations=permutations,
-            seed=seed,
-        )
+        gi = gi_star(counts, inference=inference, permutations=permutations, seed=seed)  # type: ignore[arg-type]
     except (InputError, ValueError) as exc:
         raise _fail(exc) from None
+    resolution_note = None
+    if gi.inference == "permutation":
+        need = permutation_resolution(counts.size, permutations, gi.q)
+        if need > 1:
+            resolution_note = (
+                f"with {permutations} permutations the smallest two-sided p is {2 / (permutations + 1):.2g}; "
+                f"over {counts.size} cells FDR at {gi.q:g} can call no cell significant unless {need} or more "
+                f"cells reach it. Use --inference exact (the default, no resolution limit) or "
+                f"--permutations {int(np.ceil(2 * counts.size / gi.q))} or more."
+            )
+            err.print(f"[yellow]warning:[/yellow] {resolution_note}")
     xs, ys = grid.centres()
     rows, cols = np.indices(grid.shape)
     cells = [
@@ -136,6 +153,7 @@ def hotspots(
         "inference": gi.inference,
         "permutations": gi.permutations,
         "seed": seed,
+        "resolution_note": resolution_note,
         "fdr_q": gi.q,
         "n_hot": gi.n_hot,
         "n_cold": gi.n_cold,
