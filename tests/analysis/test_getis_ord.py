@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, permutation_resolution, queen_block_sum
+from trygg.analysis.getis_ord import (
+    COLD,
+    HOT,
+    _cardinality,
+    _draw_table,
+    gi_star,
+    permutation_resolution,
+    queen_block_sum,
+)
 
 
 def _esda(y: np.ndarray) -> Any:
@@ -104,15 +112,37 @@ def test_exact_and_analytic_inference_are_the_same_run_after_run() -> None:
     assert gi_star(y, inference="analytic").n_hot == gi_star(y, inference="analytic").n_hot
 
 
-def test_exact_p_is_the_limit_of_the_permutation_p() -> None:
+def total_randomisation_p(y: np.ndarray, permutations: int, seed: int) -> np.ndarray:
+    """Monte Carlo of the exact method's null: each block a random draw of k cells from all n."""
+    rng = np.random.default_rng(seed)
+    flat, k = y.ravel(), _cardinality(y.shape).ravel().astype(int)
+    block = queen_block_sum(y).ravel()
+    p = np.ones(flat.size)
+    for kk in np.unique(k):
+        sims = np.sort(flat[_draw_table(rng, flat.size, permutations, int(kk))].sum(axis=1))
+        idx = np.flatnonzero(k == kk)
+        n_ge = permutations - np.searchsorted(sims, block[idx], side="left")
+        n_le = np.searchsorted(sims, block[idx], side="right")
+        p[idx] = (np.minimum(n_ge, n_le) + 1) / (permutations + 1)
+    return p.reshape(y.shape)
+
+
+def test_exact_p_is_the_limit_of_random_permutations() -> None:
     rng = np.random.default_rng(5)
     y = rng.poisson(rng.gamma(0.4, 3.0, (12, 14))).astype(float)
     ex = gi_star(y)
-    perm = gi_star(y, inference="permutation", permutations=20_000, seed=3)
-    se = np.sqrt(ex.p * (1 - ex.p) / 20_000)
-    assert np.all(np.abs(perm.p - ex.p) <= 5 * se + 2 / 20_001)
+    mc = total_randomisation_p(y, 40_000, seed=3)
+    se = np.sqrt(ex.p * (1 - ex.p) / 40_000)
+    assert np.all(np.abs(mc - ex.p) <= 5 * se + 2 / 40_001)
     # The analytic z stays as the descriptive score.
     np.testing.assert_array_equal(ex.z, gi_star(y, inference="analytic").z)
+
+
+def test_a_single_dense_cell_with_empty_neighbours_is_a_hot_spot() -> None:
+    y = np.random.default_rng(2).poisson(0.2, (30, 30)).astype(float)
+    y[10, 10] = 25
+    r = gi_star(y)
+    assert r.classes[10, 10] == HOT and r.p[10, 10] < 1e-6
 
 
 def test_exact_needs_whole_counts() -> None:

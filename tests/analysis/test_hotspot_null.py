@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import beta
 
+from tests.analysis.test_getis_ord import total_randomisation_p
+from trygg.analysis.fdr import benjamini_hochberg
 from trygg.analysis.getis_ord import gi_star
 from trygg.analysis.grid import grid_counts, grid_for_points
 
@@ -59,14 +61,14 @@ def test_default_hot_spots_appear_in_at_most_5_percent_of_null_runs(shared_dir: 
 
 def test_default_agrees_with_many_permutations_on_real_data(shared_dir: Path) -> None:
     counts = _sf_counts(shared_dir, 250.0)
-    perms = 50_000
+    perms = 200_000
     ex = gi_star(counts)
-    mc = gi_star(counts, inference="permutation", permutations=perms, seed=11)
+    mc = total_randomisation_p(counts, perms, seed=11)
     # The permutation p is (#{sim as extreme} + 1) / (P + 1): binomial error around the exact p.
     se = np.sqrt(ex.p * (1 - ex.p) / perms)
-    dev = np.abs(mc.p - ex.p) - 1.0 / (perms + 1)
+    dev = np.abs(mc - ex.p) - 1.0 / (perms + 1)
     assert np.all(dev <= 5 * se + 1e-12), float(np.max(dev / np.maximum(se, 1e-15)))
-    # The classes differ at most where the exact p lies within Monte Carlo error of the BH cut.
-    differ = ex.classes != mc.classes
-    assert differ.sum() <= max(2, 0.02 * max(ex.n_hot, 1)), int(differ.sum())
+    # Hot spots from the Monte Carlo p differ at most where the exact p is within its error of the BH cut.
+    mc_hot = (benjamini_hochberg(np.minimum(1, 2 * mc)) <= ex.q) & (ex.z > 0)
+    assert abs(int(mc_hot.sum()) - ex.n_hot) <= max(2, 0.05 * ex.n_hot), (int(mc_hot.sum()), ex.n_hot)
     assert ex.n_hot > 0  # real data has hot spots

@@ -1,15 +1,14 @@
 """Exact distribution of a sum of cells drawn without replacement.
 
 Under the randomisation null of Gi* the counts are a fixed multiset dealt to
-the cells at random. Holding cell ``i``'s own count fixed, the sum of its
-``m`` neighbours is the sum of ``m`` values drawn without replacement from the
-other ``n - 1`` counts. For integer counts its distribution is exact and
-cheap: the number of ``j``-subsets with sum ``s`` is the coefficient of
-``t^j x^s`` in ``prod_v (1 + t x^v)^{c_v}`` over the distinct values ``v``
-with multiplicities ``c_v``, built up value by value (:func:`subset_sum_counts`).
-Leaving one cell of value ``u`` out divides that polynomial by ``1 + t x^u``,
-a short recursion in ``j`` (:func:`remove_one`). Tails are sums of
-non-negative terms, so small p-values keep their relative precision.
+the cells at random, so the sum over a block of ``k`` cells is the sum of
+``k`` values drawn without replacement from all ``n`` counts. For integer
+counts its distribution is exact and cheap: the number of ``j``-subsets with
+sum ``s`` is the coefficient of ``t^j x^s`` in ``prod_v (1 + t x^v)^{c_v}``
+over the distinct values ``v`` with multiplicities ``c_v``, built up value by
+value (:func:`subset_sum_counts`); dividing by ``C(n, j)`` gives the
+probabilities. Tails are sums of non-negative terms, so small p-values keep
+their relative precision.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import comb
 
-__all__ = ["MAX_SUPPORT", "neighbour_sum_tails", "remove_one", "subset_sum_counts"]
+__all__ = ["MAX_SUPPORT", "block_sum_tails", "subset_sum_counts"]
 
 #: Largest sum the tables are built for (the sum of the ``m`` largest counts).
 MAX_SUPPORT = 4_000_000
@@ -59,78 +58,40 @@ def subset_sum_counts(values: NDArray[np.int64], m: int) -> NDArray[np.float64]:
     return f
 
 
-def remove_one(f: NDArray[np.float64], u: int) -> NDArray[np.float64]:
-    """The subset-sum table with one value ``u`` taken out of the population.
-
-    Divides ``sum_j F_j(x) t^j`` by ``1 + t x^u``: ``G_j = F_j - x^u G_{j-1}``.
-
-    Examples
-    --------
-    >>> f = subset_sum_counts(np.array([0, 1, 1, 2]), 2)
-    >>> remove_one(f, 2).tolist()
-    [[1.0, 0.0, 0.0, 0.0], [1.0, 2.0, 0.0, 0.0], [0.0, 2.0, 1.0, 0.0]]
-    """
-    g = np.empty_like(f)
-    g[0] = f[0]
-    for j in range(1, f.shape[0]):
-        g[j] = f[j]
-        if u < f.shape[1]:
-            g[j, u:] -= g[j - 1, : f.shape[1] - u]
-    np.maximum(g, 0.0, out=g)  # rounding can leave -0.0 where nothing is left
-    return g
-
-
-def neighbour_sum_tails(
-    own: NDArray[np.int64], neighbours: NDArray[np.int64], m: NDArray[np.int64]
+def block_sum_tails(
+    values: NDArray[np.int64], block: NDArray[np.int64], k: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Exact ``P(S >= t)`` and ``P(S <= t)`` for each cell.
+    """Exact ``P(S >= b)`` and ``P(S <= b)`` for each cell.
 
-    ``S`` is the sum of ``m[i]`` counts drawn without replacement from every
-    count but cell ``i``'s own, ``t = neighbours[i]`` the observed sum.
-
-    Parameters
-    ----------
-    own : ndarray of int, shape (n,)
-        Every cell's count (the population).
-    neighbours : ndarray of int, shape (n,)
-        Observed sum of each cell's neighbours.
-    m : ndarray of int, shape (n,)
-        Number of neighbours of each cell.
-
-    Returns
-    -------
-    upper, lower : ndarray, shape (n,)
+    ``S`` is the sum of ``k[i]`` counts drawn without replacement from
+    ``values`` (every cell's count), ``b = block[i]`` the observed block sum.
 
     Examples
     --------
-    >>> up, lo = neighbour_sum_tails(np.array([0, 0, 0, 3]), np.array([3, 3, 0, 0]), np.array([1, 1, 1, 1]))
+    >>> up, lo = block_sum_tails(np.array([0, 0, 0, 3]), np.array([3, 0, 0, 3]), np.array([2, 2, 1, 1]))
     >>> up.round(4).tolist(), lo.round(4).tolist()
-    ([0.3333, 0.3333, 1.0, 1.0], [1.0, 1.0, 0.6667, 1.0])
+    ([0.5, 1.0, 1.0, 0.25], [1.0, 0.5, 0.75, 1.0])
     """
-    n = own.size
+    n = values.size
     upper = np.ones(n)
     lower = np.ones(n)
-    m_max = int(m.max()) if n else 0
-    if m_max < 1:
+    if n == 0:
         return upper, lower
-    full = subset_sum_counts(own, min(m_max, n - 1))
-    total = comb(n - 1, np.arange(full.shape[0]))
-    key_u, inv_u = np.unique(own, return_inverse=True)
-    for ui, u in enumerate(key_u.tolist()):
-        cells_u = np.flatnonzero(inv_u == ui)
-        g = remove_one(full, u)
-        for mm in np.unique(m[cells_u]).tolist():
-            if mm < 1:
-                continue
-            cells = cells_u[m[cells_u] == mm]
-            dist = g[mm] / total[mm]
-            up = np.cumsum(dist[::-1])[::-1]  # up[s] = P(S >= s)
-            lo = np.cumsum(dist)  # lo[s] = P(S <= s)
-            t = neighbours[cells]
-            inside = t < dist.size
-            tt = np.minimum(t, dist.size - 1)
-            upper[cells] = np.where(inside, up[tt], 0.0)
-            lower[cells] = np.where(inside, lo[tt], 1.0)
+    k_max = int(min(k.max(), n))
+    full = subset_sum_counts(values, k_max)
+    total = comb(n, np.arange(k_max + 1))
+    for kk in np.unique(k).tolist():
+        if kk < 1 or kk > k_max:
+            continue
+        cells = np.flatnonzero(k == kk)
+        dist = full[kk] / total[kk]
+        up = np.cumsum(dist[::-1])[::-1]  # up[s] = P(S >= s)
+        lo = np.cumsum(dist)  # lo[s] = P(S <= s)
+        b = block[cells]
+        inside = b < dist.size
+        bb = np.clip(b, 0, dist.size - 1)
+        upper[cells] = np.where(inside, up[bb], 0.0)
+        lower[cells] = np.where(inside, lo[bb], 1.0)
     np.clip(upper, 0.0, 1.0, out=upper)
     np.clip(lower, 0.0, 1.0, out=lower)
     return upper, lower

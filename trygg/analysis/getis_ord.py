@@ -18,14 +18,17 @@ direction of ``z``: ``p = 1 - Phi(|z|)``.
 
 Inference
 ---------
-``"exact"`` (the default) takes p from the exact conditional randomisation
-distribution: the cell's own count held fixed, its ``k_i - 1`` neighbours a
-random draw without replacement from the other ``n - 1`` counts. For integer
-counts that distribution is computed exactly by convolution of the observed
-count distribution (:mod:`trygg.analysis.exact_sum`); it is deterministic and
-is the limit of the permutation method below as the permutations grow. ``p``
-is tie-inclusive: ``min(P(S >= t), P(S <= t))`` for the observed neighbour
-sum ``t``. This is a valid test however sparse and skewed the counts are.
+``"exact"`` (the default) takes p from the exact randomisation distribution
+whose first two moments the analytic z uses: the block sum of cell ``i`` is
+the sum of ``k_i`` counts drawn without replacement from all ``n`` counts.
+For integer counts that distribution is computed exactly by convolution of
+the observed count distribution (:mod:`trygg.analysis.exact_sum`); it is
+deterministic and takes milliseconds. ``p`` is tie-inclusive, ``min(P(S >=
+b), P(S <= b))`` for the observed block sum ``b``, so it is a valid
+(conservative where counts tie) test however sparse and skewed the counts.
+The cell's own count is part of the random block, as it is part of ``G*_i``:
+a single cell holding a dense cluster is a hot spot even when its neighbours
+are empty.
 
 ``"analytic"`` takes p from the normal approximation above (esda's
 ``p_norm``). It is kept for comparison only: on sparse, skewed counts the
@@ -34,16 +37,18 @@ FDR decides), and it finds hundreds of "hot spots" in counts shuffled at
 random. The analytic ``z`` itself is a good *descriptive* score and is
 reported by every method.
 
-``"permutation"`` draws ``permutations`` conditional permutations (the cell's
-own count held fixed, its ``k_i - 1`` neighbours drawn without replacement
-from the other ``n - 1`` cells). Draws are shared between cells through one
-lookup table, as GeoDa's "lookup-table" method does, with an exact correction
-for draws that hit the cell itself. The pseudo p-value is *directional and
-tie-inclusive*: ``p = (min(#{sim >= obs}, #{sim <= obs}) + 1) / (P + 1)``. It
-is not folded as esda does (``#{sim < obs}``), which on sparse grids with many
-equal counts calls empty cells significant cold spots. Its smallest p is
-``1 / (P + 1)``; over many cells FDR may be unable to call any cell
-significant (:func:`permutation_resolution`), which is why exact is the default.
+``"permutation"`` draws ``permutations`` *conditional* permutations as
+esda and GeoDa do (the cell's own count held fixed, its ``k_i - 1``
+neighbours drawn without replacement from the other ``n - 1`` cells), so it
+asks whether the neighbours are high given the cell. Draws are shared between
+cells through one lookup table, as GeoDa's "lookup-table" method does, with
+an exact correction for draws that hit the cell itself. The pseudo p-value is
+*directional and tie-inclusive*: ``p = (min(#{sim >= obs}, #{sim <= obs}) +
+1) / (P + 1)``. It is not folded as esda does (``#{sim < obs}``), which on
+sparse grids with many equal counts calls empty cells significant cold spots.
+Its smallest p is ``1 / (P + 1)``; over many cells FDR may be unable to call
+any cell significant (:func:`permutation_resolution`), one more reason exact
+is the default.
 
 Classification: the two-sided p-value ``min(1, 2 p)`` is adjusted with
 Benjamini–Hochberg over all cells (``p_fdr``); a cell is *hot* when
@@ -60,7 +65,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr
 
-from trygg.analysis.exact_sum import neighbour_sum_tails
+from trygg.analysis.exact_sum import block_sum_tails
 from trygg.analysis.fdr import DEFAULT_Q, benjamini_hochberg
 
 __all__ = [
@@ -215,9 +220,8 @@ def gi_star(
     z = np.where(np.isfinite(z), z, 0.0)
     above = z > 0
     if inference == "exact":
-        yi = y.ravel().astype(np.int64)
-        upper, lower = neighbour_sum_tails(
-            yi, (block.ravel() - y.ravel()).round().astype(np.int64), (k.ravel() - 1).astype(np.int64)
+        upper, lower = block_sum_tails(
+            y.ravel().astype(np.int64), block.ravel().round().astype(np.int64), k.ravel().astype(np.int64)
         )
         p = np.minimum(upper, lower).reshape(y.shape)
         above = (upper < lower).reshape(y.shape)
