@@ -138,11 +138,15 @@ def test_exact_p_is_the_limit_of_random_permutations() -> None:
     np.testing.assert_array_equal(ex.z, gi_star(y, inference="analytic").z)
 
 
-def test_a_single_dense_cell_with_empty_neighbours_is_a_hot_spot() -> None:
+def test_a_dense_area_is_a_hot_spot_and_a_lone_dense_cell_is_not() -> None:
+    """Under the randomisation null the counts are given: one big count is not a spatial pattern."""
     y = np.random.default_rng(2).poisson(0.2, (30, 30)).astype(float)
     y[10, 10] = 25
-    r = gi_star(y)
-    assert r.classes[10, 10] == HOT and r.p[10, 10] < 1e-6
+    lone = gi_star(y)
+    assert lone.n_hot == 0 and lone.p[10, 10] > 1e-3  # about 9 / 900: any block holding the 25 is as large
+    y[20:23, 20:23] = 6
+    area = gi_star(y)
+    assert area.classes[21, 21] == HOT and area.p[21, 21] < 1e-8
 
 
 def test_exact_needs_whole_counts() -> None:
