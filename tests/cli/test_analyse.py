@@ -139,6 +139,20 @@ def test_hotspots_and_trends_on_the_real_files(shared_dir: Path) -> None:
     assert wy["n_hot"] == 0 and "FDR" in wy["resolution_note"]  # 999 cannot reach significance here
 
 
+def test_trends_need_no_coordinates(tmp_path: Path) -> None:
+    lines = ["date,area,category"] + [f"2024-{1 + k % 12:02d}-{1 + k % 27:02d},A{k % 2},theft" for k in range(400)]
+    lines.append("2024-03-05,,theft")  # no area: counted as its own (empty) area
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    out = _run("trends", str(path), "--area-col", "area", "--category-col", "category", "--period", "month")
+    assert {s["area"] for s in out["series"]} == {"", "A0", "A1"}
+    first = {s["area"]: s["counts"][0] for s in out["series"]}
+    assert first == {"": 0, "A0": 34, "A1": 0}  # January: k % 12 == 0, all even
+    assert next(s for s in out["series"] if s["area"] == "")["counts"][2] == 1  # the row without an area
+    bad = runner.invoke(app, ["trends", str(path), "--date-col", "when"])
+    assert bad.exit_code == 2 and "when" in bad.output
+
+
 def test_every_command_has_an_example_in_its_help() -> None:
     for cmd in ("hotspots", "near-repeat", "trends"):
         result = runner.invoke(app, [cmd, "--help"])

@@ -5,10 +5,24 @@ al. 1996 and Noufaily et al. 2013):
 
 1. For the week ``t`` under test, fit on the series' own history up to two
    weeks before (``t - 1`` and ``t`` are left out so that a rise cannot hide
-   in its own baseline), at most ``TRAIN_WEEKS`` weeks back, a Poisson GLM
-   ``log mu = a + b * years + c * sin(2 pi doy) + d * cos(2 pi doy)`` (the
-   seasonal pair only with two years of history, the trend only with half a
-   year).
+   in its own baseline), at most ``TRAIN_WEEKS`` weeks back. With two years
+   of history or more (``SEASON_WEEKS``) the baseline is a Poisson GLM
+   ``log mu = a + b * years + c * sin(2 pi doy) + d * cos(2 pi doy)``.
+   With less the season cannot be estimated, and a trend line through a year
+   of a seasonal series points the wrong way in spring (half of all families
+   of 20 unchanged series alarmed in early June). The baseline is then local:
+   the same log-linear fit to the last ``LOCAL_WEEKS`` weeks only (a level
+   alone below ``LOCAL_TREND_WEEKS``), which follows a season where it is
+   nearly straight. Its error where the season bends is *measured* on the
+   series' own history: the local fit is made at every earlier week, its
+   forecast two weeks ahead is compared with what came, and the excess of the
+   squared errors over the model variance (pooled over the series, one
+   standard error up) is added to the forecast's log-variance. With no
+   earlier week to learn from, a fixed ``FALLBACK_DELTA2`` is used. The
+   dispersion of a 13-week window has few degrees of freedom, so it is taken
+   ``LOCAL_PHI_INFLATION`` (two) standard errors up. The simulation keeps the
+   false-alarm rate at or below ``q`` from 8 to 156 weeks of history, at the
+   price of power with short history (docs/performance.md).
 2. Overdispersion: ``phi = max(1, phi_hat * (1 + PHI_INFLATION * sqrt(2 /
    (n - p))))`` with ``phi_hat = Pearson chi^2 / (n - p)``. ``phi_hat`` is
    itself estimated (relative standard error about ``sqrt(2 / (n - p))``);
@@ -69,6 +83,8 @@ SEASON_WEEKS = 104
 LOCAL_WEEKS = 13
 #: Fewest weeks in a local window for a slope.
 LOCAL_TREND_WEEKS = 8
+#: Standard errors added to the dispersion of a local window (few degrees of freedom, far tail).
+LOCAL_PHI_INFLATION = 2.0
 #: Most earlier weeks used to measure the local baseline's forecast error.
 BACKTEST_ORIGINS = 52
 #: Extra log-variance of a local forecast without any earlier week to measure it on.
@@ -107,7 +123,7 @@ class TrendAlarms:
     p_adjusted: NDArray[np.float64]
     alarm: NDArray[np.bool_]
     q: float
-    method: str = "quasi-poisson-glm-trend-season+nb-predictive+simes+bh"
+    method: str = "quasi-poisson-glm-trend-season (local with <2 years, backtest-widened)+nb-predictive+simes+bh"
 
 
 def upper_tail(y: ArrayLike, mean: ArrayLike, var: ArrayLike) -> NDArray[np.float64]:
@@ -163,7 +179,7 @@ def _design(days: NDArray[np.float64], origin: float, season: bool, trend: bool)
 
 
 def _fit(
-    x: NDArray[np.float64], y: NDArray[np.float64], iters: int = 25
+    x: NDArray[np.float64], y: NDArray[np.float64], iters: int = 25, inflation: float | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Batched Poisson IRLS: shared design ``x`` (T, p), counts ``y`` (S, T).
 
@@ -193,7 +209,8 @@ def _fit(
     phi_hat = ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof
     # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail
     # honest. Poisson (phi = 1) is the floor of that upper value, not a value to inflate.
-    phi = np.maximum(1.0, phi_hat * (1.0 + PHI_INFLATION * np.sqrt(2.0 / dof)))
+    up = PHI_INFLATION if inflation is None else inflation
+    phi = np.maximum(1.0, phi_hat * (1.0 + up * np.sqrt(2.0 / dof)))
     return beta, cov, phi
 
 
@@ -209,7 +226,7 @@ def _local_fit(
     trend = w >= LOCAL_TREND_WEEKS
     days = 7.0 * (np.arange(w, dtype=np.float64) - (w - 1))
     x = _design(days, 0.0, False, trend)
-    beta, cov, phi = _fit(x, windows)
+    beta, cov, phi = _fit(x, windows, inflation=LOCAL_PHI_INFLATION)
     xp = _design(7.0 * np.asarray(ahead_weeks, dtype=np.float64), 0.0, False, trend)
     mu = np.exp(np.clip(beta @ xp.T, -30, 30))
     v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]

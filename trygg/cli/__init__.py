@@ -1,27 +1,103 @@
-"""The `trygg` command line: one module per command group, thin over the library."""
+"""The `trygg` command line: one module per command group, thin over the library.
+
+Command groups are loaded lazily: `trygg --help` lists them from the table
+below without importing any of them, and `trygg analyse hotspots` imports only
+`trygg.cli.analyse` (not the web app, storage, matplotlib or scipy.stats that
+other groups need). Start-up is measured in docs/performance.md.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
+import click
 import typer
+from typer.core import TyperGroup
 
 from trygg import __version__
-from trygg.cli import analyse as analyse_cli
-from trygg.cli import audit as audit_cli
-from trygg.cli import backup as backup_cli
-from trygg.cli import db as db_cli
-from trygg.cli import fieldwork as fieldwork_cli
-from trygg.cli import importer as importer_cli
-from trygg.cli import open311 as open311_cli
-from trygg.cli import plan as plan_cli
-from trygg.cli import retention as retention_cli
-from trygg.cli import serve as serve_cli
-from trygg.cli import users as users_cli
+
+#: name: (module, attribute, kind, one-line help shown by `trygg --help`). kind "command" is a
+#: function, "group" a typer.Typer. Feature command groups are added below, one line each.
+COMMANDS: dict[str, tuple[str, str, str, str]] = {
+    "serve": ("trygg.cli.serve", "serve", "command", "Serve the web app and API."),
+    "demo": ("trygg.cli.serve", "demo", "command", "Build the Trollhättan demo database (once) and serve it."),
+    "backup": ("trygg.cli.backup", "backup", "command",
+               "Write a consistent backup of the whole database to a file, and check it."),
+    "restore": ("trygg.cli.backup", "restore", "command",
+                "Restore a backup file into a new or empty database (or replace one with --force), and check it."),
+    "import": ("trygg.cli.importer", "import_file", "command",
+               "Import reports from a file; re-running the same import adds nothing twice."),
+    "db": ("trygg.cli.db", "app", "group", "Database schema: upgrade and check."),
+    "users": ("trygg.cli.users", "app", "group", "User accounts and organisations."),
+    "tokens": ("trygg.cli.users", "tokens_app", "group", "API tokens for integrations (Authorization: Bearer …)."),
+    "audit": ("trygg.cli.audit", "app", "group", "The audit trail: verify its hash chain, export it."),
+    "retention": ("trygg.cli.retention", "app", "group",
+                  "Retention of report details: periods per category, removal of old details."),
+    "open311": ("trygg.cli.open311", "app", "group", "The Open311 GeoReport v2 server."),
+    "fieldwork": ("trygg.cli.fieldwork", "app", "group",
+                  "Field work: safety walks, night walkers, watch areas, premises, gyms, meetings."),
+    "plan": ("trygg.cli.plan", "app", "group", "Action plans: documents and effect evaluation."),
+    "analyse": ("trygg.cli.analyse", "app", "group",
+                "Analyse points in a CSV or GeoJSON file: hot spots, near repeats, trends."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of one command (group) and build its click command."""
+    module, attr, kind, _help = COMMANDS[name]
+    obj = getattr(importlib.import_module(module), attr)
+    if kind == "group":
+        cmd = typer.main.get_command(obj)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(obj)
+        cmd = typer.main.get_command(single)
+    cmd.name = name
+    return cmd
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose subcommands are imported on first use.
+
+    While the group's own help is printed, the listed commands are stand-ins
+    that carry only the one-line help, so listing imports nothing.
+    """
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None or cmd_name not in COMMANDS:
+            return cmd
+        if self._listing:
+            text = COMMANDS[cmd_name][3]
+            return click.Command(cmd_name, help=text, short_help=text)
+        cmd = load_command(cmd_name)
+        self.add_command(cmd, cmd_name)
+        return cmd
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        self._listing = False
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="trygg",
     help="Trygg – police and municipality working together for safety (samverkan för ökad trygghet).",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=LazyGroup,
 )
 
 
@@ -35,23 +111,6 @@ def _version(value: bool) -> None:
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """Trygg's command line. Every command takes --db PATH_OR_URL (default $TRYGG_DATABASE_URL)."""
-
-
-app.command("serve")(serve_cli.serve)
-app.command("demo")(serve_cli.demo)
-app.add_typer(db_cli.app, name="db")
-app.add_typer(users_cli.app, name="users")
-app.add_typer(users_cli.tokens_app, name="tokens")
-# Feature command groups are added below, one line each.
-app.add_typer(audit_cli.app, name="audit")
-app.add_typer(retention_cli.app, name="retention")
-app.command("backup")(backup_cli.backup)
-app.command("restore")(backup_cli.restore)
-app.command("import")(importer_cli.import_file)
-app.add_typer(open311_cli.app, name="open311")
-app.add_typer(fieldwork_cli.app, name="fieldwork")
-app.add_typer(plan_cli.app, name="plan")
-app.add_typer(analyse_cli.app, name="analyse")
 
 
 def main() -> None:

@@ -69,8 +69,9 @@ def hotspots(
     kernel: str = typer.Option("quartic", help="quartic or gaussian."),
     inference: str = typer.Option(
         "exact",
-        help="Gi* p-values: exact (conditional randomisation, computed exactly; the default), "
-        "permutation (with --permutations) or analytic (normal approximation, too liberal on sparse counts).",
+        help="Gi* p-values: exact (the randomisation distribution, computed exactly; the default), "
+        "permutation (conditional, with --permutations) or analytic (normal approximation, too liberal on "
+        "sparse counts).",
     ),
     permutations: int = typer.Option(
         0, help="Conditional permutations for Gi* (more than 0 implies --inference permutation)."
@@ -267,7 +268,6 @@ def trends(
     category_col: str | None = typer.Option(None, help="Column naming the category."),
     date_col: str | None = typer.Option(None, help="Name of the date column."),
     date_format: str | None = typer.Option(None, help="strptime format, e.g. %d/%m/%Y (default ISO 8601)."),
-    crs: str = typer.Option(DEFAULT_CRS, help="Projected CRS for lon/lat input."),
     output: Path | None = typer.Option(None, help="Write the JSON here; default stdout."),
 ) -> None:
     """Counts per period for each area x category, and trend alarms for the latest week.
@@ -281,7 +281,9 @@ def trends(
         raise _fail(ValueError(f"--period must be week, month, quarter or year, got {period!r}."))
     keep = tuple(c for c in (area_col, category_col) if c)
     try:
-        pts = read_points(input, crs=crs, date_col=date_col, date_format=date_format, need_dates=True, keep=keep)
+        # Only dates, areas and categories are counted: coordinates are optional here.
+        pts = read_points(input, date_col=date_col, date_format=date_format, need_dates=True, keep=keep,
+                          need_coordinates=False)
         for c in keep:
             if c not in pts.columns:
                 raise InputError(f"column {c!r} not found in {input}.")
