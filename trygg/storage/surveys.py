@@ -21,14 +21,17 @@ def survey_results(session: Session, *, area_id: int | None = None, year: int | 
 
 
 def upsert_survey_result(session: Session, area_id: int, year: int, indicator: str, value: float,
-                         scale: str, n: int, normal_value: float | None = None) -> SurveyResult:
+                         scale: str, n: int, normal_value: float | None = None,
+                         n_effective: float | None = None) -> SurveyResult:
+    """Insert or replace one figure; ``n_effective`` (Kish) for a figure from weighted answers."""
     row = session.scalar(select(SurveyResult).where(
         SurveyResult.area_id == area_id, SurveyResult.year == year, SurveyResult.indicator == indicator))
     if row is None:
         row = SurveyResult(area_id=area_id, year=year, indicator=indicator, value=value, scale=scale,
-                           n=n, normal_value=normal_value)
+                           n=n, normal_value=normal_value, n_effective=n_effective)
         session.add(row)
     else:
         row.value, row.scale, row.n, row.normal_value = value, scale, n, normal_value
+        row.n_effective = n_effective
     session.flush()
     return row

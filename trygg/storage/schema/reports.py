@@ -111,7 +111,10 @@ class IdempotencyRecord(Base):
 
 
 class SurveyResult(Base):
-    """One perceived-safety survey figure: (area, year, indicator, value, scale, n, normal value)."""
+    """One perceived-safety survey figure: (area, year, indicator, value, scale, n, normal value).
+
+    ``n`` is the number of answers; a figure from weighted answers also has ``n_effective``.
+    """
 
     __tablename__ = "survey_results"
     __table_args__ = (UniqueConstraint("area_id", "year", "indicator", name="uq_survey_area_year_ind"),)
@@ -123,3 +126,5 @@ class SurveyResult(Base):
     scale: Mapped[str] = mapped_column(String(20))  # "percent" | "index0-6"
     n: Mapped[int] = mapped_column(Integer)
     normal_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Kish effective sample size (sum w)^2 / sum w^2 of a weighted figure; NULL: unweighted, n applies.
+    n_effective: Mapped[float | None] = mapped_column(Float, nullable=True)
