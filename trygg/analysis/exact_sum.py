@@ -13,11 +13,17 @@ their relative precision.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import comb
 
 __all__ = ["MAX_SUPPORT", "block_sum_tails", "subset_sum_counts"]
+
+
+def _comb(n: int, k_max: int) -> NDArray[np.float64]:
+    """``C(n, k)`` for ``k = 0 .. k_max`` as floats (exact integers first; scipy.special is slow to import)."""
+    return np.array([float(math.comb(n, k)) for k in range(k_max + 1)])
 
 #: Largest sum the tables are built for (the sum of the ``m`` largest counts).
 MAX_SUPPORT = 4_000_000
@@ -44,7 +50,7 @@ def subset_sum_counts(values: NDArray[np.int64], m: int) -> NDArray[np.float64]:
     reach = 0  # largest sum reachable so far with up to m values
     for v, c in zip(vals.tolist(), mult.tolist(), strict=True):
         amax = min(c, m)
-        coef = comb(c, np.arange(amax + 1))
+        coef = _comb(c, amax)
         new_reach = min(support - 1, reach + amax * v)
         new = f[:, : new_reach + 1].copy()
         for a in range(1, amax + 1):
@@ -79,7 +85,7 @@ def block_sum_tails(
         return upper, lower
     k_max = int(min(k.max(), n))
     full = subset_sum_counts(values, k_max)
-    total = comb(n, np.arange(k_max + 1))
+    total = _comb(n, k_max)
     for kk in np.unique(k).tolist():
         if kk < 1 or kk > k_max:
             continue

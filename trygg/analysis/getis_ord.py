@@ -63,7 +63,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr
 
 from trygg.analysis.exact_sum import block_sum_tails
 from trygg.analysis.fdr import DEFAULT_Q, benjamini_hochberg
@@ -227,6 +226,8 @@ def gi_star(
         above = (upper < lower).reshape(y.shape)
         perms = 0
     elif inference == "analytic":
+        from scipy.special import ndtr  # only here: slow to import, and exact needs none of it
+
         p = ndtr(-np.abs(z))
         perms = 0
     else:
