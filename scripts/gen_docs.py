@@ -15,10 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    import click
+    import typer
 
     found: list[tuple[str, ...]] = []
-    ctx = click.Context(group)
+    ctx = typer.Context(group)
     for name in sorted(group.list_commands(ctx)):  # command groups load lazily: ask, do not read .commands
         cmd = group.get_command(ctx, name)
         if hasattr(cmd, "commands"):

@@ -13,8 +13,9 @@ counts ``y``::
 with ``ybar`` the mean and ``s**2`` the (biased, divide-by-n) variance of all
 counts. These are the moments of ``G*_i`` under random permutation of the
 counts, and the values equal ``esda.G_Local(y, w, transform="B", star=True)``
-(``Zs`` and ``p_norm``). As in esda, ``p`` is the one-tailed probability in the
-direction of ``z``: ``p = 1 - Phi(|z|)``.
+(``Zs`` and ``p_norm``). With every method ``p`` is the one-tailed probability
+in the direction of the observed sum (for the analytic method, as in esda,
+``p = 1 - Phi(|z|)``).
 
 Inference
 ---------
@@ -26,9 +27,11 @@ the observed count distribution (:mod:`trygg.analysis.exact_sum`); it is
 deterministic and takes milliseconds. ``p`` is tie-inclusive, ``min(P(S >=
 b), P(S <= b))`` for the observed block sum ``b``, so it is a valid
 (conservative where counts tie) test however sparse and skewed the counts.
-The cell's own count is part of the random block, as it is part of ``G*_i``:
-a single cell holding a dense cluster is a hot spot even when its neighbours
-are empty.
+The cell's own count is part of the random block, as it is part of ``G*_i``.
+Because the counts themselves are given, one big count alone is no spatial
+pattern: a single dense cell with empty neighbours is not a hot spot (any
+block holding it is as large, p about ``k / n``); several busy neighbouring
+cells are.
 
 ``"analytic"`` takes p from the normal approximation above (esda's
 ``p_norm``). It is kept for comparison only: on sparse, skewed counts the

@@ -11,9 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from trygg import __version__
 
@@ -43,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def load_command(name: str) -> click.Command:
+def load_command(name: str) -> Any:
     """Import the module of one command (group) and build its click command."""
     module, attr, kind, _help = COMMANDS[name]
     obj = getattr(importlib.import_module(module), attr)
@@ -66,28 +65,28 @@ class LazyGroup(TyperGroup):
 
     _listing = False
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        cmd = super().get_command(ctx, cmd_name)
-        if cmd is not None or cmd_name not in COMMANDS:
-            return cmd
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in COMMANDS:
+            return found
         if self._listing:
             text = COMMANDS[cmd_name][3]
-            return click.Command(cmd_name, help=text, short_help=text)
+            return TyperCommand(cmd_name, help=text, short_help=text)
         cmd = load_command(cmd_name)
         self.add_command(cmd, cmd_name)
         return cmd
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         self._listing = False
         return super().resolve_command(ctx, args)
 
