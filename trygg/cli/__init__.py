@@ -9,12 +9,15 @@ other groups need). Start-up is measured in docs/performance.md.
 from __future__ import annotations
 
 import importlib
+import os
+from datetime import date
 from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from trygg import __version__
+from trygg.domain import clock
 
 #: name: (module, attribute, kind, one-line help shown by `trygg --help`). kind "command" is a
 #: function, "group" a typer.Typer. Feature command groups are added below, one line each.
@@ -110,6 +113,12 @@ def _version(value: bool) -> None:
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """Trygg's command line. Every command takes --db PATH_OR_URL (default $TRYGG_DATABASE_URL)."""
+    pinned = os.environ.get("TRYGG_TODAY", "")
+    if pinned:
+        try:
+            clock.pin(date.fromisoformat(pinned))
+        except ValueError:
+            raise typer.BadParameter(f"TRYGG_TODAY={pinned!r} is not a date (YYYY-MM-DD).") from None
 
 
 def main() -> None:
