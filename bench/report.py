@@ -176,7 +176,8 @@ def short_history_section(sh: dict[str, Any], command: str) -> list[str]:
         lines.append(f"| {r['history_weeks']} | {_fmt(r['false_alarm_rate'], 3)} | {se:.4f} | {ok} |"
                      f" {_fmt(r['oracle_false_alarm_rate'], 3)} | {_fmt(r['detection_rate'], 3)} |"
                      f" {_fmt(r['oracle_detection_rate'], 3)} | {r['runs']} |")
-    lines += ["", "Before this change `simulate_alarms(runs=300, history_weeks=52, seed=2024)` gave 0.163 (oracle 0.031; the independent check in issue 19). The local"
+    lines += ["", "Before this change `simulate_alarms(runs=300, history_weeks=52, seed=2024)` gave 0.163"
+              " (oracle 0.031; the independent check in issue 19). The local"
               " baseline buys validity with power: with short history a doubling is found less often than with"
               " two years, where the season is modelled."]
     return lines
