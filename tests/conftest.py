@@ -36,7 +36,7 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("TRYGG_SHARED_DIR") or ROOT.parent / "shared")  # a worktree elsewhere sets it
 PG_ENV = "TRYGG_TEST_POSTGRES_URL"
 
 

@@ -47,6 +47,11 @@ class Settings:
         metadata={"help": "Kontaktcenter opening hours Monday–Friday, HH:MM-HH:MM; closed on "
                           "Swedish public holidays."},
     )
+    public_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "The address users open Trygg at; set-password links printed by the command "
+                          "line start with it (e.g. https://trygg.vanersborg.se)."},
+    )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
     secure_cookies: bool = field(

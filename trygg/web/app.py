@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
     from trygg.web.routes import imports as import_routes
+    from trygg.web.routes import invitation as invitation_routes
     from trygg.web.routes import lagesbild as lagesbild_routes
     from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
-                   area_routes,
+                   area_routes, invitation_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
         app.include_router(module.router)
     return app

@@ -1,0 +1,37 @@
+"""going live: one-time set-password links (invitations and resets)
+
+Revision ID: 0008_golive
+Revises: 0007
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008_golive"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "password_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_password_links_user_id_users"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_links")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_password_links_token_hash")),
+    )
+    with op.batch_alter_table("password_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_password_links_user_id"), ["user_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("password_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_password_links_user_id"))
+    op.drop_table("password_links")
