@@ -6,6 +6,7 @@ import typer
 
 from trygg import __version__
 from trygg.cli import analyse as analyse_cli
+from trygg.cli import areas as areas_cli
 from trygg.cli import audit as audit_cli
 from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
@@ -54,6 +55,7 @@ app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
 app.command("init")(init_cli.init)
+app.add_typer(areas_cli.app, name="areas")
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, OrgKind, Role
 from trygg.errors import Conflict, ValidationError
 from trygg.setup.municipalities import Municipality, default_org_name, find_municipality
-from trygg.storage import audit, invitations
 from trygg.storage import areas as area_store
+from trygg.storage import audit, invitations
 from trygg.storage import users as user_store
 from trygg.storage.area_writes import NewArea, add_areas
 from trygg.storage.schema import Organisation

@@ -110,3 +110,12 @@ def pending_user(request: Request, session: Session = Depends(db_session)) -> Us
     current_user(request, session)
     pending: User | None = getattr(request.state, "pending_user", None)
     return pending
+
+
+def municipality_name(request: Request) -> str:
+    """The municipality's name as stored by `trygg init` (the municipality area), else the setting."""
+    from trygg.storage import areas as area_store
+
+    with get_database(request).session() as s:
+        muni = area_store.municipality(s)
+        return muni.name if muni is not None else get_settings(request).municipality_name

@@ -43,7 +43,7 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.deps import current_user, db_session, get_database, get_settings, language
+from trygg.web.deps import current_user, db_session, get_database, language, municipality_name
 from trygg.web.i18n import LANGUAGES
 from trygg.web.ratelimit import limit
 from trygg.web.routes.lagesbild import day_names
@@ -173,7 +173,7 @@ def start_job(request: Request, query: str = Form(""), lang: str = Form(""), use
     with _lock:
         _prune()
         JOBS[job.id] = job
-    _executor.submit(_run, job, db, params, get_settings(request).municipality_name)
+    _executor.submit(_run, job, db, params, municipality_name(request))
     return JSONResponse({"id": job.id, "status_url": f"/lagesbild/pdf-jobs/{job.id}", "state": job.state},
                         status_code=202)
 
@@ -207,6 +207,6 @@ def report_pdf(request: Request, user: User | None = Depends(current_user),
     check_role(user, VIEW_ROLES)
     limit(request, "lagesbild-pdf", 20, 600, key=str(user.id))
     pdf, filename = make_pdf(get_database(request), user.id, request.query_params, language(request),
-                             get_settings(request).municipality_name)
+                             municipality_name(request))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
