@@ -113,9 +113,21 @@ def pending_user(request: Request, session: Session = Depends(db_session)) -> Us
 
 
 def municipality_name(request: Request) -> str:
-    """The municipality's name as stored by `trygg init` (the municipality area), else the setting."""
+    """The municipality's name as stored by `trygg init` (the municipality area), else the setting.
+
+    Looked up at most every ``_MUNICIPALITY_TTL`` seconds per app (every page shows it)."""
+    import time
+
     from trygg.storage import areas as area_store
 
+    cached = getattr(request.app.state, "municipality_name", None)
+    if cached is not None and time.monotonic() - cached[1] < _MUNICIPALITY_TTL:
+        return str(cached[0])
     with get_database(request).session() as s:
         muni = area_store.municipality(s)
-        return muni.name if muni is not None else get_settings(request).municipality_name
+        name = muni.name if muni is not None else get_settings(request).municipality_name
+    request.app.state.municipality_name = (name, time.monotonic())
+    return name
+
+
+_MUNICIPALITY_TTL = 30.0
