@@ -58,7 +58,13 @@ def test_a_municipality_goes_live_with_cli_commands_only(tmp_path: Path, shared_
     expected = _expected_lulea_events(shared_dir / EVENTS)
     assert expected >= 10
     assert f"{expected} imported" in " ".join(out.split()), out
-    # 5. the coordinator's lägesbild shows them
+    # 5. the municipality's own survey
+    survey = tmp_path / "trygghetsmatning.csv"
+    survey.write_text("omrade;ar;indikator;n;andel\n2580S01;2023;Otrygg utomhus sent på kvällen;200;0,25\n"
+                      "2580S02;2023;Otrygg utomhus sent på kvällen;200;0,35\n", encoding="utf-8")
+    assert "Stored 2 figure(s)" in _run("surveys", "import", str(survey), "--survey", "Trygghetsmätning Luleå",
+                                        "--db", db)
+    # 6. the coordinator's lägesbild shows them
     from trygg.web.app import create_app
 
     database = Database(db)
@@ -78,4 +84,6 @@ def test_a_municipality_goes_live_with_cli_commands_only(tmp_path: Path, shared_
         page = client.get("/lagesbild", params=period)
         assert page.status_code == 200
         assert "<title>" in page.text and "– Luleå</title>" in page.text and "Trollhättan" not in page.text
+        assert "Otrygg utomhus sent på kvällen" in page.text and "Trygghetsmätning Luleå" in page.text
+        assert "30,0 %" in page.text and "25,7–34,7 %" in page.text  # 400 answers pooled, Wilson 95 %
     database.dispose()

@@ -17,6 +17,7 @@ from trygg.cli import open311 as open311_cli
 from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
+from trygg.cli import surveys as surveys_cli
 from trygg.cli import users as users_cli
 
 app = typer.Typer(
@@ -56,6 +57,7 @@ app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
 app.command("init")(init_cli.init)
 app.add_typer(areas_cli.app, name="areas")
+app.add_typer(surveys_cli.app, name="surveys")
 
 
 def main() -> None:

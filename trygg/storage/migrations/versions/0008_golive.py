@@ -1,4 +1,4 @@
-"""going live: one-time set-password links (invitations and resets)
+"""going live: one-time set-password links (invitations and resets); survey name and interval of survey results
 
 Revision ID: 0008_golive
 Revises: 0007
@@ -29,9 +29,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("password_links", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_password_links_user_id"), ["user_id"], unique=False)
+    with op.batch_alter_table("survey_results", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("survey", sa.String(length=80), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("lower", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("upper", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("survey_results", schema=None) as batch_op:
+        batch_op.drop_column("upper")
+        batch_op.drop_column("lower")
+        batch_op.drop_column("survey")
     with op.batch_alter_table("password_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_password_links_user_id"))
     op.drop_table("password_links")
