@@ -14,6 +14,8 @@ from trygg.cli import fieldwork as fieldwork_cli
 from trygg.cli import importer as importer_cli
 from trygg.cli import init as init_cli
 from trygg.cli import open311 as open311_cli
+from trygg.cli import orgs as orgs_cli
+from trygg.cli import places as places_cli
 from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
@@ -58,6 +60,8 @@ app.add_typer(analyse_cli.app, name="analyse")
 app.command("init")(init_cli.init)
 app.add_typer(areas_cli.app, name="areas")
 app.add_typer(surveys_cli.app, name="surveys")
+app.add_typer(orgs_cli.app, name="orgs")
+app.add_typer(places_cli.app, name="places")
 
 
 def main() -> None:

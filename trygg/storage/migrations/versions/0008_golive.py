@@ -1,4 +1,5 @@
-"""going live: one-time set-password links (invitations and resets); survey name and interval of survey results
+"""going live: one-time set-password links (invitations and resets); survey name and interval of survey results;
+organisations.active, users.email
 
 Revision ID: 0008_golive
 Revises: 0007
@@ -33,9 +34,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("survey", sa.String(length=80), server_default="", nullable=False))
         batch_op.add_column(sa.Column("lower", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("upper", sa.Float(), nullable=True))
+    with op.batch_alter_table("organisations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("email")
+    with op.batch_alter_table("organisations", schema=None) as batch_op:
+        batch_op.drop_column("active")
     with op.batch_alter_table("survey_results", schema=None) as batch_op:
         batch_op.drop_column("upper")
         batch_op.drop_column("lower")
