@@ -56,8 +56,9 @@ def import_cmd(file: Path = typer.Argument(..., help="GeoJSON, GeoPackage or zip
 
 @app.command("attributes")
 def attributes_cmd(file: Path = typer.Argument(..., help="CSV or Excel table, e.g. SCB's områdestyp table."),
-                   code_column: str = typer.Option(..., "--code-column",
-                                                   help="Column with the area code, name or 'Kommun (Namn)'."),
+                   code_column: str | None = typer.Option(None, "--code-column",
+                                                          help="Column with the area code, name or 'Kommun (Namn)' "
+                                                               "(default: the first column)."),
                    type_column: str | None = typer.Option(None, "--type-column", help="Column with area type 1–5."),
                    population_column: str | None = typer.Option(None, "--population-column",
                                                                 help="Column with the population."),
@@ -66,7 +67,7 @@ def attributes_cmd(file: Path = typer.Argument(..., help="CSV or Excel table, e.
     """Set SCB's area type and the population of stored areas from a table; rows of other
     municipalities are skipped, any other problem stores nothing.
 
-    Example: trygg areas attributes regso_omradestyp_2022.csv --code-column regsokod --type-column omradestyp_2022
+    Example: trygg areas attributes regso_omradestyp_2022_scb.csv --type-column 2022
     """
     database = guarded(lambda: open_db(db))
 

@@ -75,10 +75,9 @@ def import_users_cmd(file: Path = typer.Argument(..., help="CSV or Excel: använ
     report(result, "user(s)")
     if result.links:
         base = base_url or Settings.from_env().public_url
-        table = Table("username", "one-time link to set a password", title="Send each user their own link")
+        out.print(f"Send each user their own one-time link (valid {invitations.LINK_DAYS} days, shown only now):")
         for username, token in result.links:
-            table.add_row(username, invitations.link_url(base, token))
-        out.print(table, soft_wrap=True)
+            print(f"{username}\t{invitations.link_url(base, token)}")
 
 
 @app.command("invite")

@@ -1,7 +1,7 @@
 """`trygg areas attributes`: SCB's area type (områdestyp 1–5) and population from a CSV or Excel table.
 
-Rows are matched to stored areas by the key column: an area code (``1487R003``), an area name, or
-SCB's ``Kommun (Områdesnamn)`` form. SCB publishes one table for the whole country: rows of other
+Rows are matched to stored areas by the key column (default: the first column): an area code
+(``1487R003``), an area name, or SCB's ``Kommun (Områdesnamn)`` form. SCB publishes one table for the whole country: rows of other
 municipalities are skipped and counted. A row of this municipality that matches no area, or a
 value out of range, is an error with its row number, and nothing is stored.
 """
@@ -43,7 +43,7 @@ def _whole(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def import_attributes(session: Session, path: Path, *, key_column: str, type_column: str | None = None,
+def import_attributes(session: Session, path: Path, *, key_column: str | None = None, type_column: str | None = None,
                       population_column: str | None = None, dry_run: bool = False,
                       user_id: int | None = None) -> AttributesResult:
     """Check every row; store area types and populations when nothing is wrong and not `dry_run`."""
@@ -53,7 +53,11 @@ def import_attributes(session: Session, path: Path, *, key_column: str, type_col
     if muni is None:
         raise ValidationError("The database has no municipality yet.", hint="Run 'trygg init' first.")
     headers, records = read_table(path)
-    missing = [c for c in (key_column, type_column, population_column) if c and c not in headers]
+    if key_column is None:  # SCB's tables: the first column, often without a header
+        key_column = headers[0] if headers else ""
+    missing = [c for c in (type_column, population_column) if c and c not in headers]
+    if key_column not in headers:
+        missing.insert(0, key_column)
     if missing:
         raise ValidationError(f"No column {', '.join(map(repr, missing))} in {path.name}; it has "
                               f"{', '.join(repr(h) for h in headers)}.", fields={"column": "a column of the file"})
