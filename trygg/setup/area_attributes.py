@@ -2,8 +2,9 @@
 
 Rows are matched to stored areas by the key column (default: the first column): an area code
 (``1487R003``), an area name, or SCB's ``Kommun (Områdesnamn)`` form. SCB publishes one table for
-the whole country: rows of other municipalities are skipped and counted. A row of this municipality that matches no area, or a
-value out of range, is an error with its row number, and nothing is stored.
+the whole country: rows of other municipalities are skipped and counted. A row of this
+municipality that matches no area, or a value out of range, is an error with its row number, and
+nothing is stored.
 """
 
 from __future__ import annotations
