@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import seed_world
+from trygg.domain import clock
 from trygg.errors import ValidationError
 from trygg.storage import invitations
 from trygg.storage import users as user_store
@@ -44,7 +45,7 @@ def test_a_newer_link_voids_the_older_and_links_expire(database: Database) -> No
         first = invitations.create_link(s, user)
         second = invitations.create_link(s, user)
         assert invitations.link_user(s, first) is None and invitations.link_user(s, second) is not None
-        later = datetime.now(UTC) + timedelta(days=invitations.LINK_DAYS, minutes=1)
+        later = clock.now() + timedelta(days=invitations.LINK_DAYS, minutes=1)
         assert invitations.link_user(s, second, now=later) is None
 
 

@@ -8,11 +8,12 @@ expires, and a newer link of the same user voids the older ones.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.errors import ValidationError
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
@@ -25,7 +26,7 @@ PATH = "/set-password/"
 def create_link(session: Session, user: User, purpose: str = "invite", days: int = LINK_DAYS,
                 now: datetime | None = None) -> str:
     """A new one-time token for `user` (returned once); earlier unused links of the user stop working."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     for old in session.scalars(select(PasswordLink).where(PasswordLink.user_id == user.id,
                                                           PasswordLink.used_at.is_(None))):
         old.used_at = now
@@ -49,7 +50,7 @@ def _live(session: Session, token: str, now: datetime) -> PasswordLink | None:
 
 def link_user(session: Session, token: str, now: datetime | None = None) -> User | None:
     """The active user a live link belongs to, or None (unknown, used or expired)."""
-    row = _live(session, token, now or datetime.now(UTC))
+    row = _live(session, token, now or clock.now())
     if row is None:
         return None
     user = session.get(User, row.user_id)
@@ -58,7 +59,7 @@ def link_user(session: Session, token: str, now: datetime | None = None) -> User
 
 def use_link(session: Session, token: str, password: str, now: datetime | None = None) -> User:
     """Set the password through a live link and spend the link; every session of the user ends."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     row = _live(session, token, now)
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or user is None or not user.active:
