@@ -104,3 +104,14 @@ def test_places_and_access(vbg_admin: TestClient, database: Database) -> None:
         for path in ("/admin/municipality", "/admin/districts", "/admin/organisations", "/admin/places",
                      "/admin/users-import"):
             assert other.get(path).status_code == 403, path
+
+
+def test_the_kontaktcenter_details_are_edited_and_shown_to_residents(vbg_admin: TestClient) -> None:
+    bad = vbg_admin.post("/admin/municipality", data={"kontaktcenter_address": "Sundsgatan 29, Vänersborg",
+                                                      "kontaktcenter_hours": "8-16"})
+    assert bad.status_code == 422 and 'id="kc-hours-error"' in bad.text
+    ok = vbg_admin.post("/admin/municipality", data={"kontaktcenter_address": "Sundsgatan 29, Vänersborg",
+                                                     "kontaktcenter_hours": "08:00–16:00"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert "Sundsgatan 29, Vänersborg" in vbg_admin.get("/kontakt").text
+    assert 'value="08:00-16:00"' in vbg_admin.get("/admin/municipality").text

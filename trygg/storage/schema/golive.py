@@ -22,3 +22,13 @@ class PasswordLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class MunicipalityDetail(Base):
+    """A detail of the municipality that an administrator edits in the browser (the Kontaktcenter's
+    address and opening hours); it overrides the setting of the same name."""
+
+    __tablename__ = "municipality_details"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ work is done by `trygg.setup`, the same functions as the command line.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,19 +23,19 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain.enums import AreaLevel, Role
-from trygg.errors import TryggError, ValidationError
+from trygg.errors import ConfigError, TryggError, ValidationError
 from trygg.setup.area_import import LEVELS, AreaImportResult, FieldMap, import_areas
 from trygg.setup.organisations import import_organisations, set_active
 from trygg.setup.places import import_places
 from trygg.setup.tables import TableImportResult
 from trygg.setup.user_import import import_users
 from trygg.storage import areas as area_store
-from trygg.storage import invitations
+from trygg.storage import audit, invitations, municipality_details
 from trygg.storage import users as user_store
 from trygg.storage.schema import Place, Report, User
 from trygg.web.access import require_roles
 from trygg.web.blocking import read_form
-from trygg.web.deps import db_session
+from trygg.web.deps import db_session, forget_details, get_settings
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.svg_map import MapShape, areas_svg
@@ -95,15 +96,47 @@ def _map(session: Session, extra: list[MapShape] | None = None, title: str = "")
 @router.get("/municipality")
 def municipality_page(request: Request, admin: User = Depends(admin_only),
                       session: Session = Depends(db_session)) -> Response:
+    return _municipality_page(request, session)
+
+
+def _municipality_page(request: Request, session: Session, errors: dict[str, str] | None = None,
+                       form: dict[str, str] | None = None, status_code: int = 200) -> Response:
     _ = gettext_for(lang_of(request))
     muni = area_store.municipality(session)
     counts = {level: len(area_store.list_areas(session, level)) for level in (AreaLevel.REGSO, AreaLevel.DESO)}
+    settings = get_settings(request)
     return render(request, "admin/municipality.html", {
         "muni": muni, "counts": counts, "orgs": len(user_store.list_organisations(session)),
         "users": len(user_store.list_users(session)),
         "places": session.scalar(select(func.count(Place.id))) or 0,
         "reports": session.scalar(select(func.count(Report.id))) or 0,
-        "map": _map(session, title=_("The municipality and its districts"))})
+        "map": _map(session, title=_("The municipality and its districts")), "errors": errors or {},
+        "form": form or {k: str(getattr(settings, k)) for k in municipality_details.EDITABLE},
+        "flash": request.query_params.get("done", "")}, status_code=status_code)
+
+
+@router.post("/municipality")
+def municipality_save(request: Request, kontaktcenter_address: str = Form(""), kontaktcenter_hours: str = Form(""),
+                      admin: User = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
+    """Save the Kontaktcenter's address and opening hours (they override the settings; audited)."""
+    _ = gettext_for(lang_of(request))
+    values = {"kontaktcenter_address": kontaktcenter_address.strip(),
+              "kontaktcenter_hours": kontaktcenter_hours.strip().replace("–", "-")}
+    errors: dict[str, str] = {}
+    if not 1 <= len(values["kontaktcenter_address"]) <= 200:
+        errors["kontaktcenter_address"] = _("1–200 characters.")
+    try:
+        dataclasses.replace(get_settings(request), **values).validate()  # type: ignore[arg-type]
+    except ConfigError:
+        errors["kontaktcenter_hours"] = _("Opening hours as HH:MM-HH:MM, e.g. 08:00-16:30.")
+    if errors:
+        return _municipality_page(request, session, errors, values, 422)
+    changed = municipality_details.save(session, values)
+    if changed:
+        audit.record(session, admin.id, "update", "municipality", "", {"fields": changed})
+    session.commit()
+    forget_details(request)
+    return RedirectResponse("/admin/municipality?done=saved", status_code=303)
 
 
 # --------------------------------------------------------------------------- districts

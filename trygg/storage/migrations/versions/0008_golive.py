@@ -1,5 +1,5 @@
 """going live: one-time set-password links (invitations and resets); survey name and interval of survey results;
-organisations.active, users.email
+organisations.active, users.email; municipality_details
 
 Revision ID: 0008_golive
 Revises: 0007
@@ -38,9 +38,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=200), nullable=True))
+    op.create_table(
+        "municipality_details",
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("value", sa.String(length=500), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_municipality_details")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("municipality_details")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("email")
     with op.batch_alter_table("organisations", schema=None) as batch_op:
