@@ -25,6 +25,7 @@ from trygg.domain import clock
 from trygg.domain.enums import Source
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
+from trygg.lagesbild.surveys import survey_figures
 from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
 from trygg.storage import areas as area_store
 from trygg.storage.database import Database
@@ -118,6 +119,7 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         areas = area_profiles(s)
         pts = report_arrays(s, replace(flt, start=lb.period.start, end=lb.period.end, visible=detail_scope(user)))
         described = filter_description(s, flt, lang)
+        surveys = survey_figures(s, flt.area_ids)
     keep = np.isin(pts.precision.astype(str), PRECISE)
     texts = PdfTexts(
         lang=lang, gettext=i18n.gettext_for(lang),
@@ -127,7 +129,7 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
-                               progress=report, focus=focus)
+                               progress=report, focus=focus, surveys=surveys)
     return pdf, f"lagesbild-{lb.period.first_day.isoformat()}-{lb.period.last_day.isoformat()}.pdf"
 
 
