@@ -42,6 +42,13 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "plan": ("trygg.cli.plan", "app", "group", "Action plans: documents and effect evaluation."),
     "analyse": ("trygg.cli.analyse", "app", "group",
                 "Analyse points in a CSV or GeoJSON file: hot spots, near repeats, trends."),
+    "init": ("trygg.cli.init", "init", "command",
+             "Set up an empty database: the municipality with its boundary, its own organisation, the default "
+             "categories and the first administrator."),
+    "areas": ("trygg.cli.areas", "app", "group", "Districts and DeSO: import boundaries, SCB attributes, list."),
+    "surveys": ("trygg.cli.surveys", "app", "group", "Survey results: import from CSV or Excel."),
+    "orgs": ("trygg.cli.orgs", "app", "group", "Organisations: import, list, deactivate."),
+    "places": ("trygg.cli.places", "app", "group", "Known places: import, list."),
 }
 
 
@@ -50,7 +57,10 @@ def load_command(name: str) -> Any:
     module, attr, kind, _help = COMMANDS[name]
     obj = getattr(importlib.import_module(module), attr)
     if kind == "group":
-        cmd = typer.main.get_command(obj)
+        # Built as add_typer would: a Typer with a single command stays a group (`trygg surveys import`).
+        outer = typer.Typer(add_completion=False)
+        outer.add_typer(obj, name=name)
+        cmd = typer.main.get_command(outer).commands[name]  # type: ignore[attr-defined]
     else:
         single = typer.Typer(add_completion=False)
         single.command(name)(obj)

@@ -1,13 +1,13 @@
 """analysis: survey figures may carry the Kish effective sample size of their weighted answers
 
 Revision ID: 0008_analysis
-Revises: 0007
+Revises: 0008_golive
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_analysis"
-down_revision = "0007"
+down_revision = "0008_golive"
 branch_labels = None
 depends_on = None
 
