@@ -300,9 +300,11 @@ def get_photo(session: Session, photo_id: int) -> ReportPhoto | None:
     return session.get(ReportPhoto, photo_id)
 
 
-def add_contact(session: Session, report_id: int, name: str = "", email: str = "", phone: str = "") -> None:
+def add_contact(session: Session, report_id: int, name: str = "", email: str = "", phone: str = "",
+                lang: str = "sv") -> None:
     if name or email or phone:
-        session.add(ResidentContact(report_id=report_id, name=name[:200], email=email[:200], phone=phone[:60]))
+        session.add(ResidentContact(report_id=report_id, name=name[:200], email=email[:200], phone=phone[:60],
+                                    lang=lang))
         session.flush()
 
 
@@ -347,14 +349,10 @@ def triage_queue(session: Session, statuses: Sequence[str], *, sources: Sequence
 
 
 def actions_for_reports(session: Session, report_ids: Sequence[int]) -> dict[int, list[ShortTermAction]]:
-    """Short-term actions of EST meetings linked to each report (for feedback to reporters)."""
-    out: dict[int, list[ShortTermAction]] = {}
-    if not report_ids:
-        return out
-    for action in session.scalars(select(ShortTermAction).where(ShortTermAction.report_id.in_(list(report_ids)))
-                                  .order_by(ShortTermAction.due)):
-        out.setdefault(int(action.report_id or 0), []).append(action)
-    return out
+    """Short-term actions created from each report (for feedback to reporters; `trygg.storage.actions`)."""
+    from trygg.storage.actions import actions_for_reports as by_report
+
+    return by_report(session, report_ids)
 
 
 def open311_requests(session: Session, *, public_ids: Sequence[str] = (), categories: Sequence[str] = (),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -24,6 +26,21 @@ API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer 
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
 
 
+@asynccontextmanager
+async def _notification_sender(app: FastAPI) -> AsyncIterator[None]:
+    """Run the e-mail sender (`trygg.notify.sender`) beside the server while it serves."""
+    from trygg.web.notify import sender_thread
+
+    thread = sender_thread(app.state.settings, app.state.db)
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.stop()
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None, *,
                check_schema: bool = True) -> FastAPI:
     """Build the app for `settings` (from the environment by default) on database `db`."""
@@ -37,7 +54,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
     app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  lifespan=_notification_sender)
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
@@ -51,6 +69,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
 
     # Routers, one per page group or API resource. Feature work adds its line here.
     from trygg.web import open311  # intake (issue 3)
+    from trygg.web.api import actions as api_actions  # inbox and notifications (issue 15)
     from trygg.web.api import areas as api_areas
     from trygg.web.api import fieldwork as api_fieldwork
     from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
@@ -69,6 +88,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
     from trygg.web.routes import imports as import_routes
+    from trygg.web.routes import inbox as inbox_routes
     from trygg.web.routes import lagesbild as lagesbild_routes
     from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
@@ -78,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
+    from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
     from trygg.web.routes import triage as triage_routes
@@ -90,6 +111,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
                    area_routes,
-                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
+                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
+                   api_actions, inbox_routes, report_page_routes):
         app.include_router(module.router)
     return app

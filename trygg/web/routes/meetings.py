@@ -8,7 +8,7 @@ owner organisation and a deadline; the next meeting records how they went (statu
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -19,14 +19,27 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
 from trygg.errors import Conflict, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
+from trygg.notify import events
+from trygg.notify.messages import MailTexts
+from trygg.storage import actions as action_store
 from trygg.storage import audit
 from trygg.storage import meetings as store
+from trygg.storage import reports as report_store
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import MEETING_ROLES, SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
+from trygg.web.access import (
+    MEETING_ROLES,
+    SENSITIVE_CODES,
+    can_manage_est_groups,
+    can_see_report_detail,
+    can_see_sensitive,
+    require_user,
+)
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session
+from trygg.web.i18n import TIMEZONE
 from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -79,8 +92,22 @@ def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]
         "default_due": day + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(DECISION_ROWS),
         "picture_link": f"/lagesbild?{area_qs}&start={since.isoformat()}&end={(day + timedelta(days=1)).isoformat()}",
         "near_distance": int(NEAR_DISTANCE), "near_days": NEAR_DAYS, "statuses": [str(s) for s in ActionStatus],
-        "errors": {}, "values": {},
+        "errors": {}, "values": {}, "attendee_ids": members,
+        "changed": store.changed_since(session, group_id, _start_of(since)) if last else [],
+        "since_notes": _notes_since(session, group_id, since),
+        "org_names": {o.id: o.name for o in organisations},
     }
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, TIMEZONE)
+
+
+def _notes_since(session: Session, group_id: int, since: date) -> dict[int, list[Any]]:
+    """{action id: the history steps since the last meeting} of the group's actions."""
+    ids = [a.id for a in store.open_actions(session, group_id)]
+    ids += [a.id for a in store.changed_since(session, group_id, _start_of(since))]
+    return action_store.notes_since(session, ids, _start_of(since))
 
 
 @router.get("/meetings")
@@ -104,11 +131,34 @@ def group_page(group_id: int, request: Request, user: User | None = Depends(curr
     check_role(user, MEETING_ROLES)
     ctx = group_context(session, user, group_id)
     ctx["saved"] = request.query_params.get("saved")
+    ref = request.query_params.get("report", "")
+    report = report_store.get_report(session, int(ref)) if ref.isdigit() and len(ref) < 12 else None
+    if report is not None and can_see_report_detail(user, report):
+        # "New action at the EST meeting" from a report: the first decision row starts from it.
+        ctx["values"] = {"reports": [str(report.id)], "category": [report.category],
+                         "area": [str(report.area_id or "")]}
+        ctx["from_report"] = report
     return render(request, "meetings/group.html", ctx)
 
 
-def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[str], owners: list[str],
-               dues: list[str], areas: list[str], categories: list[str], errors: dict[str, str]) -> list[int]:
+def _report_ids(session: Session, user: User, text: str, errors: dict[str, str]) -> tuple[int, ...]:
+    """Report numbers typed in a decision row ("12, 15"), each one the user may read."""
+    ids: list[int] = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip().lstrip("#")
+        if not part:
+            continue
+        report = report_store.get_report(session, int(part)) if part.isdigit() and len(part) < 12 else None
+        if report is None or not can_see_report_detail(user, report):
+            errors["report_ids"] = "No report with that number: give report numbers separated by commas."
+            return ()
+        ids.append(report.id)
+    return tuple(ids)
+
+
+def _decisions(session: Session, user: User, meeting_id: int, held_on: date, titles: list[str],
+               owners: list[str], dues: list[str], areas: list[str], categories: list[str], reports: list[str],
+               errors: dict[str, str], texts: MailTexts) -> list[int]:
     """Add the filled decision rows of a form; collects row errors as ``row{i}.field``."""
     ids: list[int] = []
     for i, title in enumerate(titles):
@@ -119,6 +169,7 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
         due = _parse_date(dues[i] if i < len(dues) else "", "due", row_errors)
         area = areas[i] if i < len(areas) else ""
         cat = categories[i] if i < len(categories) else ""
+        report_ids = _report_ids(session, user, reports[i] if i < len(reports) else "", row_errors)
         if not owner.isdigit():
             row_errors["owner_organisation_id"] = "Choose the organisation that owns the action."
         if cat and cat not in {c.code for c in CATEGORIES}:
@@ -126,7 +177,10 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
         if not row_errors and due is not None:
             try:
                 action = store.add_action(session, meeting_id, title=title, owner_organisation_id=int(owner), due=due,
-                                          area_id=int(area) if area.isdigit() else None, category=cat or None)
+                                          area_id=int(area) if area.isdigit() else None, category=cat or None,
+                                          report_ids=report_ids, created_by=user.id,
+                                          user_organisation_id=user.organisation_id)
+                events.action_assigned(session, action, texts)
                 ids.append(action.id)
                 continue
             except ValidationError as exc:
@@ -139,9 +193,10 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
 @html_errors
 def record_meeting(group_id: int, request: Request, held_on: str = Form(""), notes: str = Form(""),
                    title: list[str] = Form([]), owner: list[str] = Form([]), due: list[str] = Form([]),
-                   area: list[str] = Form([]), category: list[str] = Form([]),
+                   area: list[str] = Form([]), category: list[str] = Form([]), reports: list[str] = Form([]),
+                   attendee: list[str] = Form([]),
                    user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
-    """Record a meeting and its decisions (rows with an empty title are skipped)."""
+    """Record a meeting, who took part and its decisions (rows with an empty title are skipped)."""
     check_role(user, MEETING_ROLES)
     if store.get_group(session, group_id).archived:
         raise Conflict("The EST group is archived: it records no new meetings.",
@@ -155,12 +210,16 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
     if day is not None and "held_on" not in errors:
         meeting = store.create_meeting(session, group_id, day, notes, created_by=user.id)
         meeting_id = meeting.id
-        ids = _decisions(session, meeting.id, day, title, owner, due, area, category, errors)
+        store.set_attendees(session, meeting.id, [int(a) for a in attendee if a.isdigit()])
+        ids = _decisions(session, user, meeting.id, day, title, owner, due, area, category, reports, errors,
+                         mail_texts(request))
     if errors or meeting_id is None:
         session.rollback()
         ctx = group_context(session, user, group_id)
         ctx.update({"errors": errors, "values": {"held_on": held_on, "notes": notes, "title": title,
-                                                   "owner": owner, "due": due, "area": area, "category": category}})
+                                                   "owner": owner, "due": due, "area": area, "category": category,
+                                                   "reports": reports},
+                    "attendee_ids": {int(a) for a in attendee if a.isdigit()}})
         return render(request, "meetings/group.html", ctx, status_code=422)
     audit.record(session, user.id, "create", "est_meeting", meeting_id,
                  {"group_id": group_id, "held_on": str(day), "actions": ids})
@@ -190,13 +249,15 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
 @html_errors
 def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), owner: list[str] = Form([]),
                 due: list[str] = Form([]), area: list[str] = Form([]), category: list[str] = Form([]),
+                reports: list[str] = Form([]),
                 user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     check_role(user, MEETING_ROLES)
     meeting = store.get_meeting(session, meeting_id)
     errors: dict[str, str] = {}
     if not any(t.strip() for t in title):
         errors["row0.title"] = "Describe the action (what is done, where)."
-    ids = _decisions(session, meeting.id, meeting.held_on, title, owner, due, area, category, errors)
+    ids = _decisions(session, user, meeting.id, meeting.held_on, title, owner, due, area, category, reports, errors,
+                     mail_texts(request))
     if errors:
         raise ValidationError("The action could not be recorded.", fields=errors)
     for action_id in ids:
@@ -212,12 +273,16 @@ def update_action(action_id: int, request: Request, status: str = Form(...), out
                   session: Session = Depends(db_session)) -> Response:
     """Record how an action went: status (open, done, cancelled) and a short outcome."""
     check_role(user, MEETING_ROLES)
-    action = store.update_action(session, action_id, status=status, outcome=outcome)
+    before = store.get_action(session, action_id).status
+    action = store.update_action(session, action_id, status=status, outcome=outcome, user_id=user.id,
+                                 organisation_id=user.organisation_id)
+    if action.status != before:
+        events.action_status_changed(session, action, before, mail_texts(request))
     group_id = store.group_of_action(session, action)
     audit.record(session, user.id, "update", "short_term_action", action.id,
                  {"status": action.status, "outcome_length": len(action.outcome)})
     session.commit()
-    target = _safe_next(next, f"/meetings/{group_id}")
+    target = _safe_next(next, f"/meetings/{group_id}" if group_id is not None else "/meetings")
     sep = "&" if "?" in target else "?"
     anchor = ""
     if "#" in target:

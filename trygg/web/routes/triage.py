@@ -18,6 +18,7 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, ReportStatus, Role
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.status import TRANSITIONS, update_report
+from trygg.notify import events
 from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
@@ -27,6 +28,7 @@ from trygg.web.access import require_roles, visible_report
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -91,8 +93,9 @@ def change(report_id: int, request: Request, status: str = Form(""), routed_to: 
     try:
         if errors:
             raise ValidationError(_("The report could not be changed."), fields=errors)
-        update_report(session, report, user.id, status=status or None, feedback_note=feedback_note,
-                      routed_to_id=routed, duplicate_of_id=dup, lang=lang, gettext=_)
+        changes = update_report(session, report, user.id, status=status or None, feedback_note=feedback_note,
+                                routed_to_id=routed, duplicate_of_id=dup, lang=lang, gettext=_)
+        events.report_changed(session, report, changes, mail_texts(request))
     except ValidationError as exc:
         session.rollback()
         return render(request, "triage/detail.html",
