@@ -11,6 +11,7 @@ from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
 from trygg.cli import fieldwork as fieldwork_cli
 from trygg.cli import importer as importer_cli
+from trygg.cli import notify as notify_cli
 from trygg.cli import open311 as open311_cli
 from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
@@ -52,6 +53,7 @@ app.add_typer(open311_cli.app, name="open311")
 app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
+app.add_typer(notify_cli.app, name="notify")
 
 
 def main() -> None:

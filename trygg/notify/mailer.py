@@ -13,10 +13,15 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
+
+
+#: Headers are not folded below the SMTP limit, so a long Message-ID stays on one line.
+HEADERS = policy.SMTP.clone(max_line_length=998)
 
 
 class PermanentError(Exception):
@@ -34,7 +39,7 @@ class Attachment:
 def build_message(*, sender: str, recipient: str, subject: str, body: str, message_id: str, lang: str,
                   created: datetime, attachment: Attachment | None = None) -> EmailMessage:
     """A MIME message with the row's fixed Message-ID, so a resend is folded by mail clients."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=HEADERS)
     msg["From"] = sender
     msg["To"] = recipient
     msg["Subject"] = subject
