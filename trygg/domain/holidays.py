@@ -141,3 +141,17 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(day):
             days -= 1
     return day
+
+
+def subtract_working_days(start: date, days: int) -> date:
+    """The date `days` working days before `start`.
+
+    >>> subtract_working_days(date(2025, 6, 23), 2)  # back over the Midsummer weekend
+    datetime.date(2025, 6, 18)
+    """
+    day = start
+    while days > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day

@@ -19,7 +19,6 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
-
 #: Headers are not folded below the SMTP limit, so a long Message-ID stays on one line.
 HEADERS = policy.SMTP.clone(max_line_length=998)
 
