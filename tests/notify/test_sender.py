@@ -193,3 +193,21 @@ def test_without_an_smtp_host_the_mails_go_to_an_mbox_file(database: Database, t
     box = mailbox.mbox(str(path))
     assert sorted(m["Message-ID"] for m in box) == sorted(ids)
     box.close()
+
+
+def test_an_admin_lists_failed_deliveries_and_retries_one(login, database: Database) -> None:  # type: ignore[no-untyped-def]
+    with database.session() as s:
+        row = outbox.enqueue(s, kind="minutes", recipient="nobody@invalid.example", lang="sv", subject="Protokoll",
+                             body="x", domain="example.org")
+        assert row is not None
+        outbox.mark_failed(s, row.id, "550 5.1.1 No such user", permanent=True)
+        row_id = row.id
+    assert login("samordnare").get("/admin/notifications").status_code == 403
+    admin = login("admin")
+    page = admin.get("/admin/notifications").text
+    assert "Misslyckade utskick" in page and "nobody@invalid.example" in page and "550 5.1.1" in page
+    r = admin.post(f"/admin/notifications/{row_id}/retry", follow_redirects=False)
+    assert r.status_code == 303
+    with database.session() as s:
+        assert outbox.counts(s)["pending"] == 1
+    assert admin.post(f"/admin/notifications/{row_id}/retry").status_code == 404  # not failed any more

@@ -140,3 +140,30 @@ def test_an_action_is_recorded_at_the_meeting_from_a_report(login, world: World,
         "held_on": today().isoformat(), "title": ["Laga lampan"], "owner": [str(world.org_ids["skola"])],
         "due": [today().isoformat()], "area": [""], "category": [""], "reports": ["123456"]})
     assert bad.status_code == 422 and "Ingen rapport med det numret" in bad.text
+
+
+def test_a_resident_who_left_an_address_is_told_of_status_and_feedback(login, database: Database,  # type: ignore[no-untyped-def]
+                                                                       world: World) -> None:
+    from trygg.storage import intake as intake_store
+    from trygg.storage import retention
+    from trygg.storage.schema import Report
+
+    rid = world.report_ids[1]
+    with database.session() as s:
+        s.get(Report, rid).source = "resident"
+        intake_store.add_contact(s, rid, email="boende@example.org", lang="en")
+    r = login("kc").post(f"/triage/{rid}", data={"status": "resolved", "feedback_note": "The lamp is fixed",
+                                                 "routed_to": "", "duplicate_of": ""}, follow_redirects=False)
+    assert r.status_code == 303
+    with database.session() as s:
+        rows = list(s.scalars(select(Notification).where(Notification.report_id == rid)))
+        assert [(n.kind, n.recipient, n.lang) for n in rows] == [("resident_update", "boende@example.org", "en")]
+        assert "Resolved" in rows[0].body and "The lamp is fixed" in rows[0].body
+    # Retention deletes the address with the resident's queued e-mails.
+    with database.session() as s:
+        retention.set_policy(s, s.get(Report, rid).category, 30)  # the report is from 2024
+    with database.session() as s:
+        retention.run(s)
+    with database.session() as s:
+        assert list(s.scalars(select(Notification).where(Notification.report_id == rid))) == []
+        assert intake_store.contact_of(s, rid) is None

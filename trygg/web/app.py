@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import lagesbild as lagesbild_routes
     from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
+    from trygg.web.routes import notifications as notification_routes
     from trygg.web.routes import outreach as outreach_routes
     from trygg.web.routes import plan_edit as plan_edit_routes
     from trygg.web.routes import plans as plan_routes
@@ -112,6 +113,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
                    area_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
-                   api_actions, inbox_routes, report_page_routes):
+                   api_actions, inbox_routes, report_page_routes, notification_routes):
         app.include_router(module.router)
     return app
