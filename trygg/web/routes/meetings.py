@@ -12,18 +12,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
-from trygg.errors import Conflict, ValidationError
+from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.notify import events
 from trygg.notify.messages import MailTexts
+from trygg.reports.minutes_pdf import minutes_document
 from trygg.storage import actions as action_store
 from trygg.storage import audit
 from trygg.storage import meetings as store
+from trygg.storage import minutes as minutes_store
 from trygg.storage import reports as report_store
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
@@ -36,10 +38,11 @@ from trygg.web.access import (
     require_user,
 )
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
-from trygg.web.deps import current_user, db_session
+from trygg.web.deps import current_user, db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
+from trygg.web.routes.plan_documents import doc_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -242,7 +245,8 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
         "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
         "default_due": meeting.held_on + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(1),
         "statuses": [str(s) for s in ActionStatus], "saved": request.query_params.get("saved"),
-        "errors": {}, "values": {}, "today": today()})
+        "errors": {}, "values": {}, "today": today(), "attendees": store.attendees(session, meeting.id),
+        "minutes": minutes_store.versions(session, meeting.id)})
 
 
 @router.post("/meetings/m/{meeting_id}/actions")
@@ -289,3 +293,47 @@ def update_action(action_id: int, request: Request, status: str = Form(...), out
         target, anchor = target.split("#", 1)
         anchor = "#" + anchor
     return RedirectResponse(f"{target}{sep}saved=action{anchor}", status_code=303)
+
+
+@router.post("/meetings/m/{meeting_id}/minutes")
+@html_errors
+def issue_minutes(meeting_id: int, request: Request, user: User = Depends(require_user),
+                  session: Session = Depends(db_session)) -> Response:
+    """Generate the minutes (HTML and PDF), archive them with the meeting as a new version and send
+    them to the organisations that took part (through the outbox)."""
+    check_role(user, MEETING_ROLES)
+    meeting = store.get_meeting(session, meeting_id)
+    group = store.get_group(session, meeting.est_group_id)
+    areas = store.group_areas(session, group.id)
+    prev = store.last_meeting(session, group.id, before=meeting.held_on)
+    since = prev.held_on if prev else meeting.held_on - timedelta(days=7)
+    # The minutes go by e-mail to every participant: sensitive categories are left out of the picture.
+    brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=meeting.held_on,
+                                base=ReportFilter(exclude_categories=SENSITIVE_CODES)) if areas else None
+    lang = language(request)
+    doc = minutes_document(session, meeting, doc_texts(lang, get_settings(request).municipality_name),
+                           generated=datetime.now(TIMEZONE), brief=brief)
+    row = minutes_store.save(session, meeting.id, html=doc.html, pdf=doc.pdf, lang=lang, created_by=user.id)
+    attendees = [o.id for o in store.attendees(session, meeting.id)]
+    sent = events.minutes_issued(session, row, attendees, group.name, meeting.held_on, mail_texts(request))
+    audit.record(session, user.id, "create", "meeting_minutes", row.id,
+                 {"meeting_id": meeting.id, "version": row.version, "recipients": sent})
+    session.commit()
+    return RedirectResponse(f"/meetings/m/{meeting.id}?saved=minutes#minutes", status_code=303)
+
+
+@router.get("/meetings/m/{meeting_id}/minutes/{minutes_id}.{fmt}")
+@html_errors
+def minutes_file(meeting_id: int, minutes_id: int, fmt: str, request: Request,
+                 user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
+    """An archived version of the minutes, as issued (``pdf`` or ``html``)."""
+    if user is None:
+        return login_redirect(request)
+    check_role(user, MEETING_ROLES)
+    row = minutes_store.get(session, meeting_id, minutes_id)
+    if fmt == "pdf":
+        return Response(row.pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="protokoll-{meeting_id}-v{row.version}.pdf"'})
+    if fmt == "html":
+        return HTMLResponse(row.html)
+    raise NotFound("No such format.", hint="Use .pdf or .html.")
