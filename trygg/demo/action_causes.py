@@ -2,9 +2,10 @@
 
 Called once by the builder after the reports and the meetings exist. Each action takes up to three
 partner reports of its category and district from the two weeks before its meeting (the picture
-the meeting looked at); its history gets the step of the meeting and, for a finished action, the
-owner's closing note on the deadline. Each meeting's attendees are its group's members, and the
-demo users get an address at the demo domain so their notifications land in the demo's mail file.
+the meeting looked at; further back when those weeks had none). Its history gets the step of the
+meeting and, for a finished action, the owner's closing note on the deadline. Each meeting's
+attendees are its group's members, and the demo users get an address at the demo domain so their
+notifications land in the demo's mail file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from trygg.storage.schema import (
 )
 
 CAUSES_PER_ACTION = 3
+WINDOWS = (14, 60, 365, 1100)  # days before the meeting searched for causes, widest last
 DEMO_MAIL_DOMAIN = "demo.trygg.example"
 
 
@@ -43,13 +45,17 @@ def tie_demo_actions(session: Session) -> int:
         meeting = meetings.get(action.meeting_id or 0)
         if meeting is None:
             continue
-        start, end = _at(meeting.held_on - timedelta(days=14), 0), _at(meeting.held_on, 0)
-        q = (select(Report.id).where(Report.area_id == action.area_id, Report.occurred_from >= start,
-                                     Report.occurred_from < end, Report.source == Source.EST)
-             .order_by(Report.occurred_from.desc(), Report.id))
-        if action.category:
-            q = q.where(Report.category == action.category)
-        ids = [i for i in session.scalars(q.limit(20)) if i not in used][:CAUSES_PER_ACTION]
+        ids: list[int] = []
+        for days in WINDOWS:  # the picture of the meeting; further back where those weeks were quiet
+            start, end = _at(meeting.held_on - timedelta(days=days), 0), _at(meeting.held_on, 0)
+            q = (select(Report.id).where(Report.area_id == action.area_id, Report.occurred_from >= start,
+                                         Report.occurred_from < end, Report.source == Source.EST)
+                 .order_by(Report.occurred_from.desc(), Report.id))
+            if action.category:
+                q = q.where(Report.category == action.category)
+            ids = [i for i in session.scalars(q.limit(20)) if i not in used][:CAUSES_PER_ACTION]
+            if ids:
+                break
         if ids:
             session.execute(insert(action_reports), [{"action_id": action.id, "report_id": i} for i in ids])
             action.report_id = ids[0]

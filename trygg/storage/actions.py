@@ -189,7 +189,8 @@ def notes_since(session: Session, action_ids: Sequence[int], since: datetime) ->
     out: dict[int, list[ActionNote]] = {}
     if not action_ids:
         return out
-    q = (select(ActionNote).where(ActionNote.action_id.in_(list(action_ids)), ActionNote.at > since)
+    q = (select(ActionNote).where(ActionNote.action_id.in_(list(action_ids)), ActionNote.at > since,
+                                  or_(ActionNote.note != "", ActionNote.from_status != ""))
          .order_by(ActionNote.at, ActionNote.id))
     for n in session.scalars(q):
         out.setdefault(n.action_id, []).append(n)
