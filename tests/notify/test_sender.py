@@ -211,3 +211,27 @@ def test_an_admin_lists_failed_deliveries_and_retries_one(login, database: Datab
     with database.session() as s:
         assert outbox.counts(s)["pending"] == 1
     assert admin.post(f"/admin/notifications/{row_id}/retry").status_code == 404  # not failed any more
+
+
+def test_the_server_runs_the_sender_in_the_background(database: Database, world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import mailbox
+
+    from fastapi.testclient import TestClient
+
+    from trygg.config import Settings
+    from trygg.web.app import create_app
+
+    path = tmp_path / "serve-mail.mbox"
+    settings = Settings(database_url=database.url, secret_key="test", require_totp=False, mail_file=str(path),
+                        notify_interval=1)
+    ids = _queue(database, 3)
+    with TestClient(create_app(settings, database)):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with database.session() as s:
+                if outbox.counts(s)["sent"] == 3:
+                    break
+            time.sleep(0.2)
+    box = mailbox.mbox(str(path))
+    assert sorted(m["Message-ID"] for m in box) == sorted(ids)
+    box.close()

@@ -167,3 +167,17 @@ def test_a_resident_who_left_an_address_is_told_of_status_and_feedback(login, da
     with database.session() as s:
         assert list(s.scalars(select(Notification).where(Notification.report_id == rid))) == []
         assert intake_store.contact_of(s, rid) is None
+
+
+def test_a_user_sets_the_address_for_notifications(login, database: Database, world: World) -> None:  # type: ignore[no-untyped-def]
+    c = login("rapportor2")
+    bad = c.post("/account/email", data={"email": "inte en adress"}, headers=HTML)
+    assert bad.status_code == 422 and "Inte en e-postadress" in bad.text
+    ok = c.post("/account/email", data={"email": "park@example.org"}, follow_redirects=False, headers=HTML)
+    assert ok.status_code == 303
+    with database.session() as s:
+        assert s.get(User, world.user_ids["rapportor2"]).email == "park@example.org"  # type: ignore[union-attr]
+    assert 'value="park@example.org"' in c.get("/account", headers=HTML).text
+    c.post("/account/email", data={"email": ""}, headers=HTML)
+    with database.session() as s:
+        assert s.get(User, world.user_ids["rapportor2"]).email is None  # type: ignore[union-attr]

@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
     from trygg.web.routes import account as account_routes
+    from trygg.web.routes import account_email as account_email_routes
     from trygg.web.routes import admin as admin_routes
     from trygg.web.routes import areas as area_routes
     from trygg.web.routes import auth as auth_routes
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
                    area_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
-                   api_actions, inbox_routes, report_page_routes, notification_routes):
+                   api_actions, inbox_routes, report_page_routes, notification_routes,
+                   account_email_routes):
         app.include_router(module.router)
     return app

@@ -112,7 +112,7 @@ def get_inbox(request: Request, organisation: int | None = Query(None, descripti
             "items": [item_json(i) for i in items]}
 
 
-def _check_text(fields: dict[str, str], request: Request) -> None:
+def _check_text(fields: dict[str, str | None], request: Request) -> None:
     errors = personal_data.check_fields(fields, language(request))
     if errors:
         raise ValidationError("The text seems to hold personal data.", fields=errors)
