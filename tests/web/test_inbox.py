@@ -181,3 +181,19 @@ def test_a_user_sets_the_address_for_notifications(login, database: Database, wo
     c.post("/account/email", data={"email": ""}, headers=HTML)
     with database.session() as s:
         assert s.get(User, world.user_ids["rapportor2"]).email is None  # type: ignore[union-attr]
+
+
+def test_a_partner_report_opens_from_lists_and_map_popups_for_those_allowed(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    skola_report = world.report_ids[3]  # Utbildningsförvaltningen's littering report
+    coordinator = login("samordnare")
+    points = coordinator.get("/api/v1/lagesbild/points.geojson?start=2024-04-01&end=2024-06-01").json()
+    urls = {f["properties"]["url"] for f in points["features"]}
+    assert f"/reports/{skola_report}" in urls
+    page = coordinator.get(f"/reports/{skola_report}", headers=HTML)
+    assert page.status_code == 200 and "Testrapport 3" in page.text and 'id="handle-in-triage"' in page.text
+    assert f'href="/reports/{world.report_ids[0]}"' in coordinator.get("/", headers=HTML).text  # the start page
+    # A viewer of another organisation may not read it (the school shares no details): 404, no link on the map.
+    viewer = login("lasare")
+    assert viewer.get(f"/reports/{skola_report}", headers=HTML).status_code == 404
+    mine = viewer.get("/api/v1/lagesbild/points.geojson?start=2024-04-01&end=2024-06-01").json()
+    assert f"/reports/{skola_report}" not in {f["properties"]["url"] for f in mine["features"]}
