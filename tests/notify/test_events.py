@@ -59,3 +59,21 @@ def test_a_rolled_back_change_leaves_no_notification(database: Database, world: 
         s.close()
     with database.session() as s:
         assert list(s.scalars(select(Notification))) == []
+
+
+def test_sent_notifications_are_deleted_after_30_days(database: Database) -> None:
+    from trygg.storage import outbox
+
+    with database.session() as s:
+        old = outbox.enqueue(s, kind="case_routed", recipient="a@example.org", lang="sv", subject="x", body="y",
+                             domain="example.org")
+        new = outbox.enqueue(s, kind="case_routed", recipient="b@example.org", lang="sv", subject="x", body="y",
+                             domain="example.org")
+        assert old is not None and new is not None
+        outbox.mark_sent(s, old.id)
+        outbox.mark_sent(s, new.id)
+        s.flush()
+        s.get(Notification, old.id).sent_at = outbox.now() - timedelta(days=31)  # type: ignore[union-attr]
+    with database.session() as s:
+        assert outbox.purge_sent(s) == 1
+        assert [n.recipient for n in s.scalars(select(Notification))] == ["b@example.org"]

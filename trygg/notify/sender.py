@@ -100,8 +100,12 @@ def run_once(database: Database, transport: Transport, *, sender_address: str, b
 
 
 def queue_overdue(database: Database, texts: MailTexts, today: date) -> int:
+    """Queue the notices of overdue actions, and delete sent notifications older than 30 days (their
+    addresses need not be kept)."""
     with database.session() as s:
-        return events.overdue_actions(s, today, texts)
+        queued = events.overdue_actions(s, today, texts)
+        outbox.purge_sent(s)
+        return queued
 
 
 class SenderThread(threading.Thread):

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import ActionStatus
-from trygg.errors import ValidationError
+from trygg.errors import PermissionDenied, ValidationError
 from trygg.storage import actions as action_store
 from trygg.storage import inbox as inbox_store
 from trygg.storage import meetings as meeting_store
@@ -46,7 +46,10 @@ def inbox_page(request: Request, organisation: str = "", include_done: str = "",
                user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
     if user is None:
         return login_redirect(request)
-    requested = int(organisation) if organisation.isdigit() else None
+    if user.role not in {str(r) for r in PARTNER_ROLES}:
+        raise PermissionDenied("The inbox is for partner organisations.", hint="Residents follow their "
+                               "reports on the status page linked from the receipt.")
+    requested = int(organisation) if organisation.isdigit() and len(organisation) < 12 else None
     all_orgs = user.role in INBOX_ALL_ROLES
     org_ids = inbox_organisations(user, requested)
     items = inbox_store.inbox(session, org_ids, today=today(), include_done=bool(include_done),
