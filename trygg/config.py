@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 
 from trygg.errors import ConfigError
@@ -62,6 +63,11 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    today: str = field(
+        default="",
+        metadata={"help": "Pin the calendar (YYYY-MM-DD): the server runs as if today were this date, the "
+                          "time of day running on. For tests and recorded demos; empty = the real date."},
+    )
     case_days: int = field(
         default=5,
         metadata={"help": "Working days within which a routed case should be answered; older open cases are "
@@ -128,6 +134,12 @@ class Settings:
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
                 hint="Use sv or en.",
             )
+        if self.today:
+            try:
+                date.fromisoformat(self.today)
+            except ValueError:
+                raise ConfigError(f"TRYGG_TODAY={self.today!r} is not a date.",
+                                  hint="Use YYYY-MM-DD, e.g. TRYGG_TODAY=2026-11-23, or leave it empty.") from None
         if self.smtp_tls not in ("starttls", "tls", "none"):
             raise ConfigError(f"TRYGG_SMTP_TLS={self.smtp_tls!r} is not supported.",
                               hint="Use starttls, tls or none.")
@@ -139,6 +151,10 @@ class Settings:
                 f"TRYGG_KONTAKTCENTER_HOURS={self.kontaktcenter_hours!r} is not HH:MM-HH:MM.",
                 hint="For example 08:00-16:30.",
             )
+
+    def pinned_today(self) -> date | None:
+        """The date of TRYGG_TODAY, or None."""
+        return date.fromisoformat(self.today) if self.today else None
 
     def resolved_secret(self) -> str:
         """The secret key; for a SQLite database without one, a key kept in ``<db>.secret``."""

@@ -7,11 +7,13 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from trygg.domain import clock
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +45,10 @@ def test_an_action_from_a_report_goes_round_the_loop(  # type: ignore[no-untyped
     page.click("#action-from-report")
     page.wait_for_selector(f"h1:has-text('{group_name}')")
     assert page.input_value("#reports-0") == str(report_id)
-    page.fill("#held_on", (date.today() - timedelta(days=1)).isoformat())
+    page.fill("#held_on", (clock.today() - timedelta(days=1)).isoformat())
     page.fill("#title-0", TITLE)
     page.select_option("#owner-0", label="Samhällsbyggnadsförvaltningen – Gata/park")
-    page.fill("#due-0", (date.today() + timedelta(days=10)).isoformat())
+    page.fill("#due-0", (clock.today() + timedelta(days=10)).isoformat())
     page.click("#record-form button[type=submit]")
     page.wait_for_selector("#saved-message")
     meeting_url = page.url.split("?")[0]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.factories import World
+from trygg.domain import clock
 from trygg.notify import events
 from trygg.notify.messages import MailTexts
 from trygg.storage import actions as action_store
@@ -52,7 +53,7 @@ def test_a_rolled_back_change_leaves_no_notification(database: Database, world: 
     s = database.new_session()
     try:
         action = action_store.create_action(s, title="Ny åtgärd", owner_organisation_id=world.org_ids["skola"],
-                                            due=date.today() + timedelta(days=3))
+                                            due=clock.today() + timedelta(days=3))
         assert events.action_assigned(s, action, TEXTS) == 1
         s.rollback()
     finally:

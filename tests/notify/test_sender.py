@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from trygg.domain import clock
 from trygg.notify.mailer import MboxTransport, SmtpConfig, SmtpTransport
 from trygg.notify.sender import run_once
 from trygg.storage import outbox
@@ -144,7 +145,8 @@ def test_backoff_doubles_and_stops_at_six_hours() -> None:
 
 KILLER = """
 import os, signal, sys
-from datetime import timedelta
+from datetime import date, timedelta
+from trygg.domain import clock
 from trygg.notify.mailer import SmtpConfig, SmtpTransport
 from trygg.notify.sender import run_once
 from trygg.storage.database import Database
@@ -156,6 +158,7 @@ def after_send(nid):
     if len(sent) == 3:  # the third message was accepted by the server and is not yet marked sent
         os.kill(os.getpid(), signal.SIGKILL)
 
+clock.pin(date.fromisoformat(sys.argv[3]))  # the test's calendar
 db = Database(sys.argv[1])
 run_once(db, SmtpTransport(SmtpConfig(host="127.0.0.1", port=int(sys.argv[2]), tls="none", timeout=5)),
          sender_address="trygg@trollhattan.example", batch=10, lease=timedelta(seconds=1), after_send=after_send)
@@ -167,7 +170,8 @@ def test_a_sender_killed_mid_batch_loses_no_notification(database: Database, smt
     ids = _queue(database, 10)
     inbox = smtp_server()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", KILLER, database.url, str(smtp_port)], env=env, cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-c", KILLER, database.url, str(smtp_port),
+                           clock.today().isoformat()], env=env, cwd=ROOT,
                           capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert len(inbox.messages) == 3

@@ -19,6 +19,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
+from trygg.domain import clock
+
 #: Headers are not folded below the SMTP limit, so a long Message-ID stays on one line.
 HEADERS = policy.SMTP.clone(max_line_length=998)
 
@@ -131,7 +133,7 @@ class MboxTransport:
         escaped = b"\n".join((b">" + line if line.startswith(b"From ") else line) for line in text.split(b"\n"))
         with self.path.open("ab") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
-            fh.write(b"From trygg " + datetime.now().strftime("%a %b %d %H:%M:%S %Y").encode() + b"\n")
+            fh.write(b"From trygg " + clock.local_now().strftime("%a %b %d %H:%M:%S %Y").encode() + b"\n")
             fh.write(escaped.rstrip(b"\n") + b"\n\n")
             fh.flush()
             fcntl.flock(fh, fcntl.LOCK_UN)

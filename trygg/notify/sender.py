@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -117,12 +117,12 @@ class SenderThread(threading.Thread):
         self.database, self.make_transport, self.sender_address = database, make_transport, sender_address
         self.texts, self.interval, self.today = texts, interval, today
         self.stop_event = threading.Event()
-        self._last_overdue: datetime | None = None
+        self._last_overdue: float | None = None
 
     def round(self) -> RoundResult:
-        now = datetime.now()
+        now = time.monotonic()
         queued = 0
-        if self._last_overdue is None or now - self._last_overdue >= OVERDUE_EVERY:
+        if self._last_overdue is None or now - self._last_overdue >= OVERDUE_EVERY.total_seconds():
             queued = queue_overdue(self.database, self.texts, self.today())
             self._last_overdue = now
         result = run_once(self.database, self.make_transport(), sender_address=self.sender_address)

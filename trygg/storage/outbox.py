@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.storage.schema import Notification
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -27,7 +28,7 @@ LEASE = timedelta(minutes=5)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def sha_short(value: str) -> str:

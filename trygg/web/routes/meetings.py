@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
 from trygg.errors import Conflict, NotFound, ValidationError
@@ -312,7 +313,7 @@ def issue_minutes(meeting_id: int, request: Request, user: User = Depends(requir
                                 base=ReportFilter(exclude_categories=SENSITIVE_CODES)) if areas else None
     lang = language(request)
     doc = minutes_document(session, meeting, doc_texts(lang, get_settings(request).municipality_name),
-                           generated=datetime.now(TIMEZONE), brief=brief)
+                           generated=clock.local_now(), brief=brief)
     row = minutes_store.save(session, meeting.id, html=doc.html, pdf=doc.pdf, lang=lang, created_by=user.id)
     attendees = [o.id for o in store.attendees(session, meeting.id)]
     sent = events.minutes_issued(session, row, attendees, group.name, meeting.held_on, mail_texts(request))

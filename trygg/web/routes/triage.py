@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, ReportStatus, Role
 from trygg.domain.holidays import STOCKHOLM, subtract_working_days, working_days_between
@@ -66,7 +67,7 @@ def queue(request: Request, view: str = "open", area: str = "", category: str = 
     """The Kontaktcenter queue: newest first, counts per status, filters, search by public id, paging;
     an open case older than the agreed working days (TRYGG_CASE_DAYS) is flagged."""
     statuses = VIEWS.get(view, [view] if view in {str(s) for s in ReportStatus} else VIEWS["open"])
-    today = datetime.now(STOCKHOLM).date()
+    today = clock.today()
     age_days = _int(age)
     before = (datetime.combine(subtract_working_days(today, age_days), time.min, STOCKHOLM)
               if age_days else None)
