@@ -97,7 +97,7 @@ class Settings:
     mail_file: str = field(
         default="",
         metadata={"help": "Without an SMTP host: append notifications to this mbox file instead of sending "
-                          "(the demo uses trygg-demo-mail.mbox). Empty and no SMTP host = keep them queued."},
+                          "(trygg demo uses <database>-mail.mbox). Empty and no SMTP host = keep them queued."},
     )
     notify_interval: int = field(
         default=30, metadata={"help": "Seconds between two rounds of the notification sender in trygg serve; "
