@@ -197,3 +197,28 @@ def test_a_partner_report_opens_from_lists_and_map_popups_for_those_allowed(logi
     assert viewer.get(f"/reports/{skola_report}", headers=HTML).status_code == 404
     mine = viewer.get("/api/v1/lagesbild/points.geojson?start=2024-04-01&end=2024-06-01").json()
     assert f"/reports/{skola_report}" not in {f["properties"]["url"] for f in mine["features"]}
+
+
+def test_an_action_is_recorded_from_a_hot_spot_cell(login, world: World, database: Database) -> None:  # type: ignore[no-untyped-def]
+    from trygg.domain.geo import to_sweref
+    from trygg.storage.schema import ShortTermAction
+
+    with database.session() as s:
+        group_id = meeting_store.create_group(s, "EST Kronogården", "", (world.area_ids["T002"],)).id
+    x, y = to_sweref(12.29, 58.285)  # inside Kronogården
+    cell = f"{x:.0f},{y:.0f}"
+    c = login("samordnare")
+    form = c.get(f"/meetings/{group_id}?cell={cell}", headers=HTML).text
+    assert f'name="cell" value="{cell}"' in form and 'id="from-cell"' in form
+    r = c.post(f"/meetings/{group_id}/record", headers=HTML, follow_redirects=False, data={
+        "held_on": today().isoformat(), "title": ["Extra rond kring torget"], "owner": [str(world.org_ids["vakt"])],
+        "due": [(today() + timedelta(days=7)).isoformat()], "area": [""], "category": [""], "reports": [""],
+        "cell": [cell]})
+    assert r.status_code == 303, r.text
+    with database.session() as s:
+        action = s.scalars(select(ShortTermAction)).one()
+        assert action.cell == cell and action.area_id == world.area_ids["T002"]
+    bad = c.post(f"/meetings/{group_id}/record", headers=HTML, data={
+        "held_on": today().isoformat(), "title": ["X"], "owner": [str(world.org_ids["vakt"])],
+        "due": [today().isoformat()], "area": [""], "category": [""], "reports": [""], "cell": ["1,2"]})
+    assert bad.status_code == 422 and "SWEREF 99 TM" in bad.text

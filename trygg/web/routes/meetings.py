@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
+from trygg.domain.geo import to_sweref
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.notify import events
@@ -28,6 +29,7 @@ from trygg.storage import audit
 from trygg.storage import meetings as store
 from trygg.storage import minutes as minutes_store
 from trygg.storage import reports as report_store
+from trygg.storage.actions import Cell
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
 from trygg.web.access import (
@@ -100,6 +102,7 @@ def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]
         "changed": store.changed_since(session, group_id, _start_of(since)) if last else [],
         "since_notes": _notes_since(session, group_id, since),
         "org_names": {o.id: o.name for o in organisations},
+        "repeat_cells": [str(Cell(*to_sweref(p.lon, p.lat))) for p in (brief.repeat_places if brief else ())],
     }
 
 
@@ -142,6 +145,16 @@ def group_page(group_id: int, request: Request, user: User | None = Depends(curr
         ctx["values"] = {"reports": [str(report.id)], "category": [report.category],
                          "area": [str(report.area_id or "")]}
         ctx["from_report"] = report
+    cell_ref = request.query_params.get("cell", "")
+    if cell_ref:
+        try:
+            parsed = Cell.parse(cell_ref)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            # "Action" from a hot-spot or near-repeat cell: the first decision row starts from it.
+            ctx["values"] = {**ctx["values"], "cell": [str(parsed)]}
+            ctx["from_cell"] = str(parsed)
     return render(request, "meetings/group.html", ctx)
 
 
@@ -162,7 +175,7 @@ def _report_ids(session: Session, user: User, text: str, errors: dict[str, str])
 
 def _decisions(session: Session, user: User, meeting_id: int, held_on: date, titles: list[str],
                owners: list[str], dues: list[str], areas: list[str], categories: list[str], reports: list[str],
-               errors: dict[str, str], texts: MailTexts) -> list[int]:
+               errors: dict[str, str], texts: MailTexts, cells: list[str] | None = None) -> list[int]:
     """Add the filled decision rows of a form; collects row errors as ``row{i}.field``."""
     ids: list[int] = []
     for i, title in enumerate(titles):
@@ -174,6 +187,7 @@ def _decisions(session: Session, user: User, meeting_id: int, held_on: date, tit
         area = areas[i] if i < len(areas) else ""
         cat = categories[i] if i < len(categories) else ""
         report_ids = _report_ids(session, user, reports[i] if i < len(reports) else "", row_errors)
+        cell = (cells[i] if cells and i < len(cells) else "").strip() or None
         if not owner.isdigit():
             row_errors["owner_organisation_id"] = "Choose the organisation that owns the action."
         if cat and cat not in {c.code for c in CATEGORIES}:
@@ -182,7 +196,7 @@ def _decisions(session: Session, user: User, meeting_id: int, held_on: date, tit
             try:
                 action = store.add_action(session, meeting_id, title=title, owner_organisation_id=int(owner), due=due,
                                           area_id=int(area) if area.isdigit() else None, category=cat or None,
-                                          report_ids=report_ids, created_by=user.id,
+                                          report_ids=report_ids, cell=cell, created_by=user.id,
                                           user_organisation_id=user.organisation_id)
                 events.action_assigned(session, action, texts)
                 ids.append(action.id)
@@ -198,7 +212,7 @@ def _decisions(session: Session, user: User, meeting_id: int, held_on: date, tit
 def record_meeting(group_id: int, request: Request, held_on: str = Form(""), notes: str = Form(""),
                    title: list[str] = Form([]), owner: list[str] = Form([]), due: list[str] = Form([]),
                    area: list[str] = Form([]), category: list[str] = Form([]), reports: list[str] = Form([]),
-                   attendee: list[str] = Form([]),
+                   attendee: list[str] = Form([]), cell: list[str] = Form([]),
                    user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     """Record a meeting, who took part and its decisions (rows with an empty title are skipped)."""
     check_role(user, MEETING_ROLES)
@@ -216,13 +230,13 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
         meeting_id = meeting.id
         store.set_attendees(session, meeting.id, [int(a) for a in attendee if a.isdigit()])
         ids = _decisions(session, user, meeting.id, day, title, owner, due, area, category, reports, errors,
-                         mail_texts(request))
+                         mail_texts(request), cell)
     if errors or meeting_id is None:
         session.rollback()
         ctx = group_context(session, user, group_id)
         ctx.update({"errors": errors, "values": {"held_on": held_on, "notes": notes, "title": title,
                                                    "owner": owner, "due": due, "area": area, "category": category,
-                                                   "reports": reports},
+                                                   "reports": reports, "cell": cell},
                     "attendee_ids": {int(a) for a in attendee if a.isdigit()}})
         return render(request, "meetings/group.html", ctx, status_code=422)
     audit.record(session, user.id, "create", "est_meeting", meeting_id,
@@ -254,7 +268,7 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
 @html_errors
 def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), owner: list[str] = Form([]),
                 due: list[str] = Form([]), area: list[str] = Form([]), category: list[str] = Form([]),
-                reports: list[str] = Form([]),
+                reports: list[str] = Form([]), cell: list[str] = Form([]),
                 user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     check_role(user, MEETING_ROLES)
     meeting = store.get_meeting(session, meeting_id)
@@ -262,7 +276,7 @@ def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), 
     if not any(t.strip() for t in title):
         errors["row0.title"] = "Describe the action (what is done, where)."
     ids = _decisions(session, user, meeting.id, meeting.held_on, title, owner, due, area, category, reports, errors,
-                     mail_texts(request))
+                     mail_texts(request), cell)
     if errors:
         raise ValidationError("The action could not be recorded.", fields=errors)
     for action_id in ids:
