@@ -1,13 +1,13 @@
 """inbox and notifications: causes and note history of actions, meeting attendees and minutes, the e-mail outbox
 
 Revision ID: 0008_loop
-Revises: 0007
+Revises: 0008_golive
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_loop"
-down_revision = "0007"
+down_revision = "0008_golive"
 branch_labels = None
 depends_on = None
 
@@ -22,8 +22,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_short_term_actions_place_id_places"), "places", ["place_id"], ["id"])
         batch_op.create_foreign_key(batch_op.f("fk_short_term_actions_created_by_users"), "users", ["created_by"], ["id"])
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email", sa.String(length=200), nullable=True))
     with op.batch_alter_table("resident_contacts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lang", sa.String(length=5), server_default="sv", nullable=False))
     op.create_table(
@@ -130,8 +128,6 @@ def downgrade() -> None:
     op.drop_table("short_term_action_reports")
     with op.batch_alter_table("resident_contacts", schema=None) as batch_op:
         batch_op.drop_column("lang")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("email")
     with op.batch_alter_table("short_term_actions", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_short_term_actions_created_by_users"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_short_term_actions_place_id_places"), type_="foreignkey")
