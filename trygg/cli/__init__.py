@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "surveys": ("trygg.cli.surveys", "app", "group", "Survey results: import from CSV or Excel."),
     "orgs": ("trygg.cli.orgs", "app", "group", "Organisations: import, list, deactivate."),
     "places": ("trygg.cli.places", "app", "group", "Known places: import, list."),
+    "notify": ("trygg.cli.notify", "app", "group",
+               "E-mail notifications: deliver the outbox, list and retry failed deliveries."),
 }
 
 

@@ -53,7 +53,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="sv")
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)  # for the invitation, never shared
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)  # invitation, notifications; never shared
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -93,6 +93,7 @@ class ResidentContact(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(60), default="")
+    lang: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")  # of notifications
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

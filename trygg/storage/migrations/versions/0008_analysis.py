@@ -1,13 +1,13 @@
 """analysis: survey figures may carry the Kish effective sample size of their weighted answers
 
 Revision ID: 0008_analysis
-Revises: 0008_golive
+Revises: 0008_loop
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_analysis"
-down_revision = "0008_golive"
+down_revision = "0008_loop"
 branch_labels = None
 depends_on = None
 
