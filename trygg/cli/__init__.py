@@ -13,6 +13,7 @@ from trygg.cli import fieldwork as fieldwork_cli
 from trygg.cli import importer as importer_cli
 from trygg.cli import open311 as open311_cli
 from trygg.cli import plan as plan_cli
+from trygg.cli import public as public_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
 from trygg.cli import users as users_cli
@@ -52,6 +53,7 @@ app.add_typer(open311_cli.app, name="open311")
 app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
+app.add_typer(public_cli.app, name="public")
 
 
 def main() -> None:

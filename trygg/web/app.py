@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
+    from trygg.web.routes import publication_admin as publication_admin_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
     from trygg.web.routes import triage as triage_routes
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
                    area_routes,
-                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
+                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
+                   publication_admin_routes):
         app.include_router(module.router)
     return app
