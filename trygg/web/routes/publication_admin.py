@@ -91,9 +91,10 @@ def republish(key: str, request: Request, reason: str = Form(""), admin: User = 
         session.rollback()
         return _revision_page(request, session, key, reason=reason, status=422,
                               errors={k: _(v) for k, v in exc.fields.items()}, message=_(exc.message))
-    except Conflict as exc:
+    except Conflict:
         session.rollback()
-        return _revision_page(request, session, key, reason=reason, status=409, message=_(exc.message))
+        return _revision_page(request, session, key, reason=reason, status=409,
+                              message=_("Nothing has changed since the published version."))
     session.commit()
     return RedirectResponse(f"/admin/publication?done=republished-{month_key(year, month)}-v{pub.version}",
                             status_code=303)
