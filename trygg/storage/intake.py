@@ -367,13 +367,13 @@ def open311_requests(session: Session, *, public_ids: Sequence[str] = (), catego
                      limit: int = 1000) -> list[Report]:
     """Residents' reports as Open311 service requests (newest first)."""
     q = select(Report).where(Report.source == Source.RESIDENT)
+    if exclude_categories:
+        q = q.where(Report.category.not_in(list(exclude_categories)))
     if public_ids:
         q = q.where(Report.public_id.in_(list(public_ids)))
     else:
         if categories:
             q = q.where(Report.category.in_(list(categories)))
-        if exclude_categories:
-            q = q.where(Report.category.not_in(list(exclude_categories)))
         if start is not None:
             q = q.where(Report.created_at >= start)
         if end is not None:
