@@ -71,7 +71,7 @@ def table_json(pt: PublicTable, lang: str, area_code: str | None = None,
 
 @router.get("/groups", summary="Category groups and years of the public statistics")
 def groups(request: Request, session: Session = Depends(public_db)) -> dict[str, Any]:
-    limit_public_read(request, "groups")
+    limit_public_read(request, "open_data")
     _ = gettext_for(language(request))
     return {"groups": [{"code": g.code, "name": _(g.label), "categories": list(g.categories),
                         "sensitive": g.sensitive, "threshold": g.threshold} for g in GROUPS],
@@ -86,7 +86,7 @@ def counts(request: Request, session: Session = Depends(public_db),
            level: str = Query("regso", pattern="^(regso|municipality)$",
                               description="regso (areas and totals) or municipality (totals only).")
            ) -> dict[str, Any]:
-    limit_public_read(request, "counts")
+    limit_public_read(request, "open_data")
     g = _group(group)
     pt = public_table(session, g, _year(session, year))
     if area is not None and area not in {a.code for a in pt.areas}:
@@ -102,7 +102,7 @@ CSV_FIELDS = ("group", "year", "month", "area_code", "area_name", "count", "supp
 def counts_csv(request: Request, session: Session = Depends(public_db),
                group: str = Query("all", description="A category group code or all."),
                year: str = Query("all", pattern="^(all|[0-9]{4})$", description="A year or all.")) -> Response:
-    limit_public_read(request, "counts.csv")
+    limit_public_read(request, "open_data")
     chosen = list(GROUPS) if group == "all" else [_group(group)]
     years = published_years(session) if year == "all" else [_year(session, int(year))]
     buf = io.StringIO()
