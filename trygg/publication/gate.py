@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 
 from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD
 from trygg.domain.categories import BY_CODE, is_sensitive
+from trygg.domain.enums import AreaLevel
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS, Group
-from trygg.publication.months import month_key, regso_rows
+from trygg.publication.months import month_key
+from trygg.storage import areas as area_store
 from trygg.storage import publication as store
 from trygg.storage.schema import Area, Publication
 
@@ -72,10 +74,27 @@ def _sum_if_shown(values: list[int | None]) -> int | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
 
+def _regsos(session: Session) -> list[Area]:
+    """The RegSO areas in code order, read once per database session."""
+    cached = session.info.get("gate_regsos")
+    if cached is None:
+        cached = sorted(area_store.list_areas(session, AreaLevel.REGSO), key=lambda a: a.code)
+        session.info["gate_regsos"] = cached
+    return list(cached)
+
+
+def _versions(session: Session, year: int | None) -> list[Publication]:
+    """The served versions (of one year, or all), read once per database session."""
+    cache: dict[int | None, list[Publication]] = session.info.setdefault("gate_versions", {})
+    if year not in cache:
+        cache[year] = store.current_versions(session, year)
+    return cache[year]
+
+
 def public_table(session: Session, group: Group, year: int) -> PublicTable:
     """The published table of one group and year, exactly as stored."""
-    pubs = store.current_versions(session, year)
-    regsos, _rows = regso_rows(session)
+    pubs = _versions(session, year)
+    regsos = _regsos(session)
     by_month: list[dict[int | None, int | None]] = []
     for pub in pubs:
         by_month.append({c.area_id: (None if c.hidden else c.count) for c in pub.cells if c.group_code == group.code})
@@ -132,12 +151,12 @@ def indicator_figure(session: Session, category: str | None, area_id: int | None
     a group that no public table shows: the stored count is shown only when it is 0 or at least
     the threshold, and it changes only when a month is published (never day by day).
     """
-    pubs = [p for p in store.current_versions(session) if (p.year, p.month) <= (on.year, on.month)]
+    pubs = [p for p in _versions(session, None) if (p.year, p.month) <= (on.year, on.month)]
     pubs = pubs[-INDICATOR_MONTHS:]
     if len(pubs) < INDICATOR_MONTHS:
         return IndicatorFigure(None, "", False)
     basis = f"{month_key(pubs[0].year, pubs[0].month)}–{month_key(pubs[-1].year, pubs[-1].month)}"
-    regsos, _rows = regso_rows(session)
+    regsos = _regsos(session)
     if area_id is not None:
         if area_id not in {a.id for a in regsos}:
             return IndicatorFigure(None, basis, True)  # not an area the public tables show
