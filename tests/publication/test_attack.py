@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from tests.factories import World
 from tests.publication.helpers import add_reports, centre, latest_due_month
 from trygg.analysis.suppression import SENSITIVE_THRESHOLD
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.storage.database import Database
 from trygg.storage.schema import Report
 
@@ -44,7 +44,7 @@ def settings(database: Database) -> Settings:
 
 @pytest.fixture
 def month() -> tuple[int, int]:
-    return latest_due_month(datetime.now(UTC))
+    return latest_due_month(clock.now())
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from tests.factories import World
 from tests.publication.helpers import add_reports, centre, latest_due_month
 from tests.publication.test_attack import _year_lp
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.domain.categories import BY_CODE, is_sensitive
 from trygg.domain.geo import to_sweref
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS
@@ -228,7 +229,7 @@ resident_lists = st.lists(st.tuples(st.sampled_from(RESIDENT_CATEGORIES),
 def test_every_public_surface_shows_only_what_the_gate_allows(
         client: Any, database: Database, world: World, cells: list[tuple[str, str, int, int]],
         residents: list[tuple[str, str]], baselines: list[int]) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     _reset(database)
     promise_id = _seed(database, world, now, cells, residents, baselines)
     tables = _check_tables(client, database)

@@ -5,7 +5,7 @@ endpoints are rate-limited; the administrators' publication page and its republi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.factories import World
 from tests.publication.helpers import centre
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.domain.geo import to_sweref
 from trygg.storage.database import Database
 from trygg.storage.reports import insert_report
@@ -33,7 +34,7 @@ def _resident(db: Database, world: World, category: str, area: str = "T004", *, 
               status: str = "received") -> str:
     lon, lat = centre(area)
     x, y = to_sweref(lon, lat)
-    now = datetime.now(UTC)
+    now = clock.now()
     with db.session() as s:
         r = insert_report(s, category=category, description="", lon=lon, lat=lat, x=x, y=y, precision="exact",
                           area_id=world.area_ids[area], source="resident", status=status,

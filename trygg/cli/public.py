@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 from rich.table import Table
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.errors import NotFound
 from trygg.publication import schedule
 from trygg.publication.months import month_key
@@ -38,7 +37,7 @@ def publish(settling_days: int | None = typer.Option(None, "--settling-days", he
 
     def work() -> list[str]:
         with database.session() as s:
-            return [month_key(p.year, p.month) for p in schedule.publish_due_months(s, datetime.now(UTC), days)]
+            return [month_key(p.year, p.month) for p in schedule.publish_due_months(s, clock.now(), days)]
 
     try:
         done = guarded(work)
@@ -69,7 +68,7 @@ def republish(month: str = typer.Option(..., "--month", help="The month, YYYY-MM
                 if found is None:
                     raise NotFound(f"No user {user!r}.", hint="List users with: trygg users list")
                 user_id = found.id
-            now = datetime.now(UTC)
+            now = clock.now()
             rev = schedule.preview(s, year, month_no, now)
             if dry_run:
                 return rev, None

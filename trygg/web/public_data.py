@@ -9,12 +9,13 @@ runs at most once per month boundary per process (``app.state.publication_next_c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from fastapi import Depends, Request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.publication.months import month_of, month_start, next_month
 from trygg.publication.schedule import publish_due_months
 from trygg.storage import publication as publication_store
@@ -23,7 +24,7 @@ from trygg.web.ratelimit import limit
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def ensure_published(request: Request) -> None:

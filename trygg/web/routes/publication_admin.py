@@ -8,12 +8,13 @@ what a republication would change and takes the reason. Republishing is audited
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.enums import Role
 from trygg.errors import Conflict, ValidationError
 from trygg.publication import schedule
@@ -33,7 +34,7 @@ admin_only = require_roles(Role.ADMIN)
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 @router.get("/publication")
