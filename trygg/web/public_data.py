@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
@@ -42,6 +42,8 @@ def ensure_published(request: Request) -> None:
             anything = bool(publication_store.published_years(s))
     except IntegrityError:
         pass  # another process published the same month first: theirs is the publication
+    except OperationalError:
+        return  # the database is busy (a long write): serve what is stored, publish on a later read
     if not anything:
         return  # no data yet: look again on the next read (an import may come any time)
     days = timedelta(days=settling)
