@@ -108,17 +108,6 @@ def public_table(session: Session, group: Group, year: int) -> PublicTable:
         total=_sum_if_shown(month_totals))
 
 
-def all_published_numbers(session: Session) -> list[tuple[Group, int, int | None]]:
-    """(group, threshold, number) of every number any public table shows (for self-checks)."""
-    out = []
-    for year in published_years(session):
-        for g in GROUPS:
-            t = public_table(session, g, year)
-            for v in [x for row in t.cells for x in row] + t.row_totals + t.month_totals + [t.total]:
-                out.append((g, g.threshold, v))
-    return out
-
-
 # --------------------------------------------------------------------------- single figures
 
 
