@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from trygg.errors import Conflict, ValidationError
-from trygg.publication.months import compute_month, month_key, month_of, month_start, next_month
+from trygg.publication.months import MonthTables, compute_month, month_key, month_of, month_start, next_month
 from trygg.storage import audit
 from trygg.storage import publication as store
 from trygg.storage.schema import Publication
@@ -89,6 +89,7 @@ class Revision:
     current: Publication
     changes: list[CellChange]
     counts_changed: bool
+    tables: MonthTables  # what the next version would publish
 
     @property
     def key(self) -> str:
@@ -122,7 +123,7 @@ def preview(session: Session, year: int, month: int, now: datetime) -> Revision:
                                       before.hidden if before else False, hidden))
     old_counts = store.stored_counts(session, current.id)
     new_counts = {(c, a): n for c, a, n in tables.counts if n}
-    return Revision(year, month, current, changes, old_counts != new_counts)
+    return Revision(year, month, current, changes, old_counts != new_counts, tables)
 
 
 def republish(session: Session, year: int, month: int, *, user_id: int | None, reason: str,
@@ -142,7 +143,7 @@ def republish(session: Session, year: int, month: int, *, user_id: int | None, r
     if not rev.changed:
         raise Conflict(f"{rev.key} has not changed since version {rev.current.version}.",
                        hint="A republication is only needed when reports of the month have changed.")
-    tables = compute_month(session, year, month, now, rev.current)
+    tables = rev.tables
     version = rev.current.version + 1
     pub = store.add_publication(session, year=year, month=month, version=version, published_by_id=user_id,
                                 reason=reason, data_until=now, cells=tables.cells, counts=tables.counts)
