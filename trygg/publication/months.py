@@ -72,12 +72,14 @@ class MonthTables:
 
 
 def compute_month(session: Session, year: int, month: int, data_until: datetime,
-                  previous: Publication | None = None) -> MonthTables:
+                  previous: Publication | None = None,
+                  rows: tuple[list[Area], dict[int, int]] | None = None) -> MonthTables:
     """The suppressed tables of one month from the reports created up to `data_until`.
 
-    With `previous` (the version this one revises) every entry it hid stays hidden.
+    With `previous` (the version this one revises) every entry it hid stays hidden. `rows` is
+    ``regso_rows(session)`` when the caller has it already.
     """
-    regsos, row_of = regso_rows(session)
+    regsos, row_of = rows or regso_rows(session)
     start = month_start(year, month)
     end = month_start(*next_month(year, month))
     per_category: Counter[tuple[str, int]] = Counter()

@@ -19,7 +19,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from trygg.errors import Conflict, ValidationError
-from trygg.publication.months import MonthTables, compute_month, month_key, month_of, month_start, next_month
+from trygg.publication.months import (
+    MonthTables,
+    compute_month,
+    month_key,
+    month_of,
+    month_start,
+    next_month,
+    regso_rows,
+)
 from trygg.storage import audit
 from trygg.storage import publication as store
 from trygg.storage.schema import Publication
@@ -60,8 +68,10 @@ def publish_due_months(session: Session, now: datetime, settling_days: int = DEF
     if settling_days < 0:
         raise ValidationError("The settling delay cannot be negative.", fields={"settling_days": "0 or more"})
     out: list[Publication] = []
-    for year, month in pending_months(session, now, settling_days):
-        tables = compute_month(session, year, month, now)
+    pending = pending_months(session, now, settling_days)
+    rows = regso_rows(session) if pending else None
+    for year, month in pending:
+        tables = compute_month(session, year, month, now, rows=rows)
         pub = store.add_publication(session, year=year, month=month, version=1, published_by_id=None,
                                     reason="", data_until=now, cells=tables.cells, counts=tables.counts)
         audit.record(session, None, "publish", "public_month", month_key(year, month),

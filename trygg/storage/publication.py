@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import Source
@@ -80,11 +80,13 @@ def add_publication(session: Session, *, year: int, month: int, version: int, pu
                       reason=reason, data_until=data_until)
     session.add(pub)
     session.flush()
-    session.add_all(PublicationCell(publication_id=pub.id, group_code=g, area_id=a, count=n, hidden=h)
-                    for g, a, n, h in cells)
-    session.add_all(PublicationCount(publication_id=pub.id, category=c, area_id=a, count=n)
-                    for c, a, n in counts if n)
-    session.flush()
+    if cells:  # one multi-row INSERT each, not an ORM object per cell
+        session.execute(insert(PublicationCell), [
+            {"publication_id": pub.id, "group_code": g, "area_id": a, "count": n, "hidden": h}
+            for g, a, n, h in cells])
+    rows = [{"publication_id": pub.id, "category": c, "area_id": a, "count": n} for c, a, n in counts if n]
+    if rows:
+        session.execute(insert(PublicationCount), rows)
     session.expire(pub, ["cells"])
     return pub
 
