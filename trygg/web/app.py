@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
+    from trygg.web.routes import publication_admin as publication_admin_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
@@ -120,6 +121,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    area_routes, invitation_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
                    api_actions, inbox_routes, report_page_routes, notification_routes,
-                   account_email_routes):
+                   account_email_routes, publication_admin_routes):
         app.include_router(module.router)
     return app

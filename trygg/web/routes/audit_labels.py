@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "sign": _("Signed"),
     "amend": _("Amended"),
     "publish": _("Published"),
+    "republish": _("Republished"),
     "withdraw": _("Withdrawn"),
     "import": _("Imported"),
     "export": _("Exported"),
