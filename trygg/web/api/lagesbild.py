@@ -23,6 +23,7 @@ from starlette.datastructures import QueryParams
 
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import PermissionDenied, TryggError, ValidationError
 from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import TIMEZONE, last_complete_week, resolve_period, to_local
@@ -39,8 +40,7 @@ from trygg.web.filters import parse_report_filter
 router = APIRouter(prefix="/api/v1", tags=["lägesbild"])
 
 #: Who sees the lägesbild (aggregates, hot spots, map).
-VIEW_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST, Role.VIEWER, Role.SIGNATORY,
-                        Role.KONTAKTCENTER})
+VIEW_ROLES = roles_for(Permission.LAGESBILD_VIEW)
 WEEK_CHOICES = (1, 2, 4, 13, 26, 52)
 MAX_POINTS = 5000
 FILTER_KEYS = ("weeks", "start", "end", "area", "area_type", "category", "organisation", "source")

@@ -17,13 +17,21 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
+from trygg.domain.permissions import Permission
 from trygg.errors import Conflict, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.storage import audit
 from trygg.storage import meetings as store
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import MEETING_ROLES, SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
+from trygg.web.access import (
+    MEETING_ROLES,
+    SENSITIVE_CODES,
+    can_manage_est_groups,
+    can_see_sensitive,
+    require_permission,
+    require_user,
+)
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session
 from trygg.web.nav import register_nav
@@ -208,10 +216,9 @@ def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), 
 @router.post("/meetings/actions/{action_id}")
 @html_errors
 def update_action(action_id: int, request: Request, status: str = Form(...), outcome: str = Form(""),
-                  next: str = Form(""), user: User = Depends(require_user),
+                  next: str = Form(""), user: User = Depends(require_permission(Permission.EST_MEETINGS)),
                   session: Session = Depends(db_session)) -> Response:
     """Record how an action went: status (open, done, cancelled) and a short outcome."""
-    check_role(user, MEETING_ROLES)
     action = store.update_action(session, action_id, status=status, outcome=outcome)
     group_id = store.group_of_action(session, action)
     audit.record(session, user.id, "update", "short_term_action", action.id,

@@ -15,7 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
-from trygg.domain.enums import AreaLevel, ReportStatus, Role
+from trygg.domain.enums import AreaLevel, ReportStatus
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.status import TRANSITIONS, update_report
 from trygg.storage import areas as area_store
@@ -23,15 +24,15 @@ from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import require_roles, visible_report
+from trygg.web.access import require_permission, visible_report
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-TRIAGE_ROLES = (Role.KONTAKTCENTER, Role.COORDINATOR, Role.ADMIN)
-register_nav("/triage", "Triage", set(TRIAGE_ROLES), order=25)
+triager = require_permission(Permission.TRIAGE)
+register_nav("/triage", "Triage", roles_for(Permission.TRIAGE), order=25)
 VIEWS = {"open": [str(s) for s in intake_store.OPEN_STATUSES],
          "closed": [str(s) for s in intake_store.CLOSED_STATUSES]}
 
@@ -45,7 +46,7 @@ def _organisations(session: Session) -> list[Any]:
 
 
 @router.get("/triage")
-def queue(request: Request, view: str = "open", user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def queue(request: Request, view: str = "open", user: User = Depends(triager),
           session: Session = Depends(db_session)) -> Response:
     statuses = VIEWS.get(view, [view] if view in {str(s) for s in ReportStatus} else VIEWS["open"])
     rows = intake_store.triage_queue(session, statuses, limit=200)
@@ -71,7 +72,7 @@ def _detail(request: Request, session: Session, user: User, report_id: int, **ex
 
 
 @router.get("/triage/{report_id:int}")
-def detail(report_id: int, request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def detail(report_id: int, request: Request, user: User = Depends(triager),
            session: Session = Depends(db_session)) -> Response:
     return render(request, "triage/detail.html", _detail(request, session, user, report_id))
 
@@ -79,7 +80,7 @@ def detail(report_id: int, request: Request, user: User = Depends(require_roles(
 @router.post("/triage/{report_id:int}")
 def change(report_id: int, request: Request, status: str = Form(""), routed_to: str = Form(""),
            duplicate_of: str = Form(""), feedback_note: str | None = Form(None),
-           user: User = Depends(require_roles(*TRIAGE_ROLES)), session: Session = Depends(db_session)) -> Response:
+           user: User = Depends(triager), session: Session = Depends(db_session)) -> Response:
     lang = language(request)
     _ = gettext_for(lang)
     report = visible_report(user, report_store.get_report(session, report_id))
@@ -103,7 +104,7 @@ def change(report_id: int, request: Request, status: str = Form(""), routed_to: 
 
 
 @router.get("/triage/rules")
-def rules(request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def rules(request: Request, user: User = Depends(triager),
           session: Session = Depends(db_session)) -> Response:
     return render(request, "triage/rules.html", {
         "rules": intake_store.list_rules(session), "orgs": _organisations(session),
@@ -113,7 +114,7 @@ def rules(request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
 
 @router.post("/triage/rules")
 def add_rule(request: Request, organisation: int = Form(...), area: str = Form(""), category: str = Form(""),
-             note: str = Form(""), delete: str = Form(""), user: User = Depends(require_roles(*TRIAGE_ROLES)),
+             note: str = Form(""), delete: str = Form(""), user: User = Depends(triager),
              session: Session = Depends(db_session)) -> Response:
     if delete.isdigit():
         intake_store.delete_rule(session, int(delete))

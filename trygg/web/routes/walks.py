@@ -10,15 +10,16 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain.permissions import Permission, may
 from trygg.domain.text import whole_number
-from trygg.errors import NotFound, PermissionDenied, ValidationError
+from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import walks as walk_service
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS, WALK_STATUSES
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import SafetyWalk, WalkObservation
-from trygg.web.access import require_user
+from trygg.web.access import require_permission, require_user
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
@@ -51,7 +52,7 @@ def _plan_page(request: Request, user: User, session: Session, errors: dict[str,
     scope = None if user.role in policy.READ_ALL else user.organisation_id
     return render(request, "fieldwork/walks.html", {
         "walks": store.list_walks(session, organisation_id=scope), "checklist": WALK_CHECKLIST,
-        "statuses": WALK_STATUSES, "may_plan": user.role in policy.WRITERS, "is_manager": policy.is_manager(user),
+        "statuses": WALK_STATUSES, "may_plan": may(user, Permission.WALK_PLAN), "is_manager": policy.is_manager(user),
         "errors": errors or {}, "values": values or {}, **common_choices(session)}, status_code=status_code)
 
 
@@ -62,10 +63,8 @@ def walks_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/walks")
-async def plan_walk(request: Request, user: User = Depends(require_user),
+async def plan_walk(request: Request, user: User = Depends(require_permission(Permission.WALK_PLAN)),
                     session: Session = Depends(db_session)) -> Response:
-    if user.role not in policy.WRITERS:
-        raise PermissionDenied("Your role may not plan walks.", hint=f"You are {user.role}.")
     form = await request.form()
     return await run_blocking(session, _plan_walk, request, user, session, form)
 
