@@ -28,7 +28,6 @@ from trygg.analysis.fdr import benjamini_hochberg
 from trygg.analysis.getis_ord import HOT, gi_star
 from trygg.analysis.grid import cell_indices, grid_counts, grid_for_points
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import many_to_sweref, to_wgs84
 from trygg.storage import plans as store
 from trygg.storage.reports import ReportFilter, report_arrays
@@ -247,8 +246,3 @@ def focus_evidence(evidence: dict[str, Any] | None, categories: list[str] | None
         "hotspots": [h for h in evidence.get("hotspots", [])
                      if h["category"] in cats and fits([h["area_type"]] if h["area_type"] else None)],
     }
-
-
-def category_label(code: str, lang: str) -> str:
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -22,6 +23,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
 from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
+
+from trygg.domain.categories import category_label
+from trygg.reports.documents import DocTexts
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -108,3 +112,13 @@ def pick_language(query: str | None, cookie: str | None, default: str) -> str:
         if candidate in LANGUAGES:
             return candidate
     return default
+
+
+def document_texts(lang: str, municipality: str, **extra: Any) -> DocTexts:
+    """The texts and formatters of a document (PDF/HTML) in `lang`: the one place they are built for
+    the lägesbild, plan, follow-up and walk documents. `extra` fills the optional fields of `DocTexts`."""
+    return DocTexts(
+        lang=lang, gettext=gettext_for(lang), number=lambda v, d=0: format_number(v, lang, d),
+        percent=lambda v, d=0: format_percent(v, lang, d), date=lambda v, f="medium": format_date(v, lang, f),
+        datetime=lambda v: format_datetime(v, lang), category_name=lambda c: category_label(c, lang),
+        municipality=municipality, **extra)

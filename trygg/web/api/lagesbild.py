@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import category_label
 from trygg.domain.enums import Role
 from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import PermissionDenied, TryggError, ValidationError
@@ -99,11 +99,6 @@ def query_string(params: QueryParams) -> str:
     """The filter part of the query string (for links: exports, PDF, the API)."""
     pairs = [(k, v) for k, v in params.multi_items() if k in FILTER_KEYS and v != ""]
     return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
-
-
-def category_label(code: str, lang: str) -> str:
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code
 
 
 def summary_texts(lb: Lagesbild, lang: str) -> list[str]:

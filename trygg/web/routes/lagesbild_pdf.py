@@ -25,7 +25,7 @@ from trygg.domain import clock
 from trygg.domain.enums import Source
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
-from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
+from trygg.reports.lagesbild_pdf import render_lagesbild_pdf
 from trygg.storage import areas as area_store
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
@@ -119,12 +119,8 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         pts = report_arrays(s, replace(flt, start=lb.period.start, end=lb.period.end, visible=detail_scope(user)))
         described = filter_description(s, flt, lang)
     keep = np.isin(pts.precision.astype(str), PRECISE)
-    texts = PdfTexts(
-        lang=lang, gettext=i18n.gettext_for(lang),
-        number=lambda v, d: i18n.format_number(v, lang, d), percent=lambda v, d: i18n.format_percent(v, lang, d),
-        date=lambda v, f: i18n.format_date(v, lang, f), datetime=lambda v: i18n.format_datetime(v, lang),
-        category_name=lambda c: category_label(c, lang), day_names=tuple(day_names(lang)),
-        municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
+    texts = i18n.document_texts(lang, municipality, day_names=tuple(day_names(lang)), filters=described,
+                                summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -15,23 +13,10 @@ from trygg.storage.schema import ActionPlan
 from trygg.web import i18n
 from trygg.web.deps import language
 from trygg.web.routes.plan_labels import LABELS
-from trygg.web.templating import _category_name
 
 
 def doc_texts(lang: str, municipality: str) -> DocTexts:
-    def number(v: Any, digits: int = 0) -> str:
-        return i18n.format_number(v, lang, digits)
-
-    def percent(v: Any, digits: int = 0) -> str:
-        return i18n.format_percent(v, lang, digits)
-
-    def day(v: Any, fmt: str = "medium") -> str:
-        return i18n.format_date(v, lang, fmt)
-
-    return DocTexts(
-        lang=lang, gettext=i18n.gettext_for(lang), number=number, percent=percent, date=day,
-        datetime=lambda v: i18n.format_datetime(v, lang), category_name=lambda c: _category_name(c, lang),
-        municipality=municipality, labels=LABELS)
+    return i18n.document_texts(lang, municipality, labels=LABELS)
 
 
 def _respond(html: str, fmt: str, filename: str) -> Response:
