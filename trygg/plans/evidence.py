@@ -29,6 +29,7 @@ from trygg.analysis.getis_ord import HOT, gi_star
 from trygg.analysis.grid import cell_indices, grid_counts, grid_for_points
 from trygg.domain import clock
 from trygg.domain.geo import many_to_sweref, to_wgs84
+from trygg.domain.msgid import _
 from trygg.storage import plans as store
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Area
@@ -43,9 +44,6 @@ MIN_INCREASE_COUNT = 10
 Q = 0.05
 
 
-def _(message: str) -> str:
-    """Mark an English msgid for extraction; it is translated where it is shown."""
-    return message
 
 #: English names (msgids) of the survey indicators the police's trygghetsmätning asks.
 SURVEY_LABELS: dict[str, str] = {

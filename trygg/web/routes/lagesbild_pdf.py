@@ -23,6 +23,7 @@ from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
 from trygg.domain.enums import Source
+from trygg.domain.msgid import _
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
 from trygg.reports.lagesbild_pdf import render_lagesbild_pdf
@@ -56,9 +57,6 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygg-pdf")
 _lock = threading.Lock()
 
 
-def _(message: str) -> str:
-    """Mark a msgid for extraction (the job translates it when reporting)."""
-    return message
 
 
 STEPS = {
