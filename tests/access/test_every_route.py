@@ -11,9 +11,9 @@ the expected answer of every cell follows:
   empty body anything but 401/403/404 and 5xx (usually 422 — the form is empty — or 303/409).
 
 A new route must be added to `ROUTES`, a removed one taken out: the table is checked against
-``app.routes`` both ways. The world is the demo (built once per run) with 49 of 50 reports dropped so
-that the ~2,000 requests stay fast; the objects the demo lacks (photos, an import, an
-evaluation) are added first.
+``app.routes`` both ways. The world is the demo (built once per run) with 49 of 50 reports dropped
+(after the objects the demo lacks — photos, an import, an evaluation — are added) so that the
+~2,000 requests stay fast.
 """
 
 from __future__ import annotations
@@ -181,7 +181,8 @@ def _trim(path: Path) -> None:
             AND id NOT IN (SELECT report_id FROM short_term_actions WHERE report_id IS NOT NULL)
             AND id NOT IN (SELECT duplicate_of_id FROM reports WHERE duplicate_of_id IS NOT NULL)
             AND id NOT IN (SELECT report_id FROM walk_observations WHERE report_id IS NOT NULL)
-            AND id NOT IN (SELECT report_id FROM night_shift_reports)""")
+            AND id NOT IN (SELECT report_id FROM night_shift_reports)
+            AND id NOT IN (SELECT report_id FROM report_photos)""")
         for table in ("report_photos", "resident_contacts"):
             conn.execute(f"DELETE FROM {table} WHERE report_id NOT IN (SELECT id FROM reports)")
     conn.close()
@@ -196,7 +197,6 @@ def walked(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory
         tmp_path_factory.mktemp("route-walk")
     path = folder / "demo.db"
     shutil.copy(demo_db_file, path)
-    _trim(path)
     db = Database(str(path))
     app = __import__("trygg.web.app", fromlist=["create_app"]).create_app(
         Settings(database_url=db.url, secret_key="route-walk-secret", require_totp=False), db)
@@ -204,7 +204,9 @@ def walked(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory
     anonymous = clients[ANONYMOUS]
     anonymous.get("/login")  # a CSRF cookie, so that a write is refused for the login, not for CSRF
     anonymous.headers["X-CSRF-Token"] = anonymous.cookies.get("trygg_csrf") or ""
-    add_missing_objects(db, clients[str(Role.ADMIN)])
+    add_missing_objects(db, clients[str(Role.ADMIN)])  # on the whole demo: an evaluation needs data
+    db.engine.dispose()
+    _trim(path)
     yield app, clients, real_ids(db)
     for c in clients.values():
         c.close()
