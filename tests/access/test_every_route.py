@@ -126,7 +126,7 @@ ROUTES: list[Rule] = [
       hidden=(REPORTER, CITIZEN), why="inspections and other organisations' shifts are not theirs"),
     R(GET, r"/fieldwork/walks/\{walk_id\}.*|/api/v1/walks/\{walk_id\}|/fieldwork/photos/\{photo_id\}", P.ACCOUNT,
       hidden=(CITIZEN,), why="a walk is seen by partners"),
-    R(ANY, r"/fieldwork(/.*)?|/api/v1/(walks|night-shifts|watch-areas|premises|gyms|info-meetings)(/.*)?",
+    R(ANY, r"/fieldwork(/.*)?|/api/v1/(walks|night-shifts|watch-areas|premises|gyms|info-meetings)([./].*)?",
       P.ACCOUNT, why="lists filtered to what the user's organisation may see; writes checked per object"),
     R(GET, r"/api/v1/activities/\{activity_id\}/fieldwork", P.ACCOUNT),
 ]

@@ -68,8 +68,8 @@ def category_label(code: str | None, lang: str) -> str:
 
     The one label function of the pages, the API and the documents.
 
-    >>> category_label("vandalism", "en"), category_label("no_such", "sv"), category_label(None, "sv")
-    ('Vandalism', 'no_such', '')
+    >>> category_label("burglary", "en"), category_label("no_such", "sv"), category_label(None, "sv")
+    ('Burglary, theft', 'no_such', '')
     """
     if code is None:
         return ""

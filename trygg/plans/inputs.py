@@ -175,12 +175,14 @@ class ActivityInput(_Input):
     @classmethod
     def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
         kinds = tuple(str(k) for k in ActivityKind)
-        out = {"title": f.text("title", required=True), "description": f.text("description", max_len=5000),
+        start, end = f.day("period_start"), f.day("period_end")
+        out: dict[str, Any] = {
+               "title": f.text("title", required=True), "description": f.text("description", max_len=5000),
                "kind": f.choice("kind", kinds), "responsible_role": f.text("responsible_role", max_len=200),
-               "period_start": f.day("period_start"), "period_end": f.day("period_end"),
+               "period_start": start, "period_end": end,
                "owner_ids": f.ints("owner_ids", 1), "focus_area_ids": f.ints("focus_area_ids", 1),
                "area_id": f.opt_int("area_id"), "status": f.choice("status", ACTIVITY_STATUSES, default="planned")}
-        if out["period_start"] and out["period_end"] and out["period_end"] < out["period_start"]:
+        if start and end and end < start:
             f.errors["period_end"] = "must not be before period_start"
         if not out["owner_ids"] and "owner_ids" not in f.errors:
             f.errors["owner_ids"] = "name at least one owner organisation"

@@ -117,8 +117,16 @@ def pick_language(query: str | None, cookie: str | None, default: str) -> str:
 def document_texts(lang: str, municipality: str, **extra: Any) -> DocTexts:
     """The texts and formatters of a document (PDF/HTML) in `lang`: the one place they are built for
     the lägesbild, plan, follow-up and walk documents. `extra` fills the optional fields of `DocTexts`."""
-    return DocTexts(
-        lang=lang, gettext=gettext_for(lang), number=lambda v, d=0: format_number(v, lang, d),
-        percent=lambda v, d=0: format_percent(v, lang, d), date=lambda v, f="medium": format_date(v, lang, f),
-        datetime=lambda v: format_datetime(v, lang), category_name=lambda c: category_label(c, lang),
-        municipality=municipality, **extra)
+
+    def number(v: Any, digits: int = 0) -> str:
+        return format_number(v, lang, digits)
+
+    def percent(v: Any, digits: int = 0) -> str:
+        return format_percent(v, lang, digits)
+
+    def day(v: Any, fmt: str = "medium") -> str:
+        return format_date(v, lang, fmt)
+
+    return DocTexts(lang=lang, gettext=gettext_for(lang), number=number, percent=percent, date=day,
+                    datetime=lambda v: format_datetime(v, lang), category_name=lambda c: category_label(c, lang),
+                    municipality=municipality, **extra)
