@@ -159,7 +159,7 @@ def real_ids(db: Database) -> dict[str, str]:
 def actors(app: FastAPI) -> dict[str, TestClient]:
     """A client per role sending a fresh Bearer token, and an anonymous one."""
     db: Database = app.state.db
-    clients = {ANONYMOUS: TestClient(app)}
+    clients = {ANONYMOUS: TestClient(app, raise_server_exceptions=False)}
     with db.session() as s:
         if user_store.get_user_by_name(s, ACTOR_NAMES[Role.PUBLIC]) is None:
             # a public-role account in the reporter's organisation: it must still see no detail
@@ -175,7 +175,8 @@ def actors(app: FastAPI) -> dict[str, TestClient]:
             user = user_store.get_user_by_name(s, username)
             assert user is not None and user.role == role, username
             token = user_store.create_token(s, user, name="route-walk")
-            clients[str(role)] = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+            clients[str(role)] = TestClient(app, headers={"Authorization": f"Bearer {token}"},
+                                            raise_server_exceptions=False)
         s.commit()
     return clients
 

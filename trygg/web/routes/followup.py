@@ -102,7 +102,7 @@ def calendar_page(plan_id: int, request: Request, user: User = Depends(view_user
 @router.get("/followup/plans/{plan_id}/report.{fmt}")
 def followup_report(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                     session: Session = Depends(db_session)) -> Response:
-    from trygg.web.routes.plan_documents import followup_document
+    from trygg.web.documents import followup_document
 
     return followup_document(request, session, get_plan(session, plan_id), fmt)
 

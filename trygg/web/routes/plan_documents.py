@@ -1,40 +1,8 @@
-"""The plan and follow-up documents (PDF/HTML) served from the web: texts from the page language."""
+"""The plan and follow-up documents: moved to `trygg.web.documents` (the API serves them too, and the
+API never imports a page module); these names stay for the command line and older imports."""
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
+from trygg.web.documents import doc_texts, followup_document, plan_document
 
-from trygg.domain import clock
-from trygg.errors import NotFound
-from trygg.reports.plan_pdf import DocTexts, followup_html, plan_html, to_pdf
-from trygg.storage.schema import ActionPlan
-from trygg.web import i18n
-from trygg.web.deps import language
-from trygg.web.routes.plan_labels import LABELS
-
-
-def doc_texts(lang: str, municipality: str) -> DocTexts:
-    return i18n.document_texts(lang, municipality, labels=LABELS)
-
-
-def _respond(html: str, fmt: str, filename: str) -> Response:
-    if fmt == "html":
-        return HTMLResponse(html)
-    if fmt == "pdf":
-        return Response(to_pdf(html), media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
-    raise NotFound(f"No document format {fmt!r}.", hint="Use pdf or html.")
-
-
-def plan_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
-    texts = doc_texts(language(request), request.app.state.settings.municipality_name)
-    html = plan_html(session, plan, texts, generated=clock.now())
-    return _respond(html, fmt, f"atgardsplan-{plan.year}-v{plan.version}")
-
-
-def followup_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
-    texts = doc_texts(language(request), request.app.state.settings.municipality_name)
-    html = followup_html(session, plan, texts, generated=clock.now())
-    return _respond(html, fmt, f"uppfoljning-{plan.year}")
+__all__ = ["doc_texts", "followup_document", "plan_document"]

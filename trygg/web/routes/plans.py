@@ -218,6 +218,6 @@ def diff_page(plan_id: int, request: Request, user: User = Depends(view_user),
 @router.get("/plans/{plan_id}/export.{fmt}")
 def export_plan(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                 session: Session = Depends(db_session)) -> Response:
-    from trygg.web.routes.plan_documents import plan_document
+    from trygg.web.documents import plan_document
 
     return plan_document(request, session, get_plan(session, plan_id), fmt)

@@ -18,8 +18,9 @@ from trygg.fieldwork import walks as walk_service
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS, WALK_STATUSES
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
-from trygg.storage.schema.fieldwork import SafetyWalk, WalkObservation
+from trygg.storage.schema.fieldwork import SafetyWalk
 from trygg.web.access import require_permission, require_user
+from trygg.web.api.serialize import observation_json
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import document_texts, gettext_for
@@ -27,16 +28,6 @@ from trygg.web.routes.fieldwork import common_choices, form_int, local_datetime,
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def observation_json(o: WalkObservation, lang: str) -> dict[str, Any]:
-    _ = gettext_for(lang)
-    return {"id": o.id, "item": o.item, "item_label": _(WALK_ITEMS[o.item].label) if o.item in WALK_ITEMS else o.item,
-            "note": o.note, "lon": o.lon, "lat": o.lat, "status": o.status,
-            "status_label": _(OBSERVATION_STATUSES.get(o.status, o.status)),
-            "observed_at": o.observed_at.isoformat(), "key": o.client_key,
-            "routed_to": o.routed_to.short_name or o.routed_to.name if o.routed_to else None,
-            "photos": [f"/fieldwork/photos/{p.id}" for p in o.photos]}
 
 
 def walk_map_data(walk: SafetyWalk, lang: str) -> dict[str, Any]:
