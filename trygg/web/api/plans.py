@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from trygg.domain.permissions import Permission
 from trygg.errors import NotFound
 from trygg.plans import lifecycle, signing
-from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
 from trygg.plans.inputs import ActivityInput, FocusAreaInput, IndicatorInput, PlanCreate, PlanTransition, PlanUpdate
 from trygg.plans.serialize import activity_json, focus_area_json, indicator_json, plan_json
+from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User

@@ -18,10 +18,10 @@ from trygg.domain.enums import ActivityKind, PlanStatus, Role
 from trygg.domain.permissions import Permission, may, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import lifecycle, signing
-from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
 from trygg.plans.evidence import GROUPS, SURVEY_LABELS
 from trygg.plans.inputs import ACTIVITY_STATUSES, SOURCE_KINDS, PlanCreate, plan_fields
+from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User
