@@ -73,13 +73,6 @@ def data_as_of(session: Any, today: date | None = None) -> date:
     return min(today, last.astimezone(TIMEZONE).date() + timedelta(days=1))
 
 
-def group_of(area_type: int | None) -> str | None:
-    for name, types in GROUPS.items():
-        if area_type in types:
-            return name
-    return None
-
-
 def _binom_p(cur: int, prev: int) -> float:
     n = cur + prev
     return float(stats.binomtest(cur, n, 0.5).pvalue) if n else 1.0

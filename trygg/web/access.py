@@ -45,7 +45,7 @@ from trygg.domain.permissions import (
     PARTNER_ROLES as PARTNER_ROLES,  # re-exported for the routes that read it
 )
 from trygg.domain.permissions import check as check_permission
-from trygg.errors import AuthenticationRequired, NotFound, PermissionDenied
+from trygg.errors import AuthenticationRequired, NotFound
 from trygg.storage import access as access_store
 from trygg.storage import audit
 from trygg.storage.reports import DetailScope
@@ -79,20 +79,6 @@ def require_permission(permission: Permission) -> Callable[..., User]:
         return user
 
     dependency.permission = permission  # type: ignore[attr-defined]
-    return dependency
-
-
-def require_roles(*roles: Role | str) -> Callable[..., User]:
-    allowed = {str(r) for r in roles}
-
-    def dependency(user: User = Depends(require_user)) -> User:
-        if user.role not in allowed:
-            raise PermissionDenied(
-                "Your role may not do this.",
-                hint=f"Needed: {', '.join(sorted(allowed))}; you are {user.role}.",
-            )
-        return user
-
     return dependency
 
 
