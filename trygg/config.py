@@ -41,12 +41,18 @@ class Settings:
     municipality_name: str = field(default="Trollhättan", metadata={"help": "Municipality name."})
     kontaktcenter_address: str = field(
         default="Gärdhemsvägen 9, 461 83 Trollhättan",
-        metadata={"help": "Kontaktcenter visiting address shown to residents."},
+        metadata={"help": "Kontaktcenter visiting address shown to residents (an administrator can "
+                          "change it at /admin/municipality)."},
     )
     kontaktcenter_hours: str = field(
         default="08:00-16:30",
         metadata={"help": "Kontaktcenter opening hours Monday–Friday, HH:MM-HH:MM; closed on "
-                          "Swedish public holidays."},
+                          "Swedish public holidays (an administrator can change them at /admin/municipality)."},
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "The address users open Trygg at; set-password links printed by the command "
+                          "line start with it (e.g. https://trygg.vanersborg.se)."},
     )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})

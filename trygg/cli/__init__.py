@@ -9,15 +9,20 @@ import typer
 
 from trygg import __version__
 from trygg.cli import analyse as analyse_cli
+from trygg.cli import areas as areas_cli
 from trygg.cli import audit as audit_cli
 from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
 from trygg.cli import fieldwork as fieldwork_cli
 from trygg.cli import importer as importer_cli
+from trygg.cli import init as init_cli
 from trygg.cli import open311 as open311_cli
+from trygg.cli import orgs as orgs_cli
+from trygg.cli import places as places_cli
 from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
+from trygg.cli import surveys as surveys_cli
 from trygg.cli import users as users_cli
 from trygg.domain import clock
 
@@ -62,6 +67,11 @@ app.add_typer(open311_cli.app, name="open311")
 app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
+app.command("init")(init_cli.init)
+app.add_typer(areas_cli.app, name="areas")
+app.add_typer(surveys_cli.app, name="surveys")
+app.add_typer(orgs_cli.app, name="orgs")
+app.add_typer(places_cli.app, name="places")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from trygg.domain import clock
 from trygg.lagesbild.model import Lagesbild
+from trygg.lagesbild.surveys import SurveyFigure
 from trygg.reports import charts, maps
 from trygg.reports.documents import DocTexts, env, img, to_pdf
 from trygg.storage.lagesbild import AreaProfile
@@ -36,8 +37,9 @@ def _change(a: int, b: int) -> float | None:
 
 def render_lagesbild_pdf(lb: Lagesbild, areas: Sequence[AreaProfile], points_x: NDArray[np.float64],
                          points_y: NDArray[np.float64], texts: PdfTexts, *, generated: datetime,
-                         progress: Progress | None = None, focus: Sequence[int] | None = None) -> bytes:
-    """The PDF bytes of the lägesbild `lb`."""
+                         progress: Progress | None = None, focus: Sequence[int] | None = None,
+                         surveys: Sequence[SurveyFigure] = ()) -> bytes:
+    """The PDF bytes of the lägesbild `lb` (with the survey figures `surveys`, if any)."""
 
     report = progress or _noop
     _ = texts.gettext
@@ -61,7 +63,7 @@ def render_lagesbild_pdf(lb: Lagesbild, areas: Sequence[AreaProfile], points_x: 
     }
     report("typesetting", 0.7)
     html = env.get_template("lagesbild.html").render(
-        lb=lb, t=texts, _=_, images=images, generated=generated, change=_change,
+        lb=lb, t=texts, _=_, images=images, generated=generated, change=_change, surveys=list(surveys),
         first_day=texts.date(lb.period.first_day, "long"), last_day=texts.date(lb.period.last_day, "long"),
         today=clock.today())
     pdf = to_pdf(html)

@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.api import reports as api_reports
     from trygg.web.routes import account as account_routes
     from trygg.web.routes import admin as admin_routes
+    from trygg.web.routes import admin_setup as admin_setup_routes
     from trygg.web.routes import areas as area_routes
     from trygg.web.routes import auth as auth_routes
     from trygg.web.routes import est_groups as est_group_routes
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
     from trygg.web.routes import imports as import_routes
+    from trygg.web.routes import invitation as invitation_routes
     from trygg.web.routes import lagesbild as lagesbild_routes
     from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
@@ -88,11 +90,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import watch as watch_routes
 
     for module in (api_meta, api_areas, api_reports, auth_routes, home_routes,
-                   account_routes, admin_routes, api_public, public_routes,
+                   account_routes, admin_routes, admin_setup_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
-                   area_routes,
+                   area_routes, invitation_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
         app.include_router(module.router)
     return app

@@ -120,6 +120,11 @@ class SurveyResult(Base):
     year: Mapped[int] = mapped_column(Integer)
     indicator: Mapped[str] = mapped_column(String(80))
     value: Mapped[float] = mapped_column(Float)
-    scale: Mapped[str] = mapped_column(String(20))  # "percent" | "index0-6"
+    scale: Mapped[str] = mapped_column(String(20))  # "percent" | "index0-6" | "mean"
     n: Mapped[int] = mapped_column(Integer)
     normal_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Which survey the figure comes from ("" = the demo's) and its interval as published, in the
+    # unit of `value` (None: computed, Wilson's for percentages). Added by `trygg surveys import`.
+    survey: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    lower: Mapped[float | None] = mapped_column(Float, nullable=True)
+    upper: Mapped[float | None] = mapped_column(Float, nullable=True)
