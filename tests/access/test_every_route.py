@@ -82,6 +82,7 @@ ROUTES: list[Rule] = [
     R(GET, r"/api/v1/public/.*|/public|/public/promises(/\{promise_id\})?|/api/v1/promises(/\{promise_id\})?",
       PUBLIC),
     R(ANY, r"/kontakt(/.*)?", PUBLIC),
+    R(ANY, r"/set-password/\{token\}", PUBLIC, hidden=EVERYONE, why="no invitation link with that token"),
     R(WRITE, r"/open311/v2/requests\.\{fmt\}", PUBLIC, refused=EVERYONE, why="needs an Open311 client key"),
     R(ANY, r"/open311/.*", PUBLIC),
     # ------------------------------------------------------------------ own account
