@@ -19,6 +19,8 @@ FORBIDDEN = {
     "lagesbild": {"ingest", "plans", "reports", "demo", "fieldwork"},
     "plans": {"ingest", "reports", "demo", "fieldwork", "lagesbild"},
     "reports": {"ingest", "demo"},
+    # setting up a municipality (trygg init, bulk users and areas): over storage and ingest only
+    "setup": {"plans", "reports", "lagesbild", "fieldwork", "demo"},
 }
 EVERYONE_FORBIDDEN = {"web", "cli"}
 OUTER = {"web", "cli"}
