@@ -117,6 +117,10 @@ _ID_QUERIES = {
     "role_id": "SELECT id FROM signatory_roles ORDER BY id DESC",
     "run_id": "SELECT id FROM import_runs ORDER BY id",
     "public_id": "SELECT public_id FROM reports WHERE source = 'resident' ORDER BY id",
+    # an organisation none of the actors belongs to (an admin's empty form may switch it off)
+    "org_id": "SELECT id FROM organisations WHERE id NOT IN (SELECT organisation_id FROM users WHERE username IN "
+              "('admin', 'samordnare', 'analytiker', 'rapportor-eidar-1', 'lasare', 'lpo-chef', 'kontaktcenter')) "
+              "ORDER BY id DESC",
 }
 
 
