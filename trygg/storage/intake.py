@@ -55,9 +55,18 @@ def store_idempotency(session: Session, scope: str, key: str, request_hash: str,
     return rec
 
 
-def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
-    cutoff = clock.now() - older_than
-    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+IDEMPOTENCY_DAYS = 30  # a retry comes within minutes; a month is ample
+
+
+def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=IDEMPOTENCY_DAYS), *,
+                      now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the stored answers of Idempotency-Keys older than `older_than` (run by retention);
+    the number deleted (or, with `dry_run`, that would be)."""
+    cutoff = (now or clock.now()) - older_than
+    old = IdempotencyRecord.created_at < cutoff
+    if dry_run:
+        return int(session.scalar(select(func.count(IdempotencyRecord.id)).where(old)) or 0)
+    result = session.execute(delete(IdempotencyRecord).where(old))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -71,13 +71,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.
-    from trygg.web import open311  # intake (issue 3)
-    from trygg.web.api import actions as api_actions  # inbox and notifications (issue 15)
+    from trygg.web import open311  # intake
+    from trygg.web.api import actions as api_actions  # inbox and notifications
     from trygg.web.api import areas as api_areas
     from trygg.web.api import fieldwork as api_fieldwork
-    from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
+    from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
-    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild (issue 4)
+    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild
     from trygg.web.api import meta as api_meta
     from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public

@@ -137,6 +137,9 @@ def service_definition(code: str, fmt: str, request: Request) -> Response:
 def list_requests(fmt: str, request: Request, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     q = request.query_params
+    if any("\x00" in v for v in q.values()):
+        # PostgreSQL cannot hold a NUL (→ 400); answer the same on SQLite rather than an empty list
+        raise Open311BadRequest("A filter holds a NUL character, which no stored value can contain; remove it.")
     lang = language(request)
     ids = [i.strip() for i in q.get("service_request_id", "").split(",") if i.strip()]
     hidden = [c.code for c in CATEGORIES if not single_report_public(c.code)]
