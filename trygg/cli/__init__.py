@@ -16,6 +16,7 @@ from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
 from trygg.cli import users as users_cli
+from trygg.cli import worker as worker_cli
 
 app = typer.Typer(
     name="trygg",
@@ -52,6 +53,7 @@ app.add_typer(open311_cli.app, name="open311")
 app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
+app.command("worker")(worker_cli.worker)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from trygg import __version__
 from trygg.config import Settings
 from trygg.errors import ConfigError
+from trygg.jobs.worker import BackgroundWorker
 from trygg.storage.database import Database
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import install_error_handlers
@@ -19,6 +22,7 @@ from trygg.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
 
+IDLE_EXIT_S = 2.0  # a worker loop started by an enqueue outside the server's lifespan (tests) stops when idle
 API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
 (`trygg tokens create --user NAME`). Every error has the shape
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
@@ -36,12 +40,24 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             f"The database {db.display_url} is not at the current schema version.",
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
-    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
+    from trygg.web import jobs as _job_kinds  # noqa: F401  registers the job handlers
+
+    jobs = BackgroundWorker(db, idle_exit_s=IDLE_EXIT_S)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.run_jobs:
+            jobs.start()
+        yield
+        jobs.stop()
+
+    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION, lifespan=lifespan,
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
-    app.state.rate_limiter = RateLimiter()
+    app.state.rate_limiter = RateLimiter(db)
+    app.state.jobs = jobs if settings.run_jobs else None
 
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
@@ -93,3 +109,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
         app.include_router(module.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory` (``trygg serve --workers N``): settings from the environment."""
+    return create_app(Settings.from_env())

@@ -30,6 +30,13 @@ def get_database(request: Request) -> Database:
     return db
 
 
+def wake_jobs(request: Request) -> None:
+    """A job was enqueued and committed: let this process's worker loop look for it now."""
+    worker = getattr(request.app.state, "jobs", None)
+    if worker is not None:
+        worker.wake()
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
