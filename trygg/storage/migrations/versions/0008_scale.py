@@ -14,7 +14,21 @@ depends_on = None
 UTC_DT = sa.DateTime(timezone=True)
 
 
+REPORT_INDEXES = {
+    "ix_reports_occurred_id": ["occurred_from", "id"],
+    "ix_reports_status_occurred": ["status", "occurred_from"],
+    "ix_reports_source_occurred": ["source", "occurred_from"],
+    "ix_reports_category_occurred": ["category", "occurred_from"],
+    "ix_reports_organisation_occurred": ["organisation_id", "occurred_from"],
+    "ix_reports_routed_to_id": ["routed_to_id"],
+    "ix_reports_reporter_id": ["reporter_id"],
+    "ix_reports_updated_at": ["updated_at"],
+}
+
+
 def upgrade() -> None:
+    for name, columns in REPORT_INDEXES.items():
+        op.create_index(name, "reports", columns)
     op.create_table(
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -83,6 +97,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in REPORT_INDEXES:
+        op.drop_index(name, table_name="reports")
     op.drop_table("shared_cache")
     op.drop_table("data_versions")
     op.drop_index(op.f("ix_rate_counters_expires"), table_name="rate_counters")
