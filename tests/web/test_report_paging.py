@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.factories import World
 from trygg.storage import reports as report_store
 from trygg.storage.database import Database
-
-from tests.factories import World
 
 
 def _add(db: Database, world: World, n: int, at: datetime) -> None:
