@@ -9,6 +9,7 @@ from trygg.cli import analyse as analyse_cli
 from trygg.cli import audit as audit_cli
 from trygg.cli import backup as backup_cli
 from trygg.cli import db as db_cli
+from trygg.cli import feeds as feeds_cli
 from trygg.cli import fieldwork as fieldwork_cli
 from trygg.cli import importer as importer_cli
 from trygg.cli import open311 as open311_cli
@@ -54,6 +55,7 @@ app.add_typer(fieldwork_cli.app, name="fieldwork")
 app.add_typer(plan_cli.app, name="plan")
 app.add_typer(analyse_cli.app, name="analyse")
 app.command("worker")(worker_cli.worker)
+app.add_typer(feeds_cli.app, name="feeds")
 
 
 def main() -> None:

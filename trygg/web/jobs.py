@@ -6,6 +6,7 @@ work registers its kind with `@job_handler("name")` in its own module and adds t
 
 from __future__ import annotations
 
+from trygg.ingest import feeds as _feeds  # noqa: F401  kind "feeds.poll" (scheduled feed polls)
 from trygg.ingest import jobs as _imports  # kind "import"
 from trygg.web.i18n import gettext_for
 from trygg.web.routes import lagesbild_pdf as _lagesbild_pdf  # noqa: F401  kind "lagesbild.pdf"
