@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from sqlalchemy import Row, Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from trygg.storage.schema import Area, Organisation, Report
@@ -124,7 +124,7 @@ LIST_COLUMNS = (Report.id, Report.public_id, Report.category, Report.description
 
 
 def list_report_rows(session: Session, flt: ReportFilter, *, limit: int = 50, offset: int = 0,
-                     after: tuple[datetime, int] | None = None) -> list[Row[Any]]:
+                     after: tuple[datetime, int] | None = None) -> list[Any]:
     """A page of matching reports, newest first, as plain rows of `LIST_COLUMNS`.
 
     `after` = (occurred_from, id) of the last row of the previous page: keyset paging, which reads
