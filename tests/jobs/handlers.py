@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import select
 
 from trygg.jobs import JobContext, job_handler
-from trygg.storage.schema import DataVersion
+from trygg.storage.schema import SharedCache
 
 
 def count_effect(ctx: JobContext, name: str) -> None:
     """The job's effect: +1 on a counter row, written in the job's own session (so, with its completion)."""
-    row = ctx.session.scalar(select(DataVersion).where(DataVersion.name == name))
+    row = ctx.session.scalar(select(SharedCache).where(SharedCache.key == name))
     if row is None:
-        ctx.session.add(DataVersion(name=name, version=1))
+        ctx.session.add(SharedCache(key=name, version="1", value=b""))
     else:
-        row.version += 1
+        row.version = str(int(row.version) + 1)
     ctx.session.flush()
 
 

@@ -20,7 +20,7 @@ from trygg.jobs import enqueue
 from trygg.jobs.worker import Worker, drain, wait_for
 from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
-from trygg.storage.schema import DataVersion, Job
+from trygg.storage.schema import Job, SharedCache
 from trygg.storage.schema.base import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _effects(db: Database, job_id: int) -> int:
     with db.session() as s:
-        return int(s.scalar(select(DataVersion.version).where(DataVersion.name == f"effect-{job_id}")) or 0)
+        return int(s.scalar(select(SharedCache.version).where(SharedCache.key == f"effect-{job_id}")) or 0)
 
 
 def _job(db: Database, job_id: int) -> Job:
