@@ -14,13 +14,13 @@ from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from trygg.cli import app as cli_app
+from trygg.domain.clock import real_now as utcnow
 from trygg.errors import ValidationError
 from trygg.ingest import feeds
 from trygg.jobs.worker import Worker
 from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
 from trygg.storage.schema import Job, JobSchedule, Report
-from trygg.storage.schema.base import utcnow
 
 
 @pytest.fixture

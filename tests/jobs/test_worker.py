@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.jobs import handlers  # noqa: F401  registers the test kinds
+from trygg.domain.clock import real_now as utcnow
 from trygg.jobs import enqueue
 from trygg.jobs.worker import Worker, drain, wait_for
 from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
 from trygg.storage.schema import Job, SharedCache
-from trygg.storage.schema.base import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from trygg import ingest
+from trygg.domain import clock
 from trygg.ingest import open_importer
 from trygg.ingest.base import error_text, run_import
 from trygg.ingest.service import IntakeContext
@@ -35,7 +36,7 @@ from trygg.storage.database import Database
 from trygg.storage.schema import ImportRun, Organisation
 
 KIND = "import"
-PROCESS_START = datetime.now(UTC)
+PROCESS_START = clock.real_now()  # real time: the clock may be pinned after this import
 STALE = timedelta(minutes=2)  # a run without a job and without a heartbeat this long has no worker
 log = logging.getLogger("trygg.ingest")
 Translator = Callable[[str], Callable[..., str]]
@@ -83,7 +84,7 @@ def wait(db: Database, run_id: int, timeout: float | None = None) -> bool:
 
 def settle_interrupted(session: Session) -> int:
     """Mark failed the runs left ``running`` with no job that could still finish them (committed)."""
-    stale = intake_store.stale_running_runs(session, before=datetime.now(UTC) - STALE)
+    stale = intake_store.stale_running_runs(session, before=clock.now() - STALE)
     if not stale:
         return 0
     live = job_store.live_keys(session, [job_key(r) for r in stale])

@@ -17,14 +17,16 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from trygg.storage.schema.base import utcnow
+from trygg.domain import clock
 from trygg.storage.schema.jobs import Job, JobSchedule
 
 LIVE = ("queued", "running")
 
 
 def _now() -> datetime:
-    return utcnow()
+    """Real time, not the pinnable calendar (`trygg.domain.clock`): leases and backoffs are compared
+    across processes, which may pin different dates (a demo server and a plain `trygg worker`)."""
+    return clock.real_now()
 
 
 def enqueue(session: Session, kind: str, payload: dict[str, Any] | None = None, *, data: bytes | None = None,
