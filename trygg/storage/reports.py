@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
 from trygg.storage.schema import Area, Organisation, Report
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])

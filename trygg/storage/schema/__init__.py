@@ -14,7 +14,7 @@ from trygg.storage.schema.core import (
 )
 from trygg.storage.schema.fieldwork import SafetyWalk  # noqa: F401  (registers the field-work tables)
 from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule  # noqa: F401
-from trygg.storage.schema.jobs import Job, JobSchedule, RateCounter, SharedCache  # noqa: F401
+from trygg.storage.schema.jobs import DataVersion, Job, JobSchedule, RateCounter, SharedCache  # noqa: F401
 from trygg.storage.schema.plans import (
     ActionPlan,
     Activity,

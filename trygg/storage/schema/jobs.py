@@ -3,6 +3,7 @@
 - `Job`: one unit of background work (an import, a PDF, a feed poll …), leased by one worker at a time.
 - `JobSchedule`: work that recurs (``trygg feeds add polisen --every 10m``); the worker enqueues its jobs.
 - `RateCounter`: rate-limit counters per bucket, client and fixed window, shared by every process.
+- `DataVersion`: a counter per data set (``reports``) that every ORM write bumps: part of the cache keys.
 - `SharedCache`: computed values (a lägesbild) for a key and a data version, shared by every process.
 """
 
@@ -70,6 +71,14 @@ class RateCounter(Base):
     window_start: Mapped[int] = mapped_column(Integer, primary_key=True)  # Unix seconds
     hits: Mapped[int] = mapped_column(Integer, default=0)
     expires: Mapped[int] = mapped_column(Integer, index=True)  # Unix seconds after which the row is useless
+
+
+class DataVersion(Base):
+    """A counter per data set that every write of it bumps (`trygg.storage.versions`)."""
+
+    __tablename__ = "data_versions"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SharedCache(Base):

@@ -81,6 +81,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_rate_counters_expires"), "rate_counters", ["expires"])
     op.create_table(
+        "data_versions",
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_data_versions")),
+    )
+    op.create_table(
         "shared_cache",
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("version", sa.String(120), nullable=False),
@@ -94,6 +100,7 @@ def downgrade() -> None:
     for name in REPORT_INDEXES:
         op.drop_index(name, table_name="reports")
     op.drop_table("shared_cache")
+    op.drop_table("data_versions")
     op.drop_index(op.f("ix_rate_counters_expires"), table_name="rate_counters")
     op.drop_table("rate_counters")
     op.drop_table("job_schedules")
