@@ -39,7 +39,10 @@ def add(feed: str = typer.Argument(..., help="The feed: polisen."),
 
 @app.command("list")
 def list_(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """The feeds polled, how often and when next."""
+    """The feeds polled, how often and when next.
+
+    Example: trygg feeds list --db postgresql://trygg@127.0.0.1/trygg
+    """
     from trygg.ingest import feeds
 
     database = guarded(lambda: open_db(db))
@@ -57,7 +60,10 @@ def list_(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
 @app.command("remove")
 def remove(feed: str = typer.Argument(..., help="The feed: polisen."),
            db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Stop polling a feed (what it imported stays)."""
+    """Stop polling a feed (what it imported stays).
+
+    Example: trygg feeds remove polisen
+    """
     from trygg.ingest import feeds
 
     database = guarded(lambda: open_db(db))
