@@ -35,7 +35,7 @@ def stall_first(ctx: JobContext) -> dict[str, Any]:
     return {"attempt": ctx.attempt}
 
 
-@job_handler("test.flaky", max_attempts=3, lease_s=5, backoff_s=0.2)
+@job_handler("test.flaky", max_attempts=3, lease_s=5, backoff_s=2.0)
 def flaky(ctx: JobContext) -> dict[str, Any]:
     """Fails until attempt `ok_at` (never, if 0)."""
     count_effect(ctx, f"effect-{ctx.job_id}")

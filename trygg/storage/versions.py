@@ -13,6 +13,7 @@ bump. Writes that bypass the ORM (bulk inserts of the demo builder) still change
 
 from __future__ import annotations
 
+import logging
 from itertools import chain
 from typing import Any
 
@@ -25,6 +26,7 @@ from trygg.storage.schema import Report
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
+log = logging.getLogger("trygg.storage")
 
 
 def bump(conn: Connection, name: str) -> None:
@@ -49,10 +51,15 @@ def _note_report_writes(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the writes are not committed yet
+        return
     if session.info.pop(_PENDING, False):
-        with session.get_bind().engine.connect() as conn:
-            bump(conn, REPORTS)
-            conn.commit()
+        try:
+            with session.get_bind().engine.connect() as conn:
+                bump(conn, REPORTS)
+                conn.commit()
+        except Exception:  # noqa: BLE001 - the newest id and update time still move the version
+            log.warning("could not bump the reports' data version", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")
