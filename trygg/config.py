@@ -80,6 +80,11 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    run_jobs: bool = field(
+        default=True,
+        metadata={"help": "Run background jobs (imports, PDFs, feed polls) in a worker loop inside each web "
+                          "process; set false when separate `trygg worker` processes run them."},
+    )
     today: str = field(
         default="",
         metadata={"help": "Pin the calendar (YYYY-MM-DD): the server runs as if today were this date, the "
