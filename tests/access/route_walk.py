@@ -148,7 +148,8 @@ def add_missing_objects(db: Database, admin: TestClient) -> None:
 def real_ids(db: Database) -> dict[str, str]:
     """A real value for every path parameter of the app, consistent with each other (the photo of
     the report, the focus area of the plan, …)."""
-    ids: dict[str, str] = {"fmt": "json", "code": "vandalism", "job_id": "0" * 32}
+    ids: dict[str, str] = {"fmt": "json", "code": "vandalism", "job_id": "0" * 32,
+                           "minutes_id": "0", "notification_id": "0"}  # the demo has no minutes or failed mail
     with db.engine.connect() as conn:
         for name, sql in _ID_QUERIES.items():
             params = {k: ids[k] for k in re.findall(r":(\w+)", sql)}

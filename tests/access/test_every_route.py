@@ -88,6 +88,8 @@ ROUTES: list[Rule] = [
     # ------------------------------------------------------------------ own account
     R(ANY, r"/account(/.*)?|/api/v1/me", P.ACCOUNT),
     # ------------------------------------------------------------------ administration
+    R("POST", r"/admin/notifications/\{notification_id\}/retry", P.ADMIN, hidden=(ADMIN,),
+      why="the demo has no failed delivery to retry"),
     R(ANY, r"/admin/.*", P.ADMIN),
     R(WRITE, r"/plans/signatories(/.*)?", P.ADMIN),
     # ------------------------------------------------------------------ reports and triage
@@ -98,6 +100,17 @@ ROUTES: list[Rule] = [
       why="another organisation's report; its details are not shared with reporters"),
     R(GET, r"/api/v1/reports(\.csv|\.geojson)?", P.ACCOUNT, why="lists filtered by the detail scope"),
     R(ANY, r"/triage(/.*)?", P.TRIAGE),
+    R(GET, r"/reports/\{report_id:int\}", P.ACCOUNT, hidden=(REPORTER, CITIZEN),
+      why="another organisation's report; its details are not shared with reporters"),
+    R("POST", r"/reports/\{report_id:int\}/respond", P.ACCOUNT, hidden=(REPORTER, CITIZEN),
+      refused=(ADMIN, COORD, ANALYST, VIEWER, SIGNATORY, KC),
+      why="only the organisation the report was routed to answers it (the demo's report is routed elsewhere)"),
+    # ------------------------------------------------------------------ inbox and actions
+    R(ANY, r"/inbox|/api/v1/inbox", P.SIGNED_IN),
+    R("POST", r"/api/v1/actions", P.INBOX_ALL),
+    R(ANY, r"/api/v1/actions/\{action_id\}|/inbox/actions/\{action_id\}", P.ACCOUNT,
+      hidden=(REPORTER, VIEWER, SIGNATORY, KC, CITIZEN),
+      why="an action is seen by its owning organisation and the EST coordinators"),
     # ------------------------------------------------------------------ imports
     R(ANY, r"/imports(/.*)?|/api/v1/imports(/.*)?", P.IMPORT),
     # ------------------------------------------------------------------ lägesbild and districts
@@ -106,6 +119,8 @@ ROUTES: list[Rule] = [
     R(ANY, r"/lagesbild(/.*)?|/api/v1/lagesbild(/.*)?|/areas(/.*)?", P.LAGESBILD_VIEW),
     # ------------------------------------------------------------------ EST meetings and groups
     R(ANY, r"/meetings/groups/new|/meetings/\{group_id\}/(edit|archive|restore|delete)", P.EST_GROUPS_MANAGE),
+    R(GET, r"/meetings/m/\{meeting_id\}/minutes/\{minutes_id\}\.\{fmt\}", P.EST_MEETINGS,
+      hidden=(ADMIN, COORD, ANALYST), why="the demo's meetings have no minutes issued yet"),
     R(ANY, r"/meetings(/.*)?", P.EST_MEETINGS),
     # ------------------------------------------------------------------ action plans, promises, follow-up
     R(WRITE, r"/(api/v1/)?plans/\{plan_id\}/sign", P.PLAN_SIGN),
@@ -136,6 +151,8 @@ ROUTES: list[Rule] = [
 
 # Values for path parameters that differ by route (the formats these routes serve).
 PATH_VALUES = {"/plans/{plan_id}/export.{fmt}": {"fmt": "html"},
+               "/admin/publication/{key}": {"key": "2025-03"},
+               "/admin/publication/{key}/republish": {"key": "2025-03"},
                "/followup/plans/{plan_id}/report.{fmt}": {"fmt": "html"}}
 
 
