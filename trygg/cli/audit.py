@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,6 +11,7 @@ import typer
 
 from trygg.cli.common import DB_HELP, console, guarded, open_db, out
 from trygg.errors import ValidationError
+from trygg.reports.csv_stream import safe_writer
 from trygg.storage import audit
 
 app = typer.Typer(help="The audit trail: verify its hash chain, export it.", no_args_is_help=True)
@@ -72,7 +72,7 @@ def export(output: Path | None = typer.Option(None, "--out", "-o", help="File to
     try:
         with database.session() as s:
             if fmt == "csv":
-                w = csv.writer(stream, lineterminator="\n")
+                w = safe_writer(stream, lineterminator="\n")
                 w.writerow(audit.CSV_FIELDS)
                 for e in audit.iter_entries(s, query):
                     w.writerow(audit.csv_row(e))

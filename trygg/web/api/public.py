@@ -11,7 +11,6 @@ than a month, and the running month is left out until it is over.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD, Su
 from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import AreaLevel
 from trygg.errors import ValidationError
+from trygg.reports.csv_stream import safe_writer
 from trygg.storage import access as access_store
 from trygg.storage import areas as area_store
 from trygg.storage.schema import Area
@@ -194,7 +194,7 @@ def counts_csv(session: Session = Depends(db_session),
     chosen = list(GROUPS) if group == "all" else [_group(group)]
     years = published_years(session) if year == "all" else [_year(session, int(year))]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf, lineterminator="\n")
     w.writerow(CSV_FIELDS)
     for g in chosen:
         for y in years:
