@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import ActionStatus, AreaLevel
+from trygg.domain.personal_data import guard
 from trygg.errors import NotFound, ValidationError
 from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation, ShortTermAction
 
@@ -98,6 +99,7 @@ def last_meeting(session: Session, group_id: int, before: date | None = None) ->
 def create_meeting(session: Session, group_id: int, held_on: date, notes: str = "",
                    created_by: int | None = None) -> EstMeeting:
     get_group(session, group_id)
+    guard({"notes": notes})
     meeting = EstMeeting(est_group_id=group_id, held_on=held_on, notes=notes.strip(), created_by=created_by)
     session.add(meeting)
     session.flush()
@@ -106,6 +108,7 @@ def create_meeting(session: Session, group_id: int, held_on: date, notes: str = 
 
 def update_meeting_notes(session: Session, meeting_id: int, notes: str) -> EstMeeting:
     meeting = get_meeting(session, meeting_id)
+    guard({"notes": notes})
     meeting.notes = notes.strip()
     session.flush()
     return meeting
@@ -128,6 +131,8 @@ def add_action(session: Session, meeting_id: int, *, title: str, owner_organisat
         errors["due"] = "The deadline cannot be before the meeting."
     if area_id is not None and session.get(Area, area_id) is None:
         errors["area_id"] = f"No area with id {area_id}."
+    if "title" not in errors:
+        guard({"title": title}, errors=errors)
     if errors:
         raise ValidationError("The action could not be recorded.", fields=errors)
     action = ShortTermAction(meeting_id=meeting_id, title=title, owner_organisation_id=owner_organisation_id,
@@ -150,6 +155,7 @@ def update_action(session: Session, action_id: int, *, status: str, outcome: str
     if status not in {str(s) for s in ActionStatus}:
         raise ValidationError("The status is not valid.",
                               fields={"status": f"one of {', '.join(ActionStatus)}"})
+    guard({"outcome": outcome})
     action = get_action(session, action_id)
     action.status = status
     action.outcome = outcome.strip()[:4000]

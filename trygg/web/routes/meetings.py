@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
+from trygg.domain.personal_data import check_fields
 from trygg.errors import Conflict, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.storage import audit
@@ -25,7 +26,7 @@ from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
 from trygg.web.access import MEETING_ROLES, SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
-from trygg.web.deps import current_user, db_session
+from trygg.web.deps import current_user, db_session, language
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
@@ -150,9 +151,10 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
     day = _parse_date(held_on, "held_on", errors)
     if day is not None and day > today() + timedelta(days=60):
         errors["held_on"] = "The meeting date is too far ahead."
+    errors.update(check_fields({"notes": notes}, language(request)))
     meeting_id: int | None = None
     ids: list[int] = []
-    if day is not None and "held_on" not in errors:
+    if day is not None and "held_on" not in errors and "notes" not in errors:
         meeting = store.create_meeting(session, group_id, day, notes, created_by=user.id)
         meeting_id = meeting.id
         ids = _decisions(session, meeting.id, day, title, owner, due, area, category, errors)
