@@ -94,7 +94,8 @@ def test_an_invalid_date_is_not_an_identity_number() -> None:
 
 # Every variant that slipped through before the text was normalised (issue 16, item 7).
 VARIANTS = [
-    ("(070) 123 45 67", PHONE), ("070.123.45.67", PHONE), ("\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17", PHONE),
+    ("(070) 123 45 67", PHONE), ("070.123.45.67", PHONE),
+    ("\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17", PHONE),
     ("811218.9876", PERSONNUMMER), ("8 1 1 2 1 8 9 8 7 6", PERSONNUMMER),
     ("anna.svensson [at] example.se", EMAIL), ("anna.svensson\uff20example.se", EMAIL),
     ("anna.svensson @ example.se", EMAIL), ("anna.svensson(at)example(dot)se", EMAIL),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.factories import World
-from trygg.web.api.lagesbild import today
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
+from trygg.web.api.lagesbild import today
 
 PHONE = "Ansvarig nås på 070-123 45 67"
 VARIANTS = ["(070) 123 45 67", "070.123.45.67", "\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17",
