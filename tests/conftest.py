@@ -29,6 +29,10 @@ from trygg.storage.database import Database, normalise_url
 # that the application itself still uses the library's recommended parameters.
 user_store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
+# The audit trail's HMAC key for every database the tests make, on both backends (in production it
+# comes from TRYGG_AUDIT_KEY, a key file beside a SQLite database, or the secret key).
+os.environ.setdefault("TRYGG_AUDIT_KEY", "trygg-test-audit-key")
+
 # In CI (CI=true) every Hypothesis test draws the same examples run after run, so a red build is
 # reproducible; locally they stay random and keep looking for new failures.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)

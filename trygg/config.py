@@ -6,6 +6,8 @@ all; a test fails if a setting is missing there.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field, fields
@@ -62,6 +64,24 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    audit_key: str = field(
+        default="",
+        metadata={"help": "Key of the audit trail's HMAC chain (keep it outside the database and its "
+                          "backups). Empty: read from TRYGG_AUDIT_KEY_FILE, else a key file beside a SQLite "
+                          "database (<db>.audit-key), else derived from TRYGG_SECRET_KEY."},
+    )
+    audit_key_file: str = field(
+        default="", metadata={"help": "File holding the audit chain's key (one line), instead of TRYGG_AUDIT_KEY."}
+    )
+    audit_anchor_path: str = field(
+        default="",
+        metadata={"help": "File the server writes the audit trail's anchor (its head: sequence number, "
+                          "time, MAC) to every TRYGG_AUDIT_ANCHOR_MINUTES; put it on storage the database "
+                          "server cannot rewrite. Empty: no periodic anchor."},
+    )
+    audit_anchor_minutes: int = field(
+        default=60, metadata={"help": "Minutes between two anchors written to TRYGG_AUDIT_ANCHOR_PATH."}
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -122,6 +142,46 @@ class Settings:
             "TRYGG_SECRET_KEY is not set.",
             hint="Set TRYGG_SECRET_KEY to a long random string when using PostgreSQL.",
         )
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if "://" not in url or url.startswith("sqlite"):
+        return Path(url.split("///", 1)[-1] if "://" in url else url)
+    return None
+
+
+def _key_file(path: Path) -> str:
+    """The key kept in `path`, made (random, owner-only) when the file does not exist yet."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key)
+        path.chmod(0o600)
+    except OSError:
+        pass
+    return key
+
+
+def resolve_audit_key(settings: Settings) -> bytes:
+    """The audit chain's key: TRYGG_AUDIT_KEY, TRYGG_AUDIT_KEY_FILE, ``<db>.audit-key`` beside a SQLite
+    database, else derived from TRYGG_SECRET_KEY (PostgreSQL)."""
+    if settings.audit_key:
+        return settings.audit_key.encode()
+    if settings.audit_key_file:
+        path = Path(settings.audit_key_file).expanduser()
+        if not path.exists():
+            raise ConfigError(f"TRYGG_AUDIT_KEY_FILE={path} does not exist.",
+                              hint="Give the file that holds the audit key, or unset TRYGG_AUDIT_KEY_FILE.")
+        return path.read_text().strip().encode()
+    sqlite = _sqlite_path(settings.database_url)
+    if sqlite is not None:
+        return _key_file(sqlite.with_name(sqlite.name + ".audit-key")).encode()
+    if settings.secret_key:
+        return hmac.new(settings.secret_key.encode(), b"trygg audit chain key", hashlib.sha256).hexdigest().encode()
+    raise ConfigError("No key for the audit trail's chain.",
+                      hint="Set TRYGG_AUDIT_KEY (or TRYGG_AUDIT_KEY_FILE, or at least TRYGG_SECRET_KEY).")
 
 
 def setting_help() -> list[tuple[str, str, str]]:

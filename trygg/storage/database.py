@@ -75,7 +75,21 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"trygg_db": self})
+        self._audit_key: bytes | None = None
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key of the audit trail's HMAC chain (kept outside the database; `trygg.config.resolve_audit_key`)."""
+        if self._audit_key is None:
+            from trygg.config import Settings, resolve_audit_key
+
+            self._audit_key = resolve_audit_key(Settings.from_env(database_url=self.url))
+        return self._audit_key
+
+    @audit_key.setter
+    def audit_key(self, key: bytes) -> None:
+        self._audit_key = key
 
     @property
     def display_url(self) -> str:

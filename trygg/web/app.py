@@ -8,9 +8,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from trygg import __version__
-from trygg.config import Settings
+from trygg.config import Settings, resolve_audit_key
 from trygg.errors import ConfigError
+from trygg.storage import audit
 from trygg.storage.database import Database
+from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
@@ -22,6 +24,16 @@ STATIC = Path(__file__).parent / "static"
 API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
 (`trygg tokens create --user NAME`). Every error has the shape
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
+
+
+def _audit_key(settings: Settings, db: Database) -> bytes:
+    """The audit key named by `settings`, else the database's own (environment, key file, secret key)."""
+    if settings.audit_key or settings.audit_key_file:
+        return resolve_audit_key(settings)
+    try:
+        return db.audit_key
+    except ConfigError:
+        return resolve_audit_key(settings)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None, *,
@@ -36,8 +48,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             f"The database {db.display_url} is not at the current schema version.",
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
+    db.audit_key = _audit_key(settings, db)
+    with db.session() as s:
+        audit.check_key(s, db.audit_key)  # a wrong key would break the chain at the next entry
     app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  lifespan=anchor_timer.lifespan)
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
