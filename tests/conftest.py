@@ -186,7 +186,9 @@ def world(database: Database):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False)
+    # Plain http://testserver: cookies without Secure, or the test client would not send them back.
+    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+                    secure_cookies="false")
 
 
 @pytest.fixture
@@ -223,7 +225,7 @@ def login(app):  # type: ignore[no-untyped-def]
         r = c.post("/login", data={"username": username, "password": password_of(username),
                                    "csrf_token": token, "next": "/"}, follow_redirects=False)
         assert r.status_code == 303, r.text
-        c.headers["X-CSRF-Token"] = token or ""
+        c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or ""  # renewed at sign-in, tied to the session
         return c
 
     yield _login

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
@@ -51,8 +52,16 @@ class Settings:
     )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
-    secure_cookies: bool = field(
-        default=False, metadata={"help": "Mark cookies Secure (set true behind HTTPS)."}
+    secure_cookies: str = field(
+        default="auto",
+        metadata={"help": "Mark cookies Secure (sent over HTTPS only): true, false, or auto = true except "
+                          "in the plain-http demo (TRYGG_DEMO)."},
+    )
+    trusted_proxies: str = field(
+        default="",
+        metadata={"help": "Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IP "
+                          "addresses or networks, comma-separated (e.g. 127.0.0.1,10.0.0.0/8). Empty: the "
+                          "headers are ignored and the connecting address is the client."},
     )
     require_totp: bool = field(
         default=True,
@@ -107,7 +116,24 @@ class Settings:
         settings.validate()
         return settings
 
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether cookies get the Secure flag (`secure_cookies`: true, false or auto)."""
+        value = str(self.secure_cookies).strip().lower()
+        if value in ("auto", ""):
+            return not self.demo
+        return value in ("1", "true", "yes", "on")
+
     def validate(self) -> None:
+        if str(self.secure_cookies).strip().lower() not in ("auto", "", "1", "0", "true", "false", "yes", "no",
+                                                            "on", "off"):
+            raise ConfigError(f"TRYGG_SECURE_COOKIES={self.secure_cookies!r} is not true, false or auto.",
+                              hint="Leave it unset (auto: Secure except in the plain-http demo).")
+        try:
+            proxy_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(f"TRYGG_TRUSTED_PROXIES={self.trusted_proxies!r}: {exc}.",
+                              hint="Give IP addresses or networks, comma-separated: 127.0.0.1,10.0.0.0/8.") from None
         if self.default_language not in ("sv", "en"):
             raise ConfigError(
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
@@ -142,6 +168,11 @@ class Settings:
             "TRYGG_SECRET_KEY is not set.",
             hint="Set TRYGG_SECRET_KEY to a long random string when using PostgreSQL.",
         )
+
+
+def proxy_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of TRYGG_TRUSTED_PROXIES (a bare address is a network of one)."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
 
 
 def _sqlite_path(url: str) -> Path | None:

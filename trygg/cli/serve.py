@@ -20,7 +20,9 @@ def _serve(settings: Settings, database: Database, host: str, port: int) -> None
 
     app = guarded(lambda: create_app(settings, database))
     out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] (Ctrl+C stops).")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # proxy_headers=False: X-Forwarded-For is read by the app, from TRYGG_TRUSTED_PROXIES only
+    # (trygg.web.proxies); uvicorn's own default would believe it from any local connection.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False)
 
 
 def serve(db: str | None = typer.Option(None, "--db", help=DB_HELP),

@@ -11,11 +11,13 @@ from trygg import __version__
 from trygg.config import Settings, resolve_audit_key
 from trygg.errors import ConfigError
 from trygg.storage import audit
+from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
+from trygg.web.proxies import TrustedProxyMiddleware
 from trygg.web.ratelimit import RateLimiter
 from trygg.web.security import SecurityHeadersMiddleware
 
@@ -58,11 +60,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.db = db
     app.state.secret = settings.resolved_secret()
     app.state.rate_limiter = RateLimiter()
+    user_store.prepare_login_timing()
 
     install_error_handlers(app)
-    app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
-    app.add_middleware(LanguageCookieMiddleware)
+    app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)
+    app.add_middleware(LanguageCookieMiddleware, secure=settings.cookies_secure)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
+    app.add_middleware(TrustedProxyMiddleware, trusted_proxies=settings.trusted_proxies)  # outermost
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.
