@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from trygg.errors import ConfigError
@@ -73,7 +74,9 @@ def key_of(session: Session) -> bytes:
         return key
     from trygg.config import Settings, resolve_audit_key
 
-    url = session.get_bind().url.render_as_string(hide_password=False)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    url = engine.url.render_as_string(hide_password=False)
     return resolve_audit_key(Settings.from_env(database_url=url))
 
 

@@ -56,10 +56,10 @@ class RetryingCursor(sqlite3.Cursor):
 class RetryingConnection(sqlite3.Connection):
     """A sqlite3 connection (``sqlite3.connect(..., factory=RetryingConnection)``) with retrying cursors."""
 
-    def cursor(self, factory: Any = RetryingCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = RetryingCursor) -> Any:
         return super().cursor(factory)
 
-    def execute(self, sql: str, parameters: Any = (), /) -> Any:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
         return self.cursor().execute(sql, parameters)
 
     def commit(self) -> None:

@@ -11,7 +11,7 @@ records the sensitive reports of those chunks, in a transaction of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import Any
 
 import anyio
@@ -36,7 +36,7 @@ class SentLedger:
         """A sensitive report was written into the chunk being built."""
         self._pending.append((report_id, category))
 
-    def track(self, chunks: Iterable[str]) -> Iterator[str]:
+    def track(self, chunks: Iterable[str]) -> Generator[str, None, None]:
         """`chunks`, each closing the ledger's current chunk as it is handed on."""
         for chunk in chunks:
             self._chunks.append(self._pending)
