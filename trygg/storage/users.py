@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -68,9 +69,12 @@ def _observe(seconds: float) -> None:
         _VERIFY_SECONDS.append(seconds)
 
 
-def prepare_login_timing() -> None:
-    """Make the dummy hash and measure one verification now, not in the first sign-in (start-up)."""
-    _floor()
+def prepare_login_timing() -> threading.Thread:
+    """Make the dummy hash and measure one verification in the background (started at start-up), so
+    that neither the start nor the first sign-in waits for it."""
+    worker = threading.Thread(target=_floor, name="login-timing", daemon=True)
+    worker.start()
+    return worker
 
 
 def check_login(password_hash: str | None, password: str) -> bool:
