@@ -219,6 +219,7 @@ def test_unknown_users_and_wrong_passwords_take_the_same_time(database: Database
     monkeypatch.setattr(user_store, "MAX_FAILED_LOGINS", 10**6)
     monkeypatch.setattr(user_store, "_DUMMY_HASH", [])
     monkeypatch.setattr(user_store, "_VERIFY_SECONDS", [])
+    monkeypatch.setattr(user_store, "_PREPARED", [])
     with database.session() as s:
         for name, hasher in (("full", costly), ("quick", cheap)):
             s.add(User(username=name, password_hash=hasher.hash("right-password"), role="viewer",

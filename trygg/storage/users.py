@@ -26,6 +26,8 @@ LOCK_MINUTES = 15
 MIN_PASSWORD = 8
 _DUMMY_HASH: list[str] = []
 _VERIFY_SECONDS: list[float] = []  # how long one verification at the current parameters takes here
+_PREPARED: list[bool] = []
+_PREPARING = threading.Lock()
 
 
 def hash_password(password: str) -> str:
@@ -69,12 +71,17 @@ def _observe(seconds: float) -> None:
         _VERIFY_SECONDS.append(seconds)
 
 
-def prepare_login_timing() -> threading.Thread:
-    """Make the dummy hash and measure one verification in the background (started at start-up), so
-    that neither the start nor the first sign-in waits for it."""
-    worker = threading.Thread(target=_floor, name="login-timing", daemon=True)
-    worker.start()
-    return worker
+def prepare_login_timing() -> None:
+    """Make the dummy hash and measure one verification in the background, once per process.
+
+    Called when the login page is shown, so that the first sign-in does not wait for it and the
+    server's start (and its API traffic) never pays for it.
+    """
+    with _PREPARING:
+        if _VERIFY_SECONDS or _PREPARED:
+            return
+        _PREPARED.append(True)
+    threading.Thread(target=_floor, name="login-timing", daemon=True).start()
 
 
 def check_login(password_hash: str | None, password: str) -> bool:

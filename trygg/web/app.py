@@ -12,7 +12,6 @@ from trygg.config import Settings, resolve_audit_key
 from trygg.domain import clock
 from trygg.errors import ConfigError
 from trygg.storage import audit
-from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
@@ -63,7 +62,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.db = db
     app.state.secret = settings.resolved_secret()
     app.state.rate_limiter = RateLimiter()
-    user_store.prepare_login_timing()
 
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)

@@ -71,6 +71,7 @@ def _locked_message(request: Request, user: User) -> str | None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", session: Session = Depends(db_session)) -> Response:
+    user_store.prepare_login_timing()  # the timing of a sign-in, measured before the first one
     return render(request, "login.html", {"next": _safe_next(next), "demo_users": _demo_users(request, session)})
 
 
