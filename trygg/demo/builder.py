@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from trygg.demo.action_causes import tie_demo_actions
 from trygg.demo.details import ReportDetails, report_details
 from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
 from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
@@ -139,6 +140,7 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
         intake = seed_intake(s, orgs, areas)
         report("Writing routing rules and field work", 1, 2)
         fieldwork = seed_fieldwork(s, geo, seed, orgs, users, areas, refs.plan_id, end)
+        tie_demo_actions(s)  # the EST actions' causes, history and attendees (issue 15)
         report("Writing routing rules and field work", 2, 2)
         draft_id = draft.id
     dates = events.dates()

@@ -53,7 +53,8 @@ class Group:
 
 # Category groups of the public statistics. Planned events (``event``) are not incidents.
 GROUPS: tuple[Group, ...] = (
-    Group("violence", "Violence and threats", ("violence", "staff_threat")),
+    Group("violence", "Violence and threats", ("violence", "staff_threat", "shootings", "explosions", "weapons",
+                                               "dangerous_objects")),
     Group("sexual_offences", "Sexual harassment", ("sexual_harassment",)),
     Group("youth", "Young people at risk", ("youth",)),
     Group("disorder", "Disorder, drugs and alcohol", ("disorder", "narcotics", "alcohol_minors")),

@@ -31,7 +31,7 @@ from trygg.storage import intake as intake_store
 from trygg.storage.schema import Organisation, Report
 from trygg.storage.schema.intake import Open311Client
 from trygg.web.blocking import run_blocking
-from trygg.web.deps import db_session, get_database, get_settings, language
+from trygg.web.deps import db_session, get_database, get_settings, language, municipality_name
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.open311.render import definition_json, request_json, respond, service_json
@@ -110,7 +110,7 @@ def discovery(fmt: str, request: Request) -> Response:
     settings = get_settings(request)
     base = str(request.base_url).rstrip("/") + "/open311/v2/"
     body = {"changeset": "2024-01-01T00:00:00+01:00",
-            "contact": f"Kontaktcenter, {settings.municipality_name}: {settings.kontaktcenter_address}",
+            "contact": f"Kontaktcenter, {municipality_name(request)}: {settings.kontaktcenter_address}",
             "key_service": "Ask the municipality's Kontaktcenter for an api_key for your application.",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
                            "changeset": "2024-01-01T00:00:00+01:00", "type": "production",

@@ -95,6 +95,8 @@ def _resident_submit(request: Request, session: Session, form: FormData) -> Resp
     photos, photo_errors = read_photos(form, settings.max_upload_mb, _)
     errors.update(photo_errors)
     contact = {k: str(form.get(k) or "").strip() for k in CONTACT_FIELDS}
+    # ``email`` (the name for it) is accepted too: status changes and feedback go there.
+    contact["contact_email"] = contact["contact_email"] or str(form.get("email") or "").strip()
     if contact["contact_email"] and "@" not in contact["contact_email"]:
         errors["contact_email"] = _("Not an e-mail address.")
     errors.update(text_errors)
@@ -116,7 +118,7 @@ def _resident_submit(request: Request, session: Session, form: FormData) -> Resp
                                                            message=exc.message, form_key=form_key),
                       status_code=422)
     intake_store.add_contact(session, report.id, name=contact["contact_name"], email=contact["contact_email"],
-                             phone=contact["contact_phone"])
+                             phone=contact["contact_phone"], lang=lang)
     for p in photos:
         intake_store.add_photo(session, report.id, p.mime, p.width, p.height, p.content)
     if key:

@@ -5,7 +5,7 @@ anchor``) writes a ``chain_keyed`` marker entry and records its id here. Entries
 their plain SHA-256 hashes and are still verified as before.
 
 Revision ID: 0008_trust
-Revises: 0007
+Revises: 0008_analysis
 """
 import sqlalchemy as sa
 from alembic import op
@@ -13,7 +13,7 @@ from alembic import op
 import trygg.storage.types
 
 revision = "0008_trust"
-down_revision = "0007"
+down_revision = "0008_analysis"
 branch_labels = None
 depends_on = None
 
