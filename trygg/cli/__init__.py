@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "db": ("trygg.cli.db", "app", "group", "Database schema: upgrade and check."),
     "users": ("trygg.cli.users", "app", "group", "User accounts and organisations."),
     "tokens": ("trygg.cli.users", "tokens_app", "group", "API tokens for integrations (Authorization: Bearer …)."),
-    "audit": ("trygg.cli.audit", "app", "group", "The audit trail: verify its hash chain, export it."),
+    "audit": ("trygg.cli.audit", "app", "group", "The audit trail: verify its keyed hash chain, anchor its head, export it."),
     "retention": ("trygg.cli.retention", "app", "group",
                   "Retention of report details: periods per category, removal of old details."),
     "open311": ("trygg.cli.open311", "app", "group", "The Open311 GeoReport v2 server."),
