@@ -78,6 +78,16 @@ class Settings:
     public_rate_limit: int = field(
         default=10, metadata={"help": "Resident reports / Open311 posts per client IP per hour."}
     )
+    publication_settling_days: int = field(
+        default=14,
+        metadata={"help": "Days after a month has closed before its public figures are published "
+                          "(late reports settle first); later changes need a republication."},
+    )
+    public_read_rate_limit: int = field(
+        default=60,
+        metadata={"help": "Anonymous reads of public figures (/api/v1/public/…, /kontakt/nearby) per "
+                          "client IP per minute."},
+    )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
     audit_key: str = field(
@@ -185,6 +195,16 @@ class Settings:
             raise ConfigError(
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
                 hint="Use sv or en.",
+            )
+        if self.publication_settling_days < 0:
+            raise ConfigError(
+                f"TRYGG_PUBLICATION_SETTLING_DAYS={self.publication_settling_days} is negative.",
+                hint="Use 0 or more days, e.g. 14.",
+            )
+        if self.public_read_rate_limit < 1:
+            raise ConfigError(
+                f"TRYGG_PUBLIC_READ_RATE_LIMIT={self.public_read_rate_limit} must be at least 1.",
+                hint="For example 60 (reads per client IP per minute).",
             )
         if self.today:
             try:

@@ -52,6 +52,9 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "places": ("trygg.cli.places", "app", "group", "Known places: import, list."),
     "notify": ("trygg.cli.notify", "app", "group",
                "E-mail notifications: deliver the outbox, list and retry failed deliveries."),
+    "public": ("trygg.cli.public", "app", "group",
+               "Public figures: a month is published once after it has closed and settled; later changes by an "
+               "audited republication."),
 }
 
 

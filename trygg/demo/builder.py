@@ -30,6 +30,7 @@ from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
 from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
 from trygg.demo.intake_seed import seed_intake
 from trygg.demo.organisations import ORGANISATIONS, UserSpec, all_users
+from trygg.demo.publish import publish_closed_months
 from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, EffectMeasure, demo_end
 from trygg.demo.seed_plan import seed_plan
 from trygg.demo.simulate import SimulatedEvents, simulate_events
@@ -143,6 +144,7 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
         tie_demo_actions(s)  # the EST actions' causes, history and attendees (issue 15)
         report("Writing routing rules and field work", 2, 2)
         draft_id = draft.id
+        publish_closed_months(s, end)
     dates = events.dates()
     return DemoSummary(
         seed=seed, reports=len(events), first_day=dates.min().astype(date), last_day=dates.max().astype(date),

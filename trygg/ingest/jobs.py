@@ -23,6 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
+from trygg.domain.msgid import _
 from trygg.ingest.base import FinishHook, Importer, error_text, run_import
 from trygg.ingest.service import IntakeContext
 from trygg.storage import intake as intake_store
@@ -34,9 +35,6 @@ PROCESS_START = clock.real_now()  # real time: the clock may be pinned after thi
 log = logging.getLogger("trygg.ingest")
 
 
-def _(message: str) -> str:
-    """Mark a msgid for extraction (the page translates the stored English text)."""
-    return message
 
 
 INTERRUPTED = _("The server stopped before the import finished. Import the file again: "

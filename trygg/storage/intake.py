@@ -55,9 +55,18 @@ def store_idempotency(session: Session, scope: str, key: str, request_hash: str,
     return rec
 
 
-def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
-    cutoff = clock.now() - older_than
-    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+IDEMPOTENCY_DAYS = 30  # a retry comes within minutes; a month is ample
+
+
+def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=IDEMPOTENCY_DAYS), *,
+                      now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the stored answers of Idempotency-Keys older than `older_than` (run by retention);
+    the number deleted (or, with `dry_run`, that would be)."""
+    cutoff = (now or clock.now()) - older_than
+    old = IdempotencyRecord.created_at < cutoff
+    if dry_run:
+        return int(session.scalar(select(func.count(IdempotencyRecord.id)).where(old)) or 0)
+    result = session.execute(delete(IdempotencyRecord).where(old))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -325,8 +334,10 @@ def area_choices(session: Session, level: str) -> list[Any]:
 
 def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: float = 250.0,
                         category: str | None = None, days: int = 30, limit: int = 5,
-                        sources: Sequence[str] = (Source.RESIDENT,)) -> list[Report]:
-    """Open reports within `radius_m` of a point in the last `days` (duplicate hints)."""
+                        sources: Sequence[str] = (Source.RESIDENT,),
+                        categories: Sequence[str] | None = None) -> list[Report]:
+    """Open reports within `radius_m` of a point in the last `days` (duplicate hints), only of
+    `categories` when given."""
     x, y = to_sweref(lon, lat)
     since = clock.now() - timedelta(days=days)
     q = select(Report).where(Report.x.between(x - radius_m, x + radius_m),
@@ -337,6 +348,8 @@ def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: f
         q = q.where(Report.source.in_([str(s) for s in sources]))
     if category:
         q = q.where(Report.category == category)
+    if categories is not None:
+        q = q.where(Report.category.in_(list(categories)))
     rows = [r for r in session.scalars(q.limit(200)) if (r.x - x) ** 2 + (r.y - y) ** 2 <= radius_m ** 2]
     rows.sort(key=lambda r: (r.x - x) ** 2 + (r.y - y) ** 2)
     return rows[:limit]
@@ -409,13 +422,13 @@ def open311_requests(session: Session, *, public_ids: Sequence[str] = (), catego
                      limit: int = 1000) -> list[Report]:
     """Residents' reports as Open311 service requests (newest first)."""
     q = select(Report).where(Report.source == Source.RESIDENT)
+    if exclude_categories:
+        q = q.where(Report.category.not_in(list(exclude_categories)))
     if public_ids:
         q = q.where(Report.public_id.in_(list(public_ids)))
     else:
         if categories:
             q = q.where(Report.category.in_(list(categories)))
-        if exclude_categories:
-            q = q.where(Report.category.not_in(list(exclude_categories)))
         if start is not None:
             q = q.where(Report.created_at >= start)
         if end is not None:

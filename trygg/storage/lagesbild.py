@@ -40,11 +40,6 @@ def area_profiles(session: Session) -> tuple[AreaProfile, ...]:
                              a.police_class, a.est_group_id, a.geom.wkt) for a in rows)
 
 
-def municipality_wkt(session: Session) -> str | None:
-    muni = session.scalar(select(Area).where(Area.level == AreaLevel.MUNICIPALITY))
-    return muni.geom.wkt if muni is not None else None
-
-
 def activities_for_area(session: Session, area: Area, on: date | None = None) -> list[Activity]:
     """Activities placed in the area, or serving a focus area that targets it (by id or area type).
 

@@ -94,10 +94,6 @@ def get_report(session: Session, report_id: int) -> Report | None:
     return session.get(Report, report_id)
 
 
-def get_report_by_public_id(session: Session, public_id: str) -> Report | None:
-    return session.scalar(select(Report).where(Report.public_id == public_id))
-
-
 def find_by_external_id(session: Session, source: str, external_id: str) -> Report | None:
     return session.scalar(
         select(Report).where(Report.source == source, Report.external_id == external_id)

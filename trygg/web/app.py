@@ -95,13 +95,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.
-    from trygg.web import open311  # intake (issue 3)
-    from trygg.web.api import actions as api_actions  # inbox and notifications (issue 15)
+    from trygg.web import open311  # intake
+    from trygg.web.api import actions as api_actions  # inbox and notifications
     from trygg.web.api import areas as api_areas
     from trygg.web.api import fieldwork as api_fieldwork
-    from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
+    from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
-    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild (issue 4)
+    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild
     from trygg.web.api import meta as api_meta
     from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public
@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
+    from trygg.web.routes import publication_admin as publication_admin_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
@@ -144,6 +145,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    area_routes, invitation_routes,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
                    api_actions, inbox_routes, report_page_routes, notification_routes,
-                   account_email_routes):
+                   account_email_routes, publication_admin_routes):
         app.include_router(module.router)
     return app

@@ -41,6 +41,7 @@ from trygg.storage.schema.plans import (
     activity_owners,
 )
 from trygg.storage.schema.plans_extra import EffectEvaluation, PlanStatusChange  # noqa: F401
+from trygg.storage.schema.publication import Publication, PublicationCell, PublicationCount  # noqa: F401
 from trygg.storage.schema.reports import (
     IdempotencyRecord,
     Report,

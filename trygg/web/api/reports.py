@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from trygg.domain.categories import is_sensitive
-from trygg.domain.enums import Role, Source
+from trygg.domain.enums import Source
+from trygg.domain.permissions import Permission
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
 from trygg.notify import events
@@ -27,7 +28,13 @@ from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import detail_scope, note_sensitive_reads, require_roles, require_user, visible_report
+from trygg.web.access import (
+    detail_scope,
+    note_sensitive_reads,
+    require_permission,
+    require_user,
+    visible_report,
+)
 from trygg.web.api.actions import report_action_json
 from trygg.web.api.serialize import report_feature, report_json
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
@@ -41,8 +48,6 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 FILTER_DOC = ("Filters: start, end (YYYY-MM-DD or ISO 8601), area (id, repeatable), area_type (1–5), "
               "category (code), organisation (id), status, source; paging: limit, offset.")
-REPORTING_ROLES = (Role.REPORTER, Role.COORDINATOR, Role.ADMIN, Role.POLICE_ANALYST, Role.KONTAKTCENTER)
-TRIAGE_ROLES = (Role.COORDINATOR, Role.ADMIN, Role.KONTAKTCENTER)
 CSV_COLUMNS = ("id", "public_id", "category", "category_name", "description", "occurred_from", "occurred_to",
                "lon", "lat", "x", "y", "precision", "area_id", "area_name", "outside", "insecurity",
                "organisation_id", "organisation_name", "people_count", "police_called", "status", "source",
@@ -77,7 +82,7 @@ class ReportPatch(BaseModel):
 
 
 @router.post("/reports", status_code=201, summary="Create a report (idempotent with Idempotency-Key)")
-def post_report(request: Request, body: ReportIn, user: User = Depends(require_roles(*REPORTING_ROLES)),
+def post_report(request: Request, body: ReportIn, user: User = Depends(require_permission(Permission.REPORT_CREATE)),
                 session: Session = Depends(db_session)) -> Response:
     lang = language(request)
 
@@ -185,7 +190,7 @@ def get_report(report_id: int, request: Request, user: User = Depends(require_us
 @router.patch("/reports/{report_id}", summary="Change status, routing or the feedback note (coordinators, "
                                               "Kontaktcenter)")
 def patch_report(report_id: int, body: ReportPatch, request: Request,
-                 user: User = Depends(require_roles(*TRIAGE_ROLES)),
+                 user: User = Depends(require_permission(Permission.TRIAGE)),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
     lang = language(request)

@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
 from trygg.ingest import FORMATS, jobs, open_importer, run_import
@@ -31,7 +31,7 @@ from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.storage.schema.intake import ImportRun
-from trygg.web.access import import_run_scope, require_roles, visible_import_run
+from trygg.web.access import import_run_scope, require_permission, visible_import_run
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, get_database, language
 from trygg.web.i18n import gettext_for
@@ -39,8 +39,8 @@ from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST)
-register_nav("/imports", "Imports", set(IMPORT_ROLES), order=70)
+importer = require_permission(Permission.IMPORT)
+register_nav("/imports", "Imports", roles_for(Permission.IMPORT), order=70)
 MAX_IMPORT = 50 * 1024 * 1024
 
 
@@ -53,7 +53,7 @@ def _orgs(session: Session) -> list[Any]:
 
 
 @router.get("/imports")
-def imports_page(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def imports_page(request: Request, user: User = Depends(importer),
                  session: Session = Depends(db_session)) -> Response:
     jobs.settle_interrupted(session)
     runs = intake_store.list_runs(session, organisation_id=import_run_scope(user))
@@ -107,7 +107,7 @@ def _prepare(request: Request, session: Session, user: User, form: FormData) -> 
 
 
 @router.post("/imports/preview")
-def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def preview(request: Request, user: User = Depends(importer),
             session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     (importer, ctx), state = _prepare(request, session, user, form)
     summary = run_import(session, importer, ctx, dry_run=True, record=False)
@@ -126,7 +126,7 @@ def audit_when_finished(user_id: int, fmt: str) -> FinishHook:
 
 
 @router.post("/imports/run")
-def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run(request: Request, user: User = Depends(importer),
         session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     (importer, ctx), state = _prepare(request, session, user, form)
     name = state["mapping_name"].strip()
@@ -146,13 +146,13 @@ def _visible_run(session: Session, user: User, run_id: int) -> ImportRun:
 
 
 @router.get("/imports/{run_id:int}")
-def run_page(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run_page(run_id: int, request: Request, user: User = Depends(importer),
              session: Session = Depends(db_session)) -> Response:
     return render(request, "imports/run.html", {"run": _visible_run(session, user, run_id)})
 
 
 @router.get("/imports/{run_id:int}/progress")
-def run_progress(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run_progress(run_id: int, request: Request, user: User = Depends(importer),
                  session: Session = Depends(db_session)) -> Response:
     """The run's state as an HTML fragment: the progress bar while running (it polls itself), the
     summary when done."""

@@ -23,10 +23,11 @@ from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
 from trygg.domain.enums import Source
+from trygg.domain.msgid import _
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
 from trygg.lagesbild.surveys import survey_figures
-from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
+from trygg.reports.lagesbild_pdf import render_lagesbild_pdf
 from trygg.storage import areas as area_store
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
@@ -58,9 +59,6 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygg-pdf")
 _lock = threading.Lock()
 
 
-def _(message: str) -> str:
-    """Mark a msgid for extraction (the job translates it when reporting)."""
-    return message
 
 
 STEPS = {
@@ -122,12 +120,8 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         described = filter_description(s, flt, lang)
         surveys = survey_figures(s, flt.area_ids)
     keep = np.isin(pts.precision.astype(str), PRECISE)
-    texts = PdfTexts(
-        lang=lang, gettext=i18n.gettext_for(lang),
-        number=lambda v, d: i18n.format_number(v, lang, d), percent=lambda v, d: i18n.format_percent(v, lang, d),
-        date=lambda v, f: i18n.format_date(v, lang, f), datetime=lambda v: i18n.format_datetime(v, lang),
-        category_name=lambda c: category_label(c, lang), day_names=tuple(day_names(lang)),
-        municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
+    texts = i18n.document_texts(lang, municipality, day_names=tuple(day_names(lang)), filters=described,
+                                summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus, surveys=surveys)

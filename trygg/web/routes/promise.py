@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
+from trygg.domain.permissions import Permission, may
 from trygg.errors import ValidationError
 from trygg.plans import promise as promises
 from trygg.plans.evidence import SURVEY_LABELS
@@ -18,6 +19,7 @@ from trygg.storage.schema import User
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.nav import register_nav
+from trygg.web.public_data import public_db
 from trygg.web.routes.plans import back, edit_user, form_dict, view_user
 from trygg.web.templating import render
 
@@ -55,8 +57,8 @@ def edit_page(promise_id: int, request: Request, user: User = Depends(view_user)
     p = promises.get(session, promise_id)
     return render(request, "promise/edit.html", {
         "promise": p, "views": promises.public_view(session, p, _today()),  # type: ignore[arg-type]
-        "editable": p.status == "draft" and user.role in {"admin", "coordinator", "police_analyst"},
-        "manager": user.role in {"admin", "coordinator", "police_analyst"}, "parties": PARTIES,
+        "editable": p.status == "draft" and may(user, Permission.PLAN_EDIT),
+        "manager": may(user, Permission.PLAN_EDIT), "parties": PARTIES,
         "source_kinds": SOURCE_KINDS, "all_categories": CATEGORIES, "survey_labels": SURVEY_LABELS,
         "survey_names": store.survey_indicator_names(session), "saved": request.query_params.get("saved", ""),
         "regsos": sorted((a for a in store.areas_by_id(session).values() if a.level == "regso"), key=lambda a: a.name)})
@@ -122,8 +124,8 @@ def public_list(request: Request, session: Session = Depends(db_session)) -> Res
 
 
 @router.get("/public/promises/{promise_id}")
-def public_page(promise_id: int, request: Request, session: Session = Depends(db_session)) -> Response:
+def public_page(promise_id: int, request: Request, session: Session = Depends(public_db)) -> Response:
     p = promises.get(session, promise_id, public=True)
     return render(request, "promise/public.html", {
-        "promise": p, "views": promises.public_view(session, p, _today()),  # type: ignore[arg-type]
+        "promise": p, "views": promises.public_view(session, p, _today(), public=True),  # type: ignore[arg-type]
         "survey_labels": SURVEY_LABELS})
