@@ -21,6 +21,11 @@ FORBIDDEN = {
     "reports": {"ingest", "demo"},
     # setting up a municipality (trygg init, bulk users and areas): over storage and ingest only
     "setup": {"plans", "reports", "lagesbild", "fieldwork", "demo"},
+    # e-mail notifications (who is told what, the outbox) and the public figures: over storage and analysis
+    "notify": {"ingest", "plans", "reports", "lagesbild", "fieldwork", "demo", "publication", "setup"},
+    # durable background jobs: the queue and the worker over storage; handlers register from the features
+    "jobs": {"ingest", "plans", "reports", "lagesbild", "fieldwork", "demo", "notify", "publication", "setup"},
+    "publication": {"ingest", "plans", "reports", "lagesbild", "fieldwork", "demo", "notify", "setup"},
 }
 EVERYONE_FORBIDDEN = {"web", "cli"}
 OUTER = {"web", "cli"}

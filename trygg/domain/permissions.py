@@ -66,7 +66,8 @@ class Permission(StrEnum):
     EST_GROUPS_MANAGE = "est.groups.manage"  # create, edit, archive, delete EST groups
     FIELDWORK_MANAGE = "fieldwork.manage"  # registries: premises, gyms, watch areas, info meetings
     WALK_PLAN = "fieldwork.walks.plan"  # plan a safety walk, log a night-walker shift
-    ADMIN = "admin"  # users, tokens, sharing rules, audit trail, signatory titles
+    INBOX_ALL = "inbox.all"  # see every organisation's inbox and create actions at the EST meeting
+    ADMIN = "admin"  # users, tokens, sharing rules, audit trail, signatory titles, public figures, mail
 
 
 RULES: dict[Permission, frozenset[Role]] = {
@@ -83,6 +84,7 @@ RULES: dict[Permission, frozenset[Role]] = {
     Permission.EST_GROUPS_MANAGE: ANALYST_ROLES,
     Permission.FIELDWORK_MANAGE: ANALYST_ROLES,
     Permission.WALK_PLAN: FIELDWORK_WRITERS,
+    Permission.INBOX_ALL: ANALYST_ROLES,
     Permission.ADMIN: frozenset({Role.ADMIN}),
 }
 
