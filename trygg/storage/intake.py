@@ -188,15 +188,15 @@ def fail_run(session: Session, run: ImportRun, error: str, *, issues: list[dict[
     return run
 
 
-def fail_interrupted_runs(session: Session, *, before: datetime, error: str) -> int:
-    """Mark failed every run still ``running`` whose last heartbeat is older than `before`.
-
-    Called with the time this process started: such a run's worker died with an earlier process.
-    """
+def stale_running_runs(session: Session, *, before: datetime) -> list[int]:
+    """Ids of the runs still ``running`` whose last heartbeat is older than `before`."""
     heartbeat = ImportRun.updated_at
     stale = or_(heartbeat < before, (heartbeat.is_(None)) & (ImportRun.started_at < before))
-    # Read first: a page view writes (and on SQLite takes the write lock) only when there is a run to settle.
-    ids = list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
+    return list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
+
+
+def fail_runs(session: Session, ids: list[int], *, error: str) -> int:
+    """Mark failed those of runs `ids` that are still ``running`` (their worker is gone); the caller commits."""
     if not ids:
         return 0
     now = clock.now()

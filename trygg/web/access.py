@@ -229,7 +229,7 @@ def visible_import_run(user: User, run: ImportRun | None) -> ImportRun:
 # --------------------------------------------------------------------------- inbox and actions
 
 #: Who sees every organisation's inbox and creates actions from the picture (the EST coordinators).
-INBOX_ALL_ROLES = MEETING_ROLES
+INBOX_ALL_ROLES = RULES[Permission.INBOX_ALL]
 
 
 def inbox_organisations(user: User, requested: int | None = None) -> list[int] | None:

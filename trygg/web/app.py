@@ -13,6 +13,7 @@ from trygg import __version__
 from trygg.config import Settings, resolve_audit_key
 from trygg.domain import clock
 from trygg.errors import ConfigError
+from trygg.jobs.worker import BackgroundWorker
 from trygg.storage import audit
 from trygg.storage.database import Database
 from trygg.web import anchor_timer
@@ -25,6 +26,7 @@ from trygg.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
 
+IDLE_EXIT_S = 2.0  # a worker loop started by an enqueue outside the server's lifespan (tests) stops when idle
 API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
 (`trygg tokens create --user NAME`). Every error has the shape
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
@@ -79,13 +81,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     db.audit_key = _audit_key(settings, db)
     with db.session() as s:
         audit.check_key(s, db.audit_key)  # a wrong key would break the chain at the next entry
-    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
-                  lifespan=_lifespan)
+    from trygg.web import jobs as _job_kinds  # noqa: F401  registers the job handlers
+
+    jobs = BackgroundWorker(db, idle_exit_s=IDLE_EXIT_S)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.run_jobs:
+            jobs.start()
+        try:
+            async with _notification_sender(_app), anchor_timer.lifespan(_app):
+                yield
+        finally:
+            jobs.stop()
+
+    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION, lifespan=lifespan,
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
-    app.state.rate_limiter = RateLimiter()
+    app.state.rate_limiter = RateLimiter(db)
+    app.state.jobs = jobs if settings.run_jobs else None
 
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)
@@ -148,3 +164,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    account_email_routes, publication_admin_routes):
         app.include_router(module.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory` (``trygg serve --workers N``): settings from the environment."""
+    return create_app(Settings.from_env())

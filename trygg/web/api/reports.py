@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from trygg.notify import events
 from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
+from trygg.storage.lagesbild import data_version
 from trygg.storage.schema import User
 from trygg.web.access import (
     detail_scope,
@@ -36,10 +37,10 @@ from trygg.web.access import (
     visible_report,
 )
 from trygg.web.api.actions import report_action_json
-from trygg.web.api.serialize import report_feature, report_json
+from trygg.web.api.serialize import report_feature, report_json, report_row_json
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
 from trygg.web.deps import db_session, get_database, language
-from trygg.web.filters import paging, parse_report_filter
+from trygg.web.filters import make_cursor, paging, parse_cursor, parse_report_filter
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.notify import mail_texts
@@ -99,19 +100,27 @@ def post_report(request: Request, body: ReportIn, user: User = Depends(require_p
                       payload=body.model_dump(mode="json"), create=create)
 
 
-@router.get("/reports", summary="List reports whose details you may see", description=FILTER_DOC)
+@router.get("/reports", summary="List reports whose details you may see (newest first)",
+            description=FILTER_DOC + " For deep pages pass the previous page's `next_cursor` as `cursor` "
+            "(keyset paging: as fast on page 1,000 as on page 1).")
 def list_reports(request: Request, user: User = Depends(require_user),
                  session: Session = Depends(db_session),
                  start: str | None = Query(None), end: str | None = Query(None),
-                 limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                 limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
+                 cursor: str | None = Query(None, description="`next_cursor` of the previous page.")
+                 ) -> JSONResponse:
     flt = parse_report_filter(request.query_params, detail_scope(user))
     limit, offset = paging(request.query_params)
+    after = parse_cursor(cursor) if cursor else None
     lang = language(request)
-    rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
-    total = report_store.count_reports(session, flt)
+    rows = report_store.list_report_rows(session, flt, limit=limit, offset=0 if after else offset, after=after)
+    total = report_store.count_reports_cached(session, flt, data_version(session))
     note_sensitive_reads(user, rows, session)
-    return {"total": total, "limit": limit, "offset": offset,
-            "reports": [report_json(r, lang) for r in rows]}
+    last = rows[-1] if len(rows) == limit else None
+    body = {"total": total, "limit": limit, "offset": offset,
+            "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
+            "reports": [report_row_json(r, lang) for r in rows]}
+    return JSONResponse(body)
 
 
 def _stream_rows(request: Request, user: User, ledger: SentLedger) -> Iterator[Any]:
