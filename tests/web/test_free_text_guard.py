@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.factories import World
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
+from trygg.storage.est_groups import GroupInput, create_group
 from trygg.web.api.lagesbild import today
 
 PHONE = "Ansvarig nås på 070-123 45 67"
@@ -52,7 +53,7 @@ def test_promise_and_activity_notes_refuse_personal_data(api, world: World) -> N
 
 def test_meeting_notes_and_actions_refuse_personal_data(login, database: Database, world: World) -> None:  # type: ignore[no-untyped-def]
     with database.session() as s:
-        group_id = meeting_store.create_group(s, "EST Öst", "", (world.area_ids["T002"],)).id
+        group_id = create_group(s, GroupInput(name="EST Öst", area_ids=(world.area_ids["T002"],))).group.id
     c = login("samordnare")
     day = (today() - timedelta(days=1)).isoformat()
     r = c.post(f"/meetings/{group_id}/record", headers=HTML, follow_redirects=False,
@@ -65,7 +66,7 @@ def test_meeting_notes_and_actions_refuse_personal_data(login, database: Databas
                      "category": [""]})
     assert r.status_code == 422 and "e-postadress" in r.text
     with database.session() as s:
-        assert meeting_store.count_meetings(s, group_id) == 0
+        assert meeting_store.list_meetings(s, group_id) == []
         meeting = meeting_store.create_meeting(s, group_id, today(), "Fokus: torget")
         action = meeting_store.add_action(s, meeting.id, title="Laga belysningen", due=today(),
                                           owner_organisation_id=world.org_ids["kommun"])
