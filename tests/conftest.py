@@ -31,6 +31,10 @@ from trygg.storage.database import Database, normalise_url
 # that the application itself still uses the library's recommended parameters.
 user_store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
+# The audit trail's HMAC key for every database the tests make, on both backends (in production it
+# comes from TRYGG_AUDIT_KEY, a key file beside a SQLite database, or the secret key).
+os.environ.setdefault("TRYGG_AUDIT_KEY", "trygg-test-audit-key")
+
 # In CI (CI=true) every Hypothesis test draws the same examples run after run, so a red build is
 # reproducible; locally they stay random and keep looking for new failures.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
@@ -192,7 +196,9 @@ def world(database: Database):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False)
+    # Plain http://testserver: cookies without Secure, or the test client would not send them back.
+    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+                    secure_cookies="false")
 
 
 @pytest.fixture
@@ -229,7 +235,7 @@ def login(app):  # type: ignore[no-untyped-def]
         r = c.post("/login", data={"username": username, "password": password_of(username),
                                    "csrf_token": token, "next": "/"}, follow_redirects=False)
         assert r.status_code == 303, r.text
-        c.headers["X-CSRF-Token"] = token or ""
+        c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or ""  # renewed at sign-in, tied to the session
         return c
 
     yield _login

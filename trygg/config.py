@@ -6,6 +6,9 @@ all; a test fails if a setting is missing there.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
@@ -57,8 +60,16 @@ class Settings:
     )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
-    secure_cookies: bool = field(
-        default=False, metadata={"help": "Mark cookies Secure (set true behind HTTPS)."}
+    secure_cookies: str = field(
+        default="auto",
+        metadata={"help": "Mark cookies Secure (sent over HTTPS only): true, false, or auto = true except "
+                          "in the plain-http demo (TRYGG_DEMO)."},
+    )
+    trusted_proxies: str = field(
+        default="",
+        metadata={"help": "Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: IP "
+                          "addresses or networks, comma-separated (e.g. 127.0.0.1,10.0.0.0/8). Empty: the "
+                          "headers are ignored and the connecting address is the client."},
     )
     require_totp: bool = field(
         default=True,
@@ -80,6 +91,24 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    audit_key: str = field(
+        default="",
+        metadata={"help": "Key of the audit trail's HMAC chain (keep it outside the database and its "
+                          "backups). Empty: read from TRYGG_AUDIT_KEY_FILE, else a key file beside a SQLite "
+                          "database (<db>.audit-key), else derived from TRYGG_SECRET_KEY."},
+    )
+    audit_key_file: str = field(
+        default="", metadata={"help": "File holding the audit chain's key (one line), instead of TRYGG_AUDIT_KEY."}
+    )
+    audit_anchor_path: str = field(
+        default="",
+        metadata={"help": "File the server writes the audit trail's anchor (its head: sequence number, "
+                          "time, MAC) to every TRYGG_AUDIT_ANCHOR_MINUTES; put it on storage the database "
+                          "server cannot rewrite. Empty: no periodic anchor."},
+    )
+    audit_anchor_minutes: int = field(
+        default=60, metadata={"help": "Minutes between two anchors written to TRYGG_AUDIT_ANCHOR_PATH."}
+    )
     run_jobs: bool = field(
         default=True,
         metadata={"help": "Run background jobs (imports, PDFs, feed polls) in a worker loop inside each web "
@@ -146,7 +175,24 @@ class Settings:
         settings.validate()
         return settings
 
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether cookies get the Secure flag (`secure_cookies`: true, false or auto)."""
+        value = str(self.secure_cookies).strip().lower()
+        if value in ("auto", ""):
+            return not self.demo
+        return value in ("1", "true", "yes", "on")
+
     def validate(self) -> None:
+        if str(self.secure_cookies).strip().lower() not in ("auto", "", "1", "0", "true", "false", "yes", "no",
+                                                            "on", "off"):
+            raise ConfigError(f"TRYGG_SECURE_COOKIES={self.secure_cookies!r} is not true, false or auto.",
+                              hint="Leave it unset (auto: Secure except in the plain-http demo).")
+        try:
+            proxy_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(f"TRYGG_TRUSTED_PROXIES={self.trusted_proxies!r}: {exc}.",
+                              hint="Give IP addresses or networks, comma-separated: 127.0.0.1,10.0.0.0/8.") from None
         if self.default_language not in ("sv", "en"):
             raise ConfigError(
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
@@ -206,6 +252,51 @@ class Settings:
             "TRYGG_SECRET_KEY is not set.",
             hint="Set TRYGG_SECRET_KEY to a long random string when using PostgreSQL.",
         )
+
+
+def proxy_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of TRYGG_TRUSTED_PROXIES (a bare address is a network of one)."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if "://" not in url or url.startswith("sqlite"):
+        return Path(url.split("///", 1)[-1] if "://" in url else url)
+    return None
+
+
+def _key_file(path: Path) -> str:
+    """The key kept in `path`, made (random, owner-only) when the file does not exist yet."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key)
+        path.chmod(0o600)
+    except OSError:
+        pass
+    return key
+
+
+def resolve_audit_key(settings: Settings) -> bytes:
+    """The audit chain's key: TRYGG_AUDIT_KEY, TRYGG_AUDIT_KEY_FILE, ``<db>.audit-key`` beside a SQLite
+    database, else derived from TRYGG_SECRET_KEY (PostgreSQL)."""
+    if settings.audit_key:
+        return settings.audit_key.encode()
+    if settings.audit_key_file:
+        path = Path(settings.audit_key_file).expanduser()
+        if not path.exists():
+            raise ConfigError(f"TRYGG_AUDIT_KEY_FILE={path} does not exist.",
+                              hint="Give the file that holds the audit key, or unset TRYGG_AUDIT_KEY_FILE.")
+        return path.read_text().strip().encode()
+    sqlite = _sqlite_path(settings.database_url)
+    if sqlite is not None:
+        return _key_file(sqlite.with_name(sqlite.name + ".audit-key")).encode()
+    if settings.secret_key:
+        return hmac.new(settings.secret_key.encode(), b"trygg audit chain key", hashlib.sha256).hexdigest().encode()
+    raise ConfigError("No key for the audit trail's chain.",
+                      hint="Set TRYGG_AUDIT_KEY (or TRYGG_AUDIT_KEY_FILE, or at least TRYGG_SECRET_KEY).")
 
 
 def setting_help() -> list[tuple[str, str, str]]:

@@ -89,8 +89,13 @@ def next_code(db: Database, username: str) -> str:
 def csrf_client(app: FastAPI) -> TestClient:
     c = TestClient(app)
     c.get("/login")
-    c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or ""
+    refresh_csrf(c)
     return c
+
+
+def refresh_csrf(c: TestClient) -> None:
+    """Send the current token: it is tied to the session and renewed at each sign-in step."""
+    c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or ""
 
 
 def sign_in_on(app: FastAPI, username: str) -> TestClient:
@@ -100,6 +105,7 @@ def sign_in_on(app: FastAPI, username: str) -> TestClient:
     r = c.post("/login", data={"username": username, "password": password_of(username), "next": "/"},
                follow_redirects=False)
     assert r.status_code == 303, r.text
+    refresh_csrf(c)
     location = r.headers["location"]
     if location.startswith("/account/totp"):
         c.get(location)  # creates the pending secret
@@ -108,6 +114,7 @@ def sign_in_on(app: FastAPI, username: str) -> TestClient:
     elif location.startswith("/login/totp"):
         r = c.post("/login/totp", data={"code": next_code(db, username), "next": "/"}, follow_redirects=False)
         assert r.status_code == 303, r.text
+    refresh_csrf(c)
     return c
 
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from tests.access.conftest import csrf_client, make_app, next_code, sign_in_on
+from tests.access.conftest import csrf_client, make_app, next_code, refresh_csrf, sign_in_on
 from tests.factories import World, password_of
 from trygg.config import Settings
 from trygg.domain import clock
@@ -24,8 +24,10 @@ from trygg.web.routes import auth as auth_routes
 
 
 def _post_login(c: TestClient, username: str, password: str | None = None) -> httpx.Response:
-    return c.post("/login", data={"username": username, "password": password or password_of(username), "next": "/"},
-                  follow_redirects=False)
+    r = c.post("/login", data={"username": username, "password": password or password_of(username), "next": "/"},
+               follow_redirects=False)
+    refresh_csrf(c)  # a sign-in renews the token
+    return r
 
 
 def test_session_cookie_flags(totp_app: FastAPI) -> None:

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from tests.access.conftest import csrf_client, next_code, sign_in_on
+from tests.access.conftest import csrf_client, next_code, refresh_csrf, sign_in_on
 from tests.factories import World, password_of
 from trygg.cli import app as cli_app
 from trygg.domain import clock
@@ -32,8 +32,14 @@ WRONG = "wrong-password-Xq7"
 
 
 def _post_login(c: TestClient, username: str, password: str | None = None) -> httpx.Response:
-    return c.post("/login", data={"username": username, "password": password or password_of(username), "next": "/"},
-                  follow_redirects=False)
+    return _renewing(c, "/login", {"username": username, "password": password or password_of(username), "next": "/"})
+
+
+def _renewing(c: TestClient, path: str, data: dict[str, str] | None = None) -> httpx.Response:
+    """POST, then send the token the answer set: signing in and out renews it."""
+    r = c.post(path, data=data, follow_redirects=False)
+    refresh_csrf(c)
+    return r
 
 
 def _signins(database: Database) -> list[tuple[str, int | None, dict[str, Any]]]:
@@ -55,8 +61,8 @@ def test_password_step_failures_success_and_sign_out_are_audited(totp_app: FastA
     assert _post_login(c, "nobody", WRONG).status_code == 401
     assert _post_login(c, "kc", WRONG).status_code == 401
     assert _post_login(c, "kc").status_code == 303
-    assert c.post("/logout", follow_redirects=False).status_code == 303
-    assert c.post("/logout", follow_redirects=False).status_code == 303  # no session any more: nothing to log
+    assert _renewing(c, "/logout").status_code == 303
+    assert _renewing(c, "/logout").status_code == 303  # no session any more: nothing to log
     kc = access_world.user_ids["kc"]
     events = _signins(database)
     assert [(a, u, d.get("reason") or d.get("next")) for a, u, d in events] == [
@@ -173,7 +179,7 @@ def test_many_sign_ins_at_once_keep_the_chain_whole(totp_app: FastAPI, database:
             c = csrf_client(totp_app)
             for i in range(4):
                 assert _post_login(c, username).status_code == 303
-                assert c.post("/logout", follow_redirects=False).status_code == 303
+                assert _renewing(c, "/logout").status_code == 303
                 assert _post_login(c, f"ghost-{username}-{i}", WRONG).status_code == 401
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
             errors.append(exc)

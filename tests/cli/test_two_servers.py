@@ -31,7 +31,7 @@ def _free_port() -> int:
 def _serve(db: Database, port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
     """`trygg serve` as docs/deployment.md runs it (one process each here: the machine has 2 cores)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRYGG_SECRET_KEY": "one-secret-for-every-process",
-           "TRYGG_REQUIRE_TOTP": "false"}
+           "TRYGG_REQUIRE_TOTP": "false", "TRYGG_SECURE_COOKIES": "false"}  # plain http on 127.0.0.1
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-c", "from trygg.cli import main; main()", "serve",
                                  "--db", db.url, "--host", "127.0.0.1", "--port", str(port), "--workers", "1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,8 +15,10 @@ from trygg.domain.personal_data import (
     SAMORDNINGSNUMMER,
     check_fields,
     find_personal_data,
+    guard,
     luhn_ok,
 )
+from trygg.errors import PersonalDataError
 
 
 def _check_digit(nine: str) -> str:
@@ -87,3 +90,38 @@ def test_a_coordination_number_adds_sixty_to_the_day() -> None:
 def test_an_invalid_date_is_not_an_identity_number() -> None:
     nine = "811332987"  # month 13
     assert find_personal_data(nine[:6] + "-" + nine[6:] + _check_digit(nine)) == []
+
+
+# Every variant that slipped through before the text was normalised (issue 16, item 7).
+VARIANTS = [
+    ("(070) 123 45 67", PHONE), ("070.123.45.67", PHONE),
+    ("\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17", PHONE),
+    ("811218.9876", PERSONNUMMER), ("8 1 1 2 1 8 9 8 7 6", PERSONNUMMER),
+    ("anna.svensson [at] example.se", EMAIL), ("anna.svensson\uff20example.se", EMAIL),
+    ("anna.svensson @ example.se", EMAIL), ("anna.svensson(at)example(dot)se", EMAIL),
+    ("070\u2013123\u00a045\u00a067", PHONE), ("070-12\u200b3 45 67", PHONE), ("1 9 8 1 1 2 1 8 9 8 7 6", PERSONNUMMER),
+    ("+46 (0)70 123 45 67", PHONE),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), VARIANTS)
+def test_obfuscated_variants_are_caught_and_point_into_the_original_text(text: str, kind: str) -> None:
+    written = f"Ansvarig nås på {text} efter kl 17."
+    found = find_personal_data(written)
+    assert [f.kind for f in found] == [kind], found
+    assert written[found[0].start:found[0].end] == text
+
+
+def test_normalising_does_not_turn_dates_times_and_decimals_into_personal_data() -> None:
+    for text in ("Mellan kl 05.30-06.15 och 2024-05-03 22.30.15 sågs 3 personer.",
+                 "Position 58.2834567, 12.0834567; 0.5 km bort", "Möte @ Resecentrum kl 18",
+                 "Vecka 1 2 3 4 5 6 7 8 9 10 var lugna", "Ärende 2024-05-12 14.30"):
+        assert find_personal_data(text) == [], text
+
+
+def test_the_guard_raises_one_field_level_422() -> None:
+    with pytest.raises(PersonalDataError) as err:
+        guard({"summary": "Ansvarig nås på 070-123 45 67", "title": "Plan"}, errors={"year": "is required"})
+    assert err.value.status_code == 422 and err.value.code == "personal_data"
+    assert set(err.value.fields) == {"summary", "year"}
+    guard({"summary": "Ansvarig: fastighetsvärden"})  # clean text passes

@@ -27,7 +27,8 @@ def o311_app(database: Database, world):  # type: ignore[no-untyped-def]
     with database.session() as s:
         intake_store.create_open311_client(s, "conformance tests", key=TEST_KEY)
         s.add(Place(name="Resecentrum", lon=12.27, lat=58.285, area_id=world.area_ids["T001"]))
-    app = create_app(Settings(database_url=database.url, secret_key="o311", public_rate_limit=100_000), database)
+    app = create_app(Settings(database_url=database.url, secret_key="o311", public_rate_limit=100_000,
+                              secure_cookies="false"), database)
     from fastapi.testclient import TestClient
 
     with TestClient(app) as c:

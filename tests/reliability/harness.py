@@ -53,8 +53,9 @@ class Server:
         self.db_url = db_url
         self.log_path = log_path
         self.port = free_port()
+        # plain http on 127.0.0.1: cookies without Secure, or the clients would not send them back
         self.env = {**os.environ, "TRYGG_SECRET_KEY": "reliability-secret", "TRYGG_PUBLIC_RATE_LIMIT": "1000000",
-                    "PYTHONUNBUFFERED": "1", **(env or {})}
+                    "TRYGG_SECURE_COOKIES": "false", "PYTHONUNBUFFERED": "1", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 

@@ -90,6 +90,7 @@ def endpoints(db: Database, world: World, client: Client, browser_client: Client
     login = browser_client.post("/login", data={"username": "rapportor", "password": password_of("rapportor"),
                                         "csrf_token": csrf, "next": "/"}, follow_redirects=False)
     assert login.status_code == 303, login.text
+    csrf = browser_client.cookies.get("trygg_csrf")  # renewed at sign-in, tied to the session
     browser = {"X-CSRF-Token": csrf, "Accept": "text/html"}
     report_fields: dict[str, Any] = {
         "strings": ("category", "description"), "numbers": ("lon", "lat"), "integers": ("insecurity", "people_count"),
@@ -217,7 +218,8 @@ def _run(name: str, db: Database, world: World, client: Client, browser_client: 
 
 
 def test_malformed_requests_in_process(database: Database, world: World, tmp_path: Path) -> None:
-    settings = Settings(database_url=database.url, secret_key="reliability", public_rate_limit=10**9)
+    settings = Settings(database_url=database.url, secret_key="reliability", public_rate_limit=10**9,
+                        secure_cookies="false")  # plain http://testserver
     app = create_app(settings, database)
     with TestClient(app, raise_server_exceptions=False) as client, \
             TestClient(app, raise_server_exceptions=False) as browser_client:

@@ -29,7 +29,8 @@ def fuzz_app(sqlite_database: Database) -> Any:
     from trygg.web.app import create_app
 
     seed_world(sqlite_database)
-    app = create_app(Settings(database_url=sqlite_database.url, secret_key="fuzz-secret"), sqlite_database)
+    app = create_app(Settings(database_url=sqlite_database.url, secret_key="fuzz-secret", secure_cookies="false"),
+                     sqlite_database)
     with sqlite_database.session() as s:
         admin = user_store.get_user_by_name(s, "admin")
         assert admin is not None

@@ -25,7 +25,8 @@ def _serve(settings: Settings, database: Database, host: str, port: int, workers
     out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] with {workers} "
               f"process(es), {jobs} (Ctrl+C stops).")
     if workers <= 1:
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False,
+                    proxy_headers=False)  # X-Forwarded-For: the app decides (TRYGG_TRUSTED_PROXIES)
         return
     # Several processes: each builds its app from the environment (`app_from_env`). Nothing they
     # share lives in a process: sessions, rate limits, jobs and caches are in the database.
@@ -36,7 +37,7 @@ def _serve(settings: Settings, database: Database, host: str, port: int, workers
     if not os.environ.get("TRYGG_SECRET_KEY"):
         os.environ["TRYGG_SECRET_KEY"] = settings.resolved_secret()  # one key, or sessions break across workers
     uvicorn.run("trygg.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=False)
+                log_level="info", access_log=False, proxy_headers=False)
 
 
 def default_workers() -> int:

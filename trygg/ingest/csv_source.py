@@ -267,6 +267,13 @@ def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]
 
 
 def _read_excel(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """The first sheet's header and rows; a file that is not a sound workbook → ValidationError (422)."""
+    from trygg.ingest.xlsx_guard import read_guarded
+
+    return read_guarded(content, _read_workbook)
+
+
+def _read_workbook(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

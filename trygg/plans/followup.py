@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from trygg.analysis.effect import rate_ratio_ci
 from trygg.domain import clock
 from trygg.domain.permissions import Permission, check
+from trygg.domain.personal_data import guard
 from trygg.errors import ValidationError
 from trygg.plans.evidence import local_midnight
 from trygg.plans.indicators import Reading, reading
@@ -91,6 +92,8 @@ def record_update(session: Session, activity: Activity, user: User, status: str,
         errors["status"] = f"must be one of {', '.join(ACTIVITY_STATUSES)}"
     if len(note) > 5000:
         errors["note"] = "is longer than 5000 characters"
+    else:
+        guard({"note": note}, errors=errors)
     if errors:
         raise ValidationError("The status update is not valid.", fields=errors)
     upd = store.add(session, ActivityUpdate(activity_id=activity.id, on_date=on or clock.today(),
@@ -107,6 +110,7 @@ def record_value(session: Session, ind: Indicator, user: User, on: date, value: 
     if ind.source_kind != "manual":
         raise ValidationError("Only manual indicators take entered figures.",
                               fields={"value": f"this indicator is computed from {ind.source_kind} data"})
+    guard({"note": note})
     row = store.add(session, IndicatorValue(indicator_id=ind.id, on_date=on, value=value, note=note.strip()))
     audit.record(session, user.id, "create", "indicator_value", row.id, {"indicator_id": ind.id})
     return row

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ActivityKind
+from trygg.domain.personal_data import guard
 from trygg.errors import ValidationError
 
 SOURCE_KINDS = ("report_category", "survey", "manual")
@@ -26,6 +27,7 @@ class _Fields:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.errors: dict[str, str] = {}
+        self.texts: dict[str, str] = {}  # free text read by others: checked for personal data
 
     def text(self, name: str, *, required: bool = False, max_len: int = 300, default: str = "") -> str:
         value = self.data.get(name)
@@ -34,6 +36,7 @@ class _Fields:
             self.errors[name] = "is required"
         elif len(text) > max_len:
             self.errors[name] = f"is longer than {max_len} characters"
+        self.texts[name] = text
         return text
 
     def ints(self, name: str, lo: int | None = None, hi: int | None = None) -> list[int]:
@@ -103,6 +106,7 @@ class _Fields:
         return [c for c in dict.fromkeys(out) if c in BY_CODE]
 
     def check(self, message: str) -> None:
+        guard({k: v for k, v in self.texts.items() if k not in self.errors}, errors=self.errors)
         if self.errors:
             raise ValidationError(message, fields=self.errors)
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import PlanStatus
+from trygg.domain.personal_data import guard
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.plans import evidence as ev
 from trygg.plans.inputs import ActivityInput, FocusAreaInput, IndicatorInput
@@ -73,6 +74,7 @@ def create_draft(session: Session, year: int, user: User | None, *, title: str =
     if existing is not None:
         raise Conflict(f"There is already a plan for {year} (version {existing.version}, {existing.status}).",
                        hint="Edit that plan, or amend it if it is signed.")
+    guard({"title": title, "summary": summary})
     snapshot = ev.snapshot(session, as_of or ev.data_as_of(session)) if with_evidence else None
     plan = ActionPlan(year=year, version=1, status=PlanStatus.DRAFT, evidence=snapshot,
                       title=title or f"Åtgärdsplan {year}", summary=summary)
@@ -93,6 +95,7 @@ def refresh_evidence(session: Session, plan: ActionPlan, user: User | None, as_o
 
 def update_plan(session: Session, plan: ActionPlan, user: User | None, fields: dict[str, str]) -> None:
     ensure_editable(plan)
+    guard(dict(fields))
     for key, value in fields.items():
         setattr(plan, key, value)
     _touch(session, plan, user, "update", "action_plan", plan.id, {"fields": sorted(fields)})
@@ -239,6 +242,7 @@ def current_problems(session: Session) -> list[Any]:
 def transition(session: Session, plan: ActionPlan, to_status: str, user: User | None, *, note: str = "",
                acknowledge_warnings: bool = False, problems: list[Any] | None = None) -> None:
     """Move the plan one step in its lifecycle; refuse (409) what the lifecycle does not allow."""
+    guard({"note": note})
     allowed = TRANSITIONS.get(plan.status, frozenset())
     if to_status == PlanStatus.SIGNED:
         raise Conflict("A plan becomes signed when every signatory role has signed it.",
@@ -263,6 +267,7 @@ def transition(session: Session, plan: ActionPlan, to_status: str, user: User | 
 
 def amend(session: Session, plan: ActionPlan, user: User | None, *, note: str = "") -> ActionPlan:
     """Copy a signed (or active/evaluated) plan into a new draft version."""
+    guard({"note": note})
     if plan.status not in FROZEN:
         raise Conflict(f"Only a signed plan is amended; this one is {plan.status}.",
                        hint="Edit it directly.")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import PlanStatus
+from trygg.domain.personal_data import guard
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.plans.indicators import Reading, progress_of, reading
 from trygg.plans.inputs import PARTIES, IndicatorInput
@@ -45,6 +46,7 @@ def create(session: Session, user: User | None, year: int, title: str, text: str
            plan_id: int | None = None) -> CitizenPromise:
     if not title.strip():
         raise ValidationError("The citizen promise is not valid.", fields={"title": "is required"})
+    guard({"title": title, "text": text})
     promise = store.add(session, CitizenPromise(year=year, title=title.strip(), text=text.strip(),
                                                 status=PlanStatus.DRAFT, plan_id=plan_id))
     audit.record(session, _uid(user), "create", "citizen_promise", promise.id)
@@ -55,6 +57,7 @@ def update(session: Session, promise: CitizenPromise, user: User | None, title: 
     ensure_draft(promise)
     if not title.strip():
         raise ValidationError("The citizen promise is not valid.", fields={"title": "is required"})
+    guard({"title": title, "text": text})
     promise.title, promise.text = title.strip(), text.strip()
     audit.record(session, _uid(user), "update", "citizen_promise", promise.id)
     session.flush()
@@ -74,6 +77,8 @@ def add_commitment(session: Session, promise: CitizenPromise, user: User | None,
         errors["party"] = f"must be one of {', '.join(PARTIES)}"
     if not text.strip():
         errors["text"] = "is required"
+    else:
+        guard({"text": text}, errors=errors)
     if errors:
         raise ValidationError("The commitment is not valid.", fields=errors)
     c = PromiseCommitment(party=party, text=text.strip())

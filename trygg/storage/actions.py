@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import OPEN_ACTION_STATUSES, ActionStatus
 from trygg.domain.geo import to_wgs84
+from trygg.domain.personal_data import guard
 from trygg.errors import NotFound, ValidationError
 from trygg.storage.schema import (
     ActionNote,
@@ -76,7 +77,9 @@ def create_action(session: Session, *, title: str, owner_organisation_id: int | 
     """Record an action and what caused it; ValidationError with a message per field on bad input.
 
     Without an area, the action takes the area of its first report, its place or its cell.
+    A title holding personal data is refused (PersonalDataError, 422).
     """
+    guard({"title": title})
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if not title:
@@ -162,6 +165,8 @@ def change_status(session: Session, action: ShortTermAction, *, status: str | No
         errors["note"] = f"At most {MAX_NOTE} characters."
     if status is None and not note:
         errors["status"] = "Give a new status, a note, or both."
+    if "note" not in errors:
+        guard({"note": note}, errors=errors)
     if errors:
         raise ValidationError("The action could not be changed.", fields=errors)
     old = action.status

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygg.errors import ConfigError
+from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RetryingConnection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -47,7 +48,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -67,14 +68,28 @@ class Database:
                         f"The folder {parent} for the SQLite database does not exist.",
                         hint="Create the folder or give another --db path.",
                     )
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30, "factory": RetryingConnection}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20,
                           connect_args={"connect_timeout": 5})
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"trygg_db": self})
+        self._audit_key: bytes | None = None
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key of the audit trail's HMAC chain (kept outside the database; `trygg.config.resolve_audit_key`)."""
+        if self._audit_key is None:
+            from trygg.config import Settings, resolve_audit_key
+
+            self._audit_key = resolve_audit_key(Settings.from_env(database_url=self.url))
+        return self._audit_key
+
+    @audit_key.setter
+    def audit_key(self, key: bytes) -> None:
+        self._audit_key = key
 
     @property
     def display_url(self) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import OPEN_ACTION_STATUSES, ActionStatus
+from trygg.domain.personal_data import guard
 from trygg.errors import NotFound, ValidationError
 from trygg.storage import actions
 from trygg.storage.est_groups import get_group, group_areas, list_groups
@@ -76,6 +77,7 @@ def last_meeting(session: Session, group_id: int, before: date | None = None) ->
 def create_meeting(session: Session, group_id: int, held_on: date, notes: str = "",
                    created_by: int | None = None) -> EstMeeting:
     get_group(session, group_id)
+    guard({"notes": notes})
     meeting = EstMeeting(est_group_id=group_id, held_on=held_on, notes=notes.strip(), created_by=created_by)
     session.add(meeting)
     session.flush()
@@ -88,6 +90,7 @@ def add_action(session: Session, meeting_id: int, *, title: str, owner_organisat
                user_organisation_id: int | None = None) -> ShortTermAction:
     """Record a decision of the meeting as a short-term action (`trygg.storage.actions.create_action`)."""
     get_meeting(session, meeting_id)
+    guard({"title": title})
     try:
         return actions.create_action(session, title=title, owner_organisation_id=owner_organisation_id, due=due,
                                      meeting_id=meeting_id, report_ids=report_ids, place_id=place_id, cell=cell,
@@ -110,6 +113,7 @@ def update_action(session: Session, action_id: int, *, status: str, outcome: str
     if status not in {str(s) for s in ActionStatus}:
         raise ValidationError("The status is not valid.",
                               fields={"status": f"one of {', '.join(ActionStatus)}"})
+    guard({"outcome": outcome})
     action = get_action(session, action_id)
     outcome = outcome.strip()[:4000]
     if status != action.status or outcome != action.outcome:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -24,6 +26,9 @@ LOCK_MINUTES = 15
 MIN_PASSWORD = 8
 NO_PASSWORD = "!unset"  # the hash of an account without a password yet: matches no password
 _DUMMY_HASH: list[str] = []
+_VERIFY_SECONDS: list[float] = []  # how long one verification at the current parameters takes here
+_PREPARED: list[bool] = []
+_PREPARING = threading.Lock()
 
 
 def hash_password(password: str) -> str:
@@ -37,11 +42,78 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def verify_dummy(password: str) -> None:
-    """Spend the time of one verification for an unknown username (no timing oracle)."""
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(_hasher.hash(secrets.token_urlsafe(16)))
-    verify_password(_DUMMY_HASH[0], password)
+def _dummy_hash() -> str:
+    """A hash of a random password with the current parameters (made once per hasher)."""
+    if not _DUMMY_HASH or _needs_rehash(_DUMMY_HASH[0]):
+        _DUMMY_HASH[:] = [_hasher.hash(secrets.token_urlsafe(16))]
+    return _DUMMY_HASH[0]
+
+
+def _needs_rehash(password_hash: str) -> bool:
+    try:
+        return bool(_hasher.check_needs_rehash(password_hash))
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def _floor() -> float:
+    """The time one verification at the current parameters takes here (measured, then kept current)."""
+    if not _VERIFY_SECONDS:
+        started = time.perf_counter()
+        verify_password(_dummy_hash(), secrets.token_urlsafe(8))
+        _VERIFY_SECONDS.append(time.perf_counter() - started)
+    return _VERIFY_SECONDS[0]
+
+
+def _observe(seconds: float) -> None:
+    if _VERIFY_SECONDS:
+        _VERIFY_SECONDS[0] = 0.8 * _VERIFY_SECONDS[0] + 0.2 * seconds
+    else:
+        _VERIFY_SECONDS.append(seconds)
+
+
+def prepare_login_timing() -> None:
+    """Make the dummy hash and measure one verification in the background, once per process.
+
+    Called when the login page is shown, so that the first sign-in does not wait for it and the
+    server's start (and its API traffic) never pays for it.
+    """
+    with _PREPARING:
+        if _VERIFY_SECONDS or _PREPARED:
+            return
+        _PREPARED.append(True)
+    threading.Thread(target=_floor, name="login-timing", daemon=True).start()
+
+
+def check_login(password_hash: str | None, password: str) -> bool:
+    """Check a sign-in's password in the same time whether or not the account exists (no timing oracle).
+
+    An unknown username is checked against a dummy hash with the current parameters, so it costs
+    one verification like a known one. A stored hash with other (older, cheaper) parameters — the
+    demo's quick hashes, accounts from before a parameter change — would answer sooner: its check
+    is padded to the measured time of one verification at the current parameters. The hash is
+    upgraded to the current parameters at the next successful sign-in (`upgrade_hash`).
+    """
+    started = time.perf_counter()
+    if password_hash is None:
+        verify_password(_dummy_hash(), password)
+        _observe(time.perf_counter() - started)
+        return False
+    ok = verify_password(password_hash, password)
+    elapsed = time.perf_counter() - started
+    if _needs_rehash(password_hash):
+        time.sleep(max(0.0, _floor() - elapsed))
+    else:
+        _observe(elapsed)
+    return ok
+
+
+def upgrade_hash(user: User, password: str) -> bool:
+    """After a successful sign-in: rehash a password stored with other parameters than the current ones."""
+    if not _needs_rehash(user.password_hash):
+        return False
+    user.password_hash = hash_password(password)
+    return True
 
 
 def sha256(value: str) -> str:

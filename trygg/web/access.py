@@ -158,18 +158,13 @@ def note_sensitive_reads(user: User, reports: Iterable[Report], session: Session
     Call it from any endpoint that shows sensitive details (one report, lists, exports). The entry
     is committed at once, so that the read stays logged even if the request fails later.
     """
-    count = 0
-    for report in reports:
-        if not is_sensitive(report.category):
-            continue
-        s = session or object_session(report)
-        if s is None:
-            continue
-        audit.record(s, user.id, "read_sensitive", "report", report.id, {"category": report.category})
-        session = s
-        count += 1
-    if count and session is not None:
-        session.commit()
+    sensitive = [r for r in reports if is_sensitive(r.category)]
+    s = session or next((object_session(r) for r in sensitive if object_session(r) is not None), None)
+    if not sensitive or s is None:
+        return 0
+    count = audit.record_many(s, user.id, "read_sensitive", "report",
+                              [(r.id, {"category": r.category}) for r in sensitive])
+    s.commit()
     return count
 
 

@@ -10,14 +10,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from trygg import __version__
-from trygg.config import Settings
+from trygg.config import Settings, resolve_audit_key
 from trygg.domain import clock
 from trygg.errors import ConfigError
 from trygg.jobs.worker import BackgroundWorker
+from trygg.storage import audit
 from trygg.storage.database import Database
+from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
+from trygg.web.proxies import TrustedProxyMiddleware
 from trygg.web.ratelimit import RateLimiter
 from trygg.web.security import SecurityHeadersMiddleware
 
@@ -27,6 +30,16 @@ IDLE_EXIT_S = 2.0  # a worker loop started by an enqueue outside the server's li
 API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
 (`trygg tokens create --user NAME`). Every error has the shape
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
+
+
+def _audit_key(settings: Settings, db: Database) -> bytes:
+    """The audit key named by `settings`, else the database's own (environment, key file, secret key)."""
+    if settings.audit_key or settings.audit_key_file:
+        return resolve_audit_key(settings)
+    try:
+        return db.audit_key
+    except ConfigError:
+        return resolve_audit_key(settings)
 
 
 @asynccontextmanager
@@ -44,6 +57,13 @@ async def _notification_sender(app: FastAPI) -> AsyncIterator[None]:
             thread.stop()
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """What runs beside the server: the e-mail sender and the periodic audit anchor."""
+    async with _notification_sender(app), anchor_timer.lifespan(app):
+        yield
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None, *,
                check_schema: bool = True) -> FastAPI:
     """Build the app for `settings` (from the environment by default) on database `db`."""
@@ -58,6 +78,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             f"The database {db.display_url} is not at the current schema version.",
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
+    db.audit_key = _audit_key(settings, db)
+    with db.session() as s:
+        audit.check_key(s, db.audit_key)  # a wrong key would break the chain at the next entry
     from trygg.web import jobs as _job_kinds  # noqa: F401  registers the job handlers
 
     jobs = BackgroundWorker(db, idle_exit_s=IDLE_EXIT_S)
@@ -67,7 +90,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
         if settings.run_jobs:
             jobs.start()
         try:
-            async with _notification_sender(_app):
+            async with _notification_sender(_app), anchor_timer.lifespan(_app):
                 yield
         finally:
             jobs.stop()
@@ -81,9 +104,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.jobs = jobs if settings.run_jobs else None
 
     install_error_handlers(app)
-    app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
-    app.add_middleware(LanguageCookieMiddleware)
+    app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)
+    app.add_middleware(LanguageCookieMiddleware, secure=settings.cookies_secure)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
+    app.add_middleware(TrustedProxyMiddleware, trusted_proxies=settings.trusted_proxies)  # outermost
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.

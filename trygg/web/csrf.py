@@ -1,18 +1,27 @@
-"""CSRF protection for every browser form: a double-submit token checked at one point.
+"""CSRF protection for every browser form: a token tied to the session, checked at one point.
 
-Every browser gets a random ``trygg_csrf`` cookie. Pages put the same value in each form as the
-hidden field ``csrf_token`` (``{{ csrf_field() }}`` in templates) and htmx/fetch send it as the
-``X-CSRF-Token`` header (the base template sets it for htmx). An unsafe request (POST, PUT, PATCH,
-DELETE) without a matching token is refused with 403 — except API calls authenticated with an
-``Authorization: Bearer`` token and Open311 calls (authenticated by ``api_key``), which carry no
-ambient browser credentials.
+A token is ``<nonce>.<mac>``: the MAC (HMAC-SHA256 under the app's secret key) covers the nonce and
+the session the token belongs to — a hash of the ``trygg_session`` cookie, or "anonymous" before
+sign-in. A token planted in a browser by someone else (a cookie and form field of their own) is
+therefore refused once the browser is signed in, and every sign-in (a new session cookie, also
+after the second factor) gets a new token; signing out returns to an anonymous one.
+
+The token travels in the ``trygg_csrf`` cookie (renewed whenever it does not fit the session) and
+pages put it in each form as the hidden field ``csrf_token`` (``{{ csrf_field() }}``); htmx and
+fetch send it as the ``X-CSRF-Token`` header (the base template sets it for htmx). An unsafe request
+(POST, PUT, PATCH, DELETE) is refused with 403 unless it carries a token valid for its session —
+and, before sign-in, equal to the cookie too (double submit). Exempt: API calls authenticated with
+``Authorization: Bearer`` and Open311 calls (``api_key``), which carry no ambient browser
+credentials.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import secrets
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import MutableHeaders
@@ -20,6 +29,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "trygg_csrf"
+SESSION_COOKIE = "trygg_session"  # the name in trygg.web.deps (not imported: deps imports the app's parts)
 HEADER = "x-csrf-token"
 FIELD = "csrf_token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -27,14 +37,52 @@ EXEMPT_PREFIXES = ("/open311/",)
 MAX_FORM_BYTES = 25 * 1024 * 1024
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
+def _binding(session_token: str) -> str:
+    return "session:" + hashlib.sha256(session_token.encode()).hexdigest() if session_token else "anonymous"
+
+
+def _mac(secret: str, nonce: str, session_token: str) -> str:
+    message = f"{nonce}|{_binding(session_token)}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def new_token(secret: str, session_token: str = "") -> str:
+    """A fresh token for the session `session_token` (empty: not signed in)."""
+    nonce = secrets.token_urlsafe(18)
+    return f"{nonce}.{_mac(secret, nonce, session_token)}"
+
+
+def valid_token(secret: str, token: str | None, session_token: str = "") -> bool:
+    """Whether `token` was made by this server for the session `session_token`."""
+    if not token or token.count(".") != 1:
+        return False
+    nonce, mac = token.split(".")
+    return hmac.compare_digest(mac, _mac(secret, nonce, session_token))
+
+
+def _session_set_by(message: Message) -> str | None:
+    """The session cookie value a response sets ("" when it deletes it), None when it leaves it alone."""
+    for key, value in message.get("headers", []):
+        if key.lower() != b"set-cookie" or not value.startswith(SESSION_COOKIE.encode() + b"="):
+            continue
+        cookie = SimpleCookie()
+        cookie.load(value.decode("latin-1"))
+        morsel = cookie.get(SESSION_COOKIE)
+        if morsel is None:
+            continue
+        gone = morsel["max-age"] in ("0", "-1") or (morsel["expires"] and "1970" in morsel["expires"])
+        return "" if gone or not morsel.value.strip('"') else morsel.value
+    return None
 
 
 class CSRFMiddleware:
-    def __init__(self, app: ASGIApp, secure: bool = False) -> None:
+    def __init__(self, app: ASGIApp, secret: str, secure: bool = True) -> None:
         self.app = app
-        self.secure = secure
+        self.secret = secret
+        self.flags = "; Secure" if secure else ""
+
+    def _cookie(self, token: str) -> str:
+        return f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{self.flags}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,14 +90,19 @@ class CSRFMiddleware:
             return
         request = Request(scope)
         cookie = request.cookies.get(COOKIE)
-        token = cookie or new_token()
+        session_token = request.cookies.get(SESSION_COOKIE, "")
+        token = cookie if cookie and valid_token(self.secret, cookie, session_token) else new_token(
+            self.secret, session_token)
         scope.setdefault("state", {})["csrf_token"] = token
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and not cookie:
-                headers = MutableHeaders(scope=message)
-                flags = "; Secure" if self.secure else ""
-                headers.append("set-cookie", f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{flags}")
+            if message["type"] == "http.response.start":
+                session_now = _session_set_by(message)
+                fresh = token
+                if session_now is not None:  # signed in (a new session) or out: a new token
+                    fresh = new_token(self.secret, session_now)
+                if fresh != cookie:
+                    MutableHeaders(scope=message).append("set-cookie", self._cookie(fresh))
             await send(message)
 
         if scope["method"] not in UNSAFE or self._exempt(request):
@@ -65,17 +118,24 @@ class CSRFMiddleware:
                 body, complete = await _read_body(receive, MAX_FORM_BYTES)
                 sent = _form_token(body, ctype, request) if complete else None
                 replay = _replay(body)
-        if not cookie or not sent or not hmac.compare_digest(sent, cookie):
+        if not self._accepted(sent, cookie, session_token):
             await _refuse(scope, send_with_cookie, request)
             return
         await self.app(scope, replay, send_with_cookie)
+
+    def _accepted(self, sent: str | None, cookie: str | None, session_token: str) -> bool:
+        if not sent or not valid_token(self.secret, sent, session_token):
+            return False
+        if session_token:
+            return True  # bound to this session by its MAC
+        return cookie is not None and hmac.compare_digest(sent, cookie)  # anonymous: double submit too
 
     @staticmethod
     def _exempt(request: Request) -> bool:
         if request.url.path.startswith(EXEMPT_PREFIXES):
             return True
         auth = request.headers.get("authorization", "")
-        return auth.lower().startswith("bearer ") and "trygg_session" not in request.cookies
+        return auth.lower().startswith("bearer ") and SESSION_COOKIE not in request.cookies
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:

@@ -15,8 +15,9 @@ def lang_of(request: Request) -> str:
 
 
 class LanguageCookieMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, secure: bool = True) -> None:
         self.app = app
+        self.flags = "; Secure" if secure else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -27,7 +28,7 @@ class LanguageCookieMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and chosen in LANGUAGES:
                 MutableHeaders(scope=message).append(
-                    "set-cookie", f"{LANG_COOKIE}={chosen}; Path=/; Max-Age=31536000; SameSite=Lax")
+                    "set-cookie", f"{LANG_COOKIE}={chosen}; Path=/; Max-Age=31536000; SameSite=Lax{self.flags}")
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

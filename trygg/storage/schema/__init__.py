@@ -1,6 +1,7 @@
 """Every table, importable from one place. Feature modules add their own schema module here."""
 
 from trygg.storage.schema.access import RetentionPolicy, SharingRule, UserSecurity  # noqa: F401
+from trygg.storage.schema.audit_chain import AuditChain  # noqa: F401
 from trygg.storage.schema.base import Base, utcnow
 from trygg.storage.schema.core import (
     ApiToken,

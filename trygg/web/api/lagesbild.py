@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
-from trygg.domain.categories import category_label
+from trygg.domain.categories import category_label, is_sensitive
 from trygg.domain.enums import Role
 from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import PermissionDenied, TryggError, ValidationError
@@ -30,6 +30,7 @@ from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import last_complete_week, resolve_period, to_local
 from trygg.lagesbild.service import build_lagesbild
 from trygg.lagesbild.summary import render_summary
+from trygg.storage import audit
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import User
 from trygg.web import i18n
@@ -181,4 +182,16 @@ def lagesbild_points(request: Request, user: User = Depends(require_user),
     flt = dashboard_filter(request.query_params, user)
     period = resolve_period(flt.start, flt.end, today())
     visible = replace(flt, start=period.start, end=period.end, visible=detail_scope(user))
-    return points_collection(session, visible, language(request))
+    collection = points_collection(session, visible, language(request))
+    note_sensitive_points(session, user, collection["features"], "api/v1/lagesbild/points.geojson")
+    return collection
+
+
+def note_sensitive_points(session: Session, user: User, features: list[dict[str, Any]], via: str) -> int:
+    """Audit (``read_sensitive``) every sensitive report among the points sent, with its exact position."""
+    reads = [(f["id"], {"category": f["properties"]["category"], "via": via}) for f in features
+             if is_sensitive(f["properties"]["category"])]
+    if reads:
+        audit.record_many(session, user.id, "read_sensitive", "report", reads)
+        session.commit()
+    return len(reads)

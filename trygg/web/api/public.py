@@ -11,7 +11,6 @@ points, no time finer than a month. Reads are rate-limited per client.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from trygg.errors import ValidationError
 from trygg.publication.gate import PublicTable, public_table, published_years
 from trygg.publication.groups import GROUPS, GROUPS_BY_CODE, Group
+from trygg.reports.csv_stream import safe_writer
 from trygg.web.deps import language
 from trygg.web.i18n import gettext_for
 from trygg.web.public_data import limit_public_read, public_db
@@ -106,7 +106,7 @@ def counts_csv(request: Request, session: Session = Depends(public_db),
     chosen = list(GROUPS) if group == "all" else [_group(group)]
     years = published_years(session) if year == "all" else [_year(session, int(year))]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf, lineterminator="\n")
     w.writerow(CSV_FIELDS)
     for g in chosen:
         for y in years:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,6 @@ from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
 from trygg.notify import events
 from trygg.reports.csv_stream import csv_chunks
-from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.lagesbild import data_version
@@ -39,6 +38,7 @@ from trygg.web.access import (
 )
 from trygg.web.api.actions import report_action_json
 from trygg.web.api.serialize import report_feature, report_json, report_row_json
+from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
 from trygg.web.deps import db_session, get_database, language
 from trygg.web.filters import make_cursor, paging, parse_cursor, parse_report_filter
 from trygg.web.i18n import gettext_for
@@ -123,19 +123,17 @@ def list_reports(request: Request, user: User = Depends(require_user),
     return JSONResponse(body)
 
 
-def _stream_rows(request: Request, user: User) -> Iterator[Any]:
-    """Every report matching the request's filters, read in its own session (for streaming)."""
+def _stream_rows(request: Request, user: User, ledger: SentLedger) -> Iterator[Any]:
+    """Every report matching the request's filters, read in its own session (for streaming).
+
+    Each sensitive report is noted in `ledger`: the response audits those it actually sent.
+    """
     flt = parse_report_filter(request.query_params, detail_scope(user))
-    sensitive: list[tuple[int, str]] = []
     with get_database(request).session() as s:
         for report in report_store.iter_reports(s, flt):
             if is_sensitive(report.category):
-                sensitive.append((report.id, report.category))
+                ledger.note(report.id, report.category)
             yield report
-    if sensitive:  # every exported sensitive detail is a read to audit
-        with get_database(request).session() as s:
-            for report_id, category in sensitive:
-                audit.record(s, user.id, "read_sensitive", "report", report_id, {"category": category})
 
 
 @router.get("/reports.csv", summary="Export the filtered reports as CSV (UTF-8, all matching rows)",
@@ -143,17 +141,18 @@ def _stream_rows(request: Request, user: User) -> Iterator[Any]:
 def reports_csv(request: Request, user: User = Depends(require_user)) -> Response:
     parse_report_filter(request.query_params, detail_scope(user))  # 422 before streaming starts
     lang = language(request)
+    ledger = SentLedger()
 
     def values() -> Iterator[list[Any]]:
-        for r in _stream_rows(request, user):
+        for r in _stream_rows(request, user, ledger):
             j = report_json(r, lang)
             j.update(j.pop("location"))
             yield ["" if j.get(c) is None else j.get(c) for c in CSV_COLUMNS]
 
-    lines = csv_chunks(CSV_COLUMNS, values(), bom=True)
-
-    return StreamingResponse(lines, media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="trygg-reports.csv"'})
+    return AuditedStreamingResponse(
+        csv_chunks(CSV_COLUMNS, values(), bom=True), ledger=ledger, db=get_database(request), user_id=user.id,
+        via="api/v1/reports.csv", media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="trygg-reports.csv"'})
 
 
 @router.get("/reports.geojson", summary="Reports as GeoJSON points (newest first; export=1 for all)",
@@ -165,17 +164,21 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
     flt = parse_report_filter(request.query_params, detail_scope(user))
     lang = language(request)
     if export:
+        ledger = SentLedger()
+
         def chunks() -> Iterator[str]:
             yield '{"type":"FeatureCollection","features":['
             first = True
-            for r in _stream_rows(request, user):
+            for r in _stream_rows(request, user, ledger):
                 yield ("" if first else ",") + json.dumps(report_feature(r, lang), ensure_ascii=False,
                                                          default=str)
                 first = False
             yield "]}"
 
-        return StreamingResponse(chunks(), media_type="application/geo+json",
-                                 headers={"Content-Disposition": 'attachment; filename="trygg-reports.geojson"'})
+        return AuditedStreamingResponse(
+            chunks(), ledger=ledger, db=get_database(request), user_id=user.id, via="api/v1/reports.geojson",
+            media_type="application/geo+json",
+            headers={"Content-Disposition": 'attachment; filename="trygg-reports.geojson"'})
     limit, offset = paging(request.query_params, default_limit=500, max_limit=20000)
     rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
     note_sensitive_reads(user, rows, session)

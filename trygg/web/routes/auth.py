@@ -49,7 +49,7 @@ def _demo_users(request: Request, session: Session) -> list[User]:
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     settings = get_settings(request)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.cookies_secure,
                         max_age=settings.session_absolute_hours * 3600, path="/")
 
 
@@ -71,6 +71,7 @@ def _locked_message(request: Request, user: User) -> str | None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", session: Session = Depends(db_session)) -> Response:
+    user_store.prepare_login_timing()  # the timing of a sign-in, measured before the first one
     return render(request, "login.html", {"next": _safe_next(next), "demo_users": _demo_users(request, session),
                                           "password_set": request.query_params.get("password_set") == "1"})
 
@@ -89,7 +90,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
 
     user = user_store.get_user_by_name(session, username.strip())
     if user is None:
-        user_store.verify_dummy(password)
+        user_store.check_login(None, password)  # the time of a real check: no oracle for usernames
         record_signin(session, request, "login_failed", None, reason="unknown_user", **unknown_username(username))
         session.commit()
         return page(_("Wrong username or password."), 401)
@@ -98,7 +99,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         record_signin(session, request, "login_failed", user.id, reason="locked")
         session.commit()
         return page(locked, 423)
-    if not user.active or not user_store.verify_password(user.password_hash, password):
+    if not user_store.check_login(user.password_hash, password) or not user.active:
         now_locked = user_store.register_failure(session, user)
         record_signin(session, request, "login_failed", user.id,
                       reason="wrong_password" if user.active else "inactive")
@@ -109,6 +110,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
             return page(_locked_message(request, user) or "", 423)
         return page(_("Wrong username or password."), 401)
     user_store.register_success(session, user)
+    user_store.upgrade_hash(user, password)
     second = totp_required(get_settings(request), user)
     token = user_store.create_session(session, user, second_factor_done=not second)
     record_signin(session, request, "login", user.id,
@@ -179,5 +181,5 @@ def logout(request: Request, session: Session = Depends(db_session)) -> Response
             record_signin(session, request, "logout", user_id)
         session.commit()
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=get_settings(request).cookies_secure)
     return response

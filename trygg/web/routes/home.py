@@ -14,7 +14,7 @@ from trygg.storage import areas as area_store
 from trygg.storage import inbox as inbox_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import detail_scope, inbox_organisations
+from trygg.web.access import detail_scope, inbox_organisations, note_sensitive_reads
 from trygg.web.api.lagesbild import today
 from trygg.web.deps import current_user, db_session, get_settings
 from trygg.web.nav import register_nav
@@ -35,6 +35,7 @@ def home(request: Request, user: User | None = Depends(current_user),
     if user is not None:
         scope = report_store.ReportFilter(visible=detail_scope(user))
         latest = report_store.list_reports(session, scope, limit=15)
+        note_sensitive_reads(user, latest, session)  # category, time and district of each one shown
         since = clock.now() - timedelta(days=30)
         counts["last_30_days"] = report_store.count_reports(session, report_store.ReportFilter(start=since))
         counts["total"] = report_store.count_reports(session, report_store.ReportFilter())

@@ -15,10 +15,10 @@ from typing import Any
 
 from babel.dates import get_day_names
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import CATEGORIES
+from trygg.domain.categories import CATEGORIES, is_sensitive
 from trygg.domain.enums import AreaLevel, Source
 from trygg.lagesbild.periods import TIMEZONE, resolve_period
 from trygg.lagesbild.service import build_lagesbild
@@ -42,7 +42,8 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.deps import current_user, db_session, language
+from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
+from trygg.web.deps import current_user, db_session, get_database, language
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
@@ -177,14 +178,19 @@ def export_csv(request: Request, user: User | None = Depends(current_user),
     check_role(user, VIEW_ROLES)
     flt, name = _export_filter(request, user)
     lang = language(request)
+    ledger = SentLedger()
 
     def values() -> Iterator[list[Any]]:
         for r in iter_reports(session, flt):
+            if is_sensitive(r.category):
+                ledger.note(r.id, r.category)
             row = _row(r, lang)
             yield [row[c] for c in EXPORT_COLUMNS]
 
-    return StreamingResponse(csv_chunks(EXPORT_COLUMNS, values(), bom=True), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return AuditedStreamingResponse(
+        csv_chunks(EXPORT_COLUMNS, values(), bom=True), ledger=ledger, db=get_database(request), user_id=user.id,
+        via="lagesbild/export.csv", media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 @router.get("/lagesbild/export.geojson")
@@ -197,11 +203,14 @@ def export_geojson(request: Request, user: User | None = Depends(current_user),
     check_role(user, VIEW_ROLES)
     flt, name = _export_filter(request, user)
     lang = language(request)
+    ledger = SentLedger()
 
     def chunks() -> Iterator[str]:
         yield '{"type": "FeatureCollection", "features": ['
         first = True
         for r in iter_reports(session, flt):
+            if is_sensitive(r.category):
+                ledger.note(r.id, r.category)
             props = _row(r, lang)
             feature = {"type": "Feature", "id": r.id,
                        "geometry": {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]},
@@ -210,5 +219,6 @@ def export_geojson(request: Request, user: User | None = Depends(current_user),
             first = False
         yield "]}"
 
-    return StreamingResponse(chunks(), media_type="application/geo+json",
-                             headers={"Content-Disposition": f'attachment; filename="{name}.geojson"'})
+    return AuditedStreamingResponse(
+        chunks(), ledger=ledger, db=get_database(request), user_id=user.id, via="lagesbild/export.geojson",
+        media_type="application/geo+json", headers={"Content-Disposition": f'attachment; filename="{name}.geojson"'})

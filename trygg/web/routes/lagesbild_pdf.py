@@ -35,7 +35,7 @@ from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Job, Organisation, User
 from trygg.web import i18n
-from trygg.web.access import detail_scope, require_user
+from trygg.web.access import SENSITIVE_CODES, detail_scope, require_user
 from trygg.web.api.lagesbild import (
     VIEW_ROLES,
     category_label,
@@ -46,6 +46,7 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
+from trygg.web.audited_stream import record_reads
 from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
 from trygg.web.i18n import LANGUAGES
 from trygg.web.ratelimit import limit
@@ -106,6 +107,10 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus, surveys=surveys)
+    drawn = keep & np.isin(pts.category.astype(str), list(SENSITIVE_CODES))
+    if drawn.any():  # sensitive reports drawn at their exact places on the map
+        record_reads(db, user_id, [(int(i), str(c)) for i, c in zip(pts.ids[drawn], pts.category[drawn], strict=True)],
+                     "lagesbild.pdf")
     return pdf, f"lagesbild-{lb.period.first_day.isoformat()}-{lb.period.last_day.isoformat()}.pdf"
 
 

@@ -20,6 +20,7 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
 from trygg.domain.geo import to_sweref
 from trygg.domain.permissions import Permission
+from trygg.domain.personal_data import check_fields
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.notify import events
@@ -225,9 +226,10 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
     day = _parse_date(held_on, "held_on", errors)
     if day is not None and day > today() + timedelta(days=60):
         errors["held_on"] = "The meeting date is too far ahead."
+    errors.update(check_fields({"notes": notes}, language(request)))
     meeting_id: int | None = None
     ids: list[int] = []
-    if day is not None and "held_on" not in errors:
+    if day is not None and "held_on" not in errors and "notes" not in errors:
         meeting = store.create_meeting(session, group_id, day, notes, created_by=user.id)
         meeting_id = meeting.id
         store.set_attendees(session, meeting.id, [int(a) for a in attendee if a.isdigit()])
