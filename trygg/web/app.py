@@ -12,7 +12,7 @@ from trygg.config import Settings
 from trygg.errors import ConfigError
 from trygg.storage.database import Database
 from trygg.web.csrf import CSRFMiddleware
-from trygg.web.errors import install_error_handlers
+from trygg.web.errors import UnexpectedErrorMiddleware, install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
 from trygg.web.ratelimit import RateLimiter
 from trygg.web.security import SecurityHeadersMiddleware
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.rate_limiter = RateLimiter()
 
     install_error_handlers(app)
+    app.add_middleware(UnexpectedErrorMiddleware)  # innermost: a route's crash keeps the connection
     app.add_middleware(CSRFMiddleware, secure=settings.secure_cookies)
     app.add_middleware(LanguageCookieMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
