@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.storage import users as user_store
 from trygg.storage.database import Database, normalise_url
 
@@ -34,6 +36,13 @@ user_store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     hypothesis_settings.load_profile("ci")
+
+# The suite runs on a pinned calendar, so that it passes on any date: the demo is built as on this
+# day (its data ends the day before) and every "now" and "today" of the app reads the same clock.
+# Subprocesses (the live server, CLI runs) inherit TRYGG_TODAY.
+TEST_TODAY = date(2026, 11, 23)
+clock.pin(TEST_TODAY)
+os.environ["TRYGG_TODAY"] = TEST_TODAY.isoformat()
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -79,7 +88,8 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = Database(str(path))
     db.upgrade()
     stages: list[tuple[str, int, int]] = []
-    summary = build_demo(db, seed=2022, progress=lambda stage, done, total: stages.append((stage, done, total)))
+    summary = build_demo(db, seed=2022, today=TEST_TODAY,
+                         progress=lambda stage, done, total: stages.append((stage, done, total)))
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()

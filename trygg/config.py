@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 
 from trygg.errors import ConfigError
@@ -62,6 +63,11 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    today: str = field(
+        default="",
+        metadata={"help": "Pin the calendar (YYYY-MM-DD): the server runs as if today were this date, the "
+                          "time of day running on. For tests and recorded demos; empty = the real date."},
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -93,12 +99,22 @@ class Settings:
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
                 hint="Use sv or en.",
             )
+        if self.today:
+            try:
+                date.fromisoformat(self.today)
+            except ValueError:
+                raise ConfigError(f"TRYGG_TODAY={self.today!r} is not a date.",
+                                  hint="Use YYYY-MM-DD, e.g. TRYGG_TODAY=2026-11-23, or leave it empty.") from None
         start, _, end = self.kontaktcenter_hours.partition("-")
         if not (len(start) == 5 and len(end) == 5 and start < end):
             raise ConfigError(
                 f"TRYGG_KONTAKTCENTER_HOURS={self.kontaktcenter_hours!r} is not HH:MM-HH:MM.",
                 hint="For example 08:00-16:30.",
             )
+
+    def pinned_today(self) -> date | None:
+        """The date of TRYGG_TODAY, or None."""
+        return date.fromisoformat(self.today) if self.today else None
 
     def resolved_secret(self) -> str:
         """The secret key; for a SQLite database without one, a key kept in ``<db>.secret``."""

@@ -4,7 +4,7 @@ and the TOTP second factor required for administrators and signatories."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx2 as httpx
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import update
 from tests.access.conftest import csrf_client, make_app, next_code, sign_in_on
 from tests.factories import World, password_of
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.storage import audit
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
@@ -52,7 +53,7 @@ def test_session_ends_after_idle_or_absolute_timeout(field: str, age: timedelta,
     c = sign_in("samordnare")
     assert c.get("/api/v1/me").status_code == 200
     with database.session() as s:
-        s.execute(update(WebSession).values({field: datetime.now(UTC) - age}))
+        s.execute(update(WebSession).values({field: clock.now() - age}))
     assert c.get("/api/v1/me").status_code == 401
     with database.session() as s:
         assert s.query(WebSession).count() == 0, "the expired session is deleted"
@@ -61,7 +62,7 @@ def test_session_ends_after_idle_or_absolute_timeout(field: str, age: timedelta,
 def test_session_survives_within_the_idle_timeout(sign_in: Callable[[str], TestClient], database: Database) -> None:
     c = sign_in("samordnare")
     with database.session() as s:
-        s.execute(update(WebSession).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=29)))
+        s.execute(update(WebSession).values(last_seen_at=clock.now() - timedelta(minutes=29)))
     assert c.get("/api/v1/me").status_code == 200
 
 
@@ -77,7 +78,7 @@ def test_five_failures_lock_the_account_with_a_clear_message(totp_app: FastAPI, 
         entries = audit.search(s, audit.AuditQuery(action="lock"))
         assert [e.object_id for e in entries] == [str(access_world.user_ids["rapportor"])]
         s.execute(update(User).where(User.username == "rapportor")
-                  .values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+                  .values(locked_until=clock.now() - timedelta(seconds=1)))
     assert _post_login(c, "rapportor").status_code == 303
 
 

@@ -8,7 +8,7 @@ import io
 import json
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx2 as httpx
@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from tests.access.conftest import csrf_client, next_code, sign_in_on
 from tests.factories import World, password_of
 from trygg.cli import app as cli_app
+from trygg.domain import clock
 from trygg.storage import audit
 from trygg.storage.database import Database
 from trygg.storage.schema import AuditEntry, User, WebSession
@@ -111,7 +112,7 @@ def test_an_expired_session_is_audited_when_it_comes_back(field: str, age: timed
                                                           database: Database, access_world: World) -> None:
     c = sign_in("samordnare")
     with database.session() as s:
-        s.execute(update(WebSession).values({field: datetime.now(UTC) - age}))
+        s.execute(update(WebSession).values({field: clock.now() - age}))
     assert c.get("/api/v1/me").status_code == 401
     assert c.get("/api/v1/me").status_code == 401  # the session is gone: expired once, not twice
     expired = [(u, d["reason"]) for a, u, d in _signins(database) if a == "session_expired"]

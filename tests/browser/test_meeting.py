@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from trygg.domain import clock
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +30,7 @@ def test_a_coordinator_prepares_and_runs_the_weekly_meeting(
     assert page.locator(".decision-row").count() == 4
     page.fill("#title-0", DECISION)
     page.select_option("#owner-0", label="Samhällsbyggnadsförvaltningen – Gata/park")
-    page.fill("#due-0", (date.today() + timedelta(days=10)).isoformat())
+    page.fill("#due-0", (clock.today() + timedelta(days=10)).isoformat())
     page.select_option("#area-0", label="Kronogårds Torg-Frälsegården")
     page.select_option("#category-0", "unsafe_place")
     page.fill("#notes", "Prioritet: torget fredag och lördag kväll.")

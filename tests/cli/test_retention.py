@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from tests.factories import World
 from trygg.cli import app
+from trygg.domain import clock
 from trygg.storage import audit
 from trygg.storage.database import Database
 from trygg.storage.schema import Report, ReportPhoto, ResidentContact
@@ -26,14 +27,14 @@ def _get(s: Session, rid: int) -> Report:
 def _recent(database: Database, world: World) -> None:
     with database.session() as s:
         for rid in world.report_ids:
-            _get(s, rid).occurred_from = datetime.now(UTC) - timedelta(days=30)
+            _get(s, rid).occurred_from = clock.now() - timedelta(days=30)
 
 
 def _age(database: Database, world: World) -> tuple[int, int]:
     """Make one normal report 4 years old (with a photo and a contact) and the sensitive one 2 years
     old; the rest are a month old. Returns their ids."""
     old_normal, old_sensitive = world.report_ids[0], world.report_ids[2]
-    now = datetime.now(UTC)
+    now = clock.now()
     _recent(database, world)
     with database.session() as s:
         _get(s, old_normal).occurred_from = now - timedelta(days=4 * 365)
@@ -90,7 +91,7 @@ def test_run_removes_details_keeps_aggregates_and_is_audited(database: Database,
 def test_a_shorter_period_can_be_set_per_category(database: Database, world: World) -> None:
     _recent(database, world)
     with database.session() as s:
-        _get(s, world.report_ids[3]).occurred_from = datetime.now(UTC) - timedelta(days=100)
+        _get(s, world.report_ids[3]).occurred_from = clock.now() - timedelta(days=100)
     assert runner.invoke(app, ["retention", "set", "littering", "90", "--db", database.url]).exit_code == 0
     listed = runner.invoke(app, ["retention", "list", "--db", database.url]).output
     assert "littering" in listed and "90" in listed

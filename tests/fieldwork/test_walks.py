@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import Session
 
 from tests.factories import World
+from trygg.domain import clock
 from trygg.errors import NotFound, PermissionDenied, PersonalDataError, ValidationError
 from trygg.fieldwork import policy, walks
 from trygg.storage import fieldwork as store
@@ -33,11 +33,11 @@ def test_a_planned_walk_has_its_route_district_organisations_and_full_checklist(
 def test_a_route_with_one_point_or_a_personal_number_in_the_notes_is_refused(
         session: Session, user_of: Callable[[str], User]) -> None:
     with pytest.raises(ValidationError) as bad:
-        walks.plan_walk(session, user_of("samordnare"), title="X", planned_for=datetime.now(UTC),
+        walks.plan_walk(session, user_of("samordnare"), title="X", planned_for=clock.now(),
                         route=[[12.27, 58.28]])
     assert "route" in bad.value.fields
     with pytest.raises(PersonalDataError):
-        walks.plan_walk(session, user_of("samordnare"), title="X", planned_for=datetime.now(UTC),
+        walks.plan_walk(session, user_of("samordnare"), title="X", planned_for=clock.now(),
                         notes="Kontakt 19811218-9876")
 
 

@@ -7,13 +7,13 @@ import shutil
 import subprocess
 import time
 import zlib
-from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
 from tests.factories import World
 from tests.lagesbild.seed import seed_history
+from trygg.domain import clock
 from trygg.lagesbild.service import build_lagesbild, clear_cache
 from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
 from trygg.storage.database import Database
@@ -61,7 +61,7 @@ def test_the_report_has_pages_map_charts_and_the_language(database: Database, se
                      "Trollhättan", ("alla",), ("Summary line.",))
     steps: list[str] = []
     pdf = render_lagesbild_pdf(lb, areas, np.array([1.4e6]), np.array([6.46e6]), texts,
-                               generated=datetime.now(UTC), progress=lambda step, share: steps.append(step))
+                               generated=clock.now(), progress=lambda step, share: steps.append(step))
     assert pdf.startswith(b"%PDF") and page_count(pdf) >= 3
     assert steps == ["map", "charts", "typesetting", "done"]
     text = pdf_text(pdf, tmp_path)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from typer.testing import CliRunner
 
 from tests.factories import World
 from trygg.cli import app as cli_app
+from trygg.domain import clock
 from trygg.storage.database import Database
 from trygg.storage.schema import ActionPlan, Activity
 
@@ -93,7 +94,7 @@ def test_gyms_meetings_and_the_activity_counts(login, api, database: Database) -
         s.flush()
         act_id = act.id
     boss = login("samordnare")
-    soon = (date.today() + timedelta(days=10)).isoformat()
+    soon = (clock.today() + timedelta(days=10)).isoformat()
     r = boss.post("/fieldwork/gyms", data={"name": "Stålgymmet", "status": "certified", "certified_on": "2024-01-01",
                                             "expires_on": soon, "activity_id": str(act_id)}, follow_redirects=False)
     assert r.status_code == 303

@@ -8,12 +8,13 @@ import re
 import threading
 import time
 from collections.abc import Collection, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from trygg.domain import clock
 from trygg.ingest import Importer, RowIssue, SourceRow, base, jobs, open_importer
 from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
@@ -234,7 +235,7 @@ def test_a_run_left_running_by_an_earlier_process_is_shown_as_interrupted(  # ty
         dead = intake_store.start_run(s, "csv", "gammal.csv", "import", None, user.id, False, total=100)
         dead.processed, dead.updated_at = 40, jobs.PROCESS_START - timedelta(minutes=5)
         alive = intake_store.start_run(s, "csv", "ny.csv", "import", None, user.id, False, total=100)
-        alive.updated_at = datetime.now(UTC)
+        alive.updated_at = clock.now()
         ids = dead.id, alive.id
     page = login("samordnare").get(f"/imports/{ids[0]}")
     assert 'role="alert"' in page.text and "Servern stoppades innan importen var klar." in page.text

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import AREA_BOXES, World
+from trygg.domain import clock
 from trygg.domain.geo import to_sweref
 from trygg.storage.database import Database
 from trygg.storage.reports import insert_report
@@ -92,7 +93,7 @@ def test_open_data_has_no_text_points_or_times_finer_than_a_month(client: TestCl
 
 
 def test_the_running_month_is_not_published(client: TestClient, database: Database, world: World) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     with database.session() as s:
         x, y = to_sweref(12.27, 58.285)
         for k in range(6):

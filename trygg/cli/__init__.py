@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
+
 import typer
 
 from trygg import __version__
@@ -16,6 +19,7 @@ from trygg.cli import plan as plan_cli
 from trygg.cli import retention as retention_cli
 from trygg.cli import serve as serve_cli
 from trygg.cli import users as users_cli
+from trygg.domain import clock
 
 app = typer.Typer(
     name="trygg",
@@ -35,6 +39,12 @@ def _version(value: bool) -> None:
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """Trygg's command line. Every command takes --db PATH_OR_URL (default $TRYGG_DATABASE_URL)."""
+    pinned = os.environ.get("TRYGG_TODAY", "")
+    if pinned:
+        try:
+            clock.pin(date.fromisoformat(pinned))
+        except ValueError:
+            raise typer.BadParameter(f"TRYGG_TODAY={pinned!r} is not a date (YYYY-MM-DD).") from None
 
 
 app.command("serve")(serve_cli.serve)

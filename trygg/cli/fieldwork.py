@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
+from trygg.domain import clock
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork.counts import fieldwork_counts
 from trygg.fieldwork.gyms import reminders as gym_reminders
@@ -30,7 +31,7 @@ def reminders(days: int = typer.Option(REMINDER_DAYS, "--days", help="Remind thi
     Example: trygg fieldwork reminders --days 60 --db trygg-demo.db
     """
     database = guarded(lambda: open_db(db))
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else clock.today()
     try:
         with database.session() as s:
             rows = gym_reminders(s, today=day, days=days)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.errors import NotFound
 from trygg.plans import evaluate
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
@@ -41,7 +41,7 @@ def export(year: int = typer.Option(..., "--year", help="The plan year (its newe
             if plan is None:
                 raise NotFound(f"There is no action plan for {year}.", hint="List the plans in the web app at /plans.")
             render = plan_html if document == "plan" else followup_html
-            html = render(s, plan, doc_texts(lang, municipality), generated=datetime.now(UTC))
+            html = render(s, plan, doc_texts(lang, municipality), generated=clock.now())
             return to_pdf(html) if fmt == "pdf" else html.encode()
 
     try:

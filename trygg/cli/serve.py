@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
 
 from trygg.cli.common import DB_HELP, console, guarded, out, progress_bar, resolve_db
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.storage.database import Database
 
 
@@ -44,12 +46,23 @@ def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build th
          host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
          no_serve: bool = typer.Option(False, "--no-serve", help="Build the database and stop."),
          rebuild: bool = typer.Option(False, "--rebuild", help="Build anew even if it exists."),
-         seed: int = typer.Option(2022, "--seed", help="Random seed of the demo data.")) -> None:
+         seed: int = typer.Option(2022, "--seed", help="Random seed of the demo data."),
+         today: str = typer.Option("", "--today", help="Build and serve as if today were this date "
+                                   "(YYYY-MM-DD); the data ends the day before. Default: the real date.")) -> None:
     """Build the Trollhättan demo database (once) and serve it.
+
+    The demo's data ends the day before it is built, so "last week" on the dashboard has data.
 
     Example: trygg demo --db trygg-demo.db --port 8000
     """
     from trygg.demo.builder import build_demo
+
+    if today:
+        try:
+            clock.pin(date.fromisoformat(today))
+        except ValueError:
+            raise typer.BadParameter(f"{today!r} is not a date (YYYY-MM-DD).", param_hint="--today") from None
+        os.environ["TRYGG_TODAY"] = today
 
     is_file = "://" not in db
     if is_file and rebuild:
@@ -73,9 +86,23 @@ def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build th
         out.print(f"Built the demo in {time.perf_counter() - started:.1f} s: {summary}")
     else:
         out.print(f"Using the existing demo database {db} (use --rebuild to build it anew).")
+        _warn_if_stale(database)
     if no_serve:
         return
     os.environ.setdefault("TRYGG_DEMO", "1")
     settings = guarded(lambda: Settings.from_env(database_url=db, demo=True))
     console.print("Demo users: see docs/demo.md (password demo-<username>).")
     _serve(settings, database, host, port)
+
+
+def _warn_if_stale(database: Database) -> None:
+    """Say so when an existing demo's data ends before last week (it was built a while ago)."""
+    from sqlalchemy import func, select
+
+    from trygg.storage.schema import Report
+
+    with database.session() as s:
+        last = s.scalar(select(func.max(Report.occurred_from)))
+    if last is not None and last.date() < clock.today() - timedelta(days=8):
+        out.print(f"[yellow]The demo's data ends on {last.date()}: the dashboard's last week is empty. "
+                  "Run with --rebuild for data up to yesterday.[/yellow]")

@@ -29,11 +29,12 @@ from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
 from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
 from trygg.demo.intake_seed import seed_intake
 from trygg.demo.organisations import ORGANISATIONS, UserSpec, all_users
-from trygg.demo.scenario import DEMO_START, EFFECT_MEASURE, EffectMeasure
+from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, EffectMeasure, demo_end
 from trygg.demo.seed_plan import seed_plan
 from trygg.demo.simulate import SimulatedEvents, simulate_events
 from trygg.demo.surveys import SurveyRow, survey_rows
-from trygg.errors import Conflict
+from trygg.domain import clock
+from trygg.errors import Conflict, ValidationError
 from trygg.plans.demo import add_draft_plan
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, Organisation, Place, Report, SurveyResult, User
@@ -77,9 +78,18 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None) -> DemoSummary:
-    """Write the whole demo into the (migrated, empty) database `db`; raise Conflict if it holds data."""
+def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
+               today: date | None = None) -> DemoSummary:
+    """Write the whole demo into the (migrated, empty) database `db`; raise Conflict if it holds data.
+
+    The data runs from 2022 to the day before `today` (default: the clock's today), so the dashboard's
+    "last week" always has data; pass `today` (or pin the clock) for a build that never changes.
+    """
     started = time.perf_counter()
+    end = demo_end(today or clock.today())
+    if end < DEMO_END:
+        raise ValidationError(f"The demo cannot end before {DEMO_END} (its story needs the time up to then).",
+                              fields={"today": f"a date after {DEMO_END}"})
     report = progress or _noop
     with db.session() as s:
         _refuse_non_empty(s)
@@ -87,8 +97,8 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None)
     geo = build_geography(seed)
     report("Drawing areas", 1, 1)
     report("Simulating reports", 0, 1)
-    events = simulate_events(geo, seed)
-    details = report_details(events, geo, seed)
+    events = simulate_events(geo, seed, end=end)
+    details = report_details(events, geo, seed, end=end)
     surveys = survey_rows(geo, seed)
     report("Simulating reports", 1, 1)
     specs = all_users()
@@ -120,7 +130,7 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None)
             {"area_id": areas[r.regso_code].id, "year": r.year, "indicator": r.indicator, "value": r.value,
              "scale": r.scale, "n": r.n, "normal_value": r.normal_value} for r in surveys])
         report("Writing surveys and the 2022 plan", 1, 2)
-        refs = seed_plan(s, orgs, users, areas, _counter(events, geo), _survey_mean(surveys, geo))
+        refs = seed_plan(s, orgs, users, areas, _counter(events, geo), _survey_mean(surveys, geo), end)
         report("Writing surveys and the 2022 plan", 2, 2)
         report("Drafting the 2023 plan", 0, 1)
         draft = add_draft_plan(s, year=2023)
@@ -128,7 +138,7 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None)
         report("Writing routing rules and field work", 0, 2)
         intake = seed_intake(s, orgs, areas)
         report("Writing routing rules and field work", 1, 2)
-        fieldwork = seed_fieldwork(s, geo, seed, orgs, users, areas, refs.plan_id)
+        fieldwork = seed_fieldwork(s, geo, seed, orgs, users, areas, refs.plan_id, end)
         report("Writing routing rules and field work", 2, 2)
         draft_id = draft.id
     dates = events.dates()

@@ -28,7 +28,7 @@ from trygg.demo.geography import KX, PLACE_BY_NAME, DemoGeography
 from trygg.demo.scenario import DEMO_END, EFFECT_MEASURE, TIMEZONE
 from trygg.demo.texts import FEEDBACK
 
-TODAY = DEMO_END  # the demo's "today"
+TODAY = DEMO_END  # the demo's "today" when built on the reference day; builds pass their own
 TZ = ZoneInfo(TIMEZONE)
 M_PER_DEG = 111_320.0  # metres per degree of latitude
 ROUTE_MARGIN_M = 30.0  # routes keep this far inside their district
@@ -129,7 +129,15 @@ class _WalkPlan:
     notes: str
 
 
-WALK_PLANS: tuple[_WalkPlan, ...] = (
+def walk_plans(today: date = TODAY) -> tuple[_WalkPlan, ...]:
+    """The safety walks of the story: six done in 2025–2026 and one planned ten days after `today`."""
+    planned = _WalkPlan("Trygghetsrond Resecentrum", "1488R015", "Resecentrum", today + timedelta(days=10), 18,
+                        "trygghet", ("polisen", "vakt", "gatapark"), (), EST_ACTIVITY, 0,
+                        "Planerad kvällsrond kring Resecentrum och gångtunnlarna inför vintern.")
+    return (*_DONE_WALKS, planned)
+
+
+_DONE_WALKS: tuple[_WalkPlan, ...] = (
     _WalkPlan("Trygghetsrond Kronogårds torg", "1488R007", "Kronogårds torg", date(2025, 3, 12), 18, "trygghet",
               ("polisen", "eidar", "fritid", "gatapark", "trygghetsvandrarna"),
               ("Hyresgästföreningen Kronogården", "Föräldraföreningen vid Kronogårdsskolan"), EST_ACTIVITY, 7,
@@ -153,9 +161,6 @@ WALK_PLANS: tuple[_WalkPlan, ...] = (
               "eidar", ("trygghet", "polisen", "fritid", "gatapark", "nattvandrarna"),
               ("Hyresgästföreningen Kronogården",), EST_ACTIVITY, 6,
               "Eidars höstrond med kommunen och polisen: följer upp vårens åtgärder kring torget."),
-    _WalkPlan("Trygghetsrond Resecentrum", "1488R015", "Resecentrum", TODAY + timedelta(days=10), 18, "trygghet",
-              ("polisen", "vakt", "gatapark"), (), EST_ACTIVITY, 0,
-              "Planerad kvällsrond kring Resecentrum och gångtunnlarna inför vintern."),
 )
 RECORDERS: dict[str, str] = {  # organisation key → the username that records findings on a walk
     "trygghet": "samordnare", "eidar": "rapportor-eidar-1", "trygghetsvandrarna": "rapportor-trygghetsvandrarna-1",
@@ -200,12 +205,12 @@ def _outcomes(rng: np.random.Generator, item: str, pick: int, age_days: int) -> 
     return ()
 
 
-def _walk(plan: _WalkPlan, geo: DemoGeography, rng: np.random.Generator) -> WalkSpec:
+def _walk(plan: _WalkPlan, geo: DemoGeography, rng: np.random.Generator, today: date) -> WalkSpec:
     geom = geo.regso_by_code()[plan.regso].geom
     place = PLACE_BY_NAME[plan.place]
     coords = _route(geom, (place.lon, place.lat), rng)
     starts = local_time(plan.day, plan.hour)
-    age = (TODAY - plan.day).days
+    age = (today - plan.day).days
     weights = ITEM_WEIGHTS_DARK if plan.day.month in (1, 2, 3, 10, 11, 12) else ITEM_WEIGHTS_LIGHT
     items = list(weights)
     chosen: list[str] = []
@@ -240,13 +245,13 @@ def _walk(plan: _WalkPlan, geo: DemoGeography, rng: np.random.Generator) -> Walk
     return WalkSpec(title=plan.title, regso=plan.regso, meeting_point=plan.place, starts_at=starts,
                     organiser=plan.organiser, organisations=plan.orgs, resident_groups=plan.groups,
                     route=tuple((float(x), float(y)) for x, y in coords), notes=plan.notes, activity=plan.activity,
-                    done=plan.day < TODAY, observations=tuple(observations))
+                    done=plan.day < today, observations=tuple(observations))
 
 
-def walk_specs(geo: DemoGeography, seed: int) -> tuple[WalkSpec, ...]:
-    """The demo's safety walks (2025–2026), oldest first."""
+def walk_specs(geo: DemoGeography, seed: int, today: date = TODAY) -> tuple[WalkSpec, ...]:
+    """The demo's safety walks (2025–2026 and one planned after `today`), oldest first."""
     rng = stream(seed, 1)
-    return tuple(_walk(plan, geo, rng) for plan in WALK_PLANS)
+    return tuple(_walk(plan, geo, rng, today) for plan in walk_plans(today))
 
 
 # --------------------------------------------------------------------------- night-walker shifts
@@ -288,7 +293,7 @@ OBSERVATION_SHARE = 0.22  # shifts with observations
 
 
 def _shift_observations(rng: np.random.Generator, geom: shapely.Geometry, place: str, kind: str,
-                        starts_at: datetime) -> tuple[ShiftObservationSpec, ...]:
+                        starts_at: datetime, today: date) -> tuple[ShiftObservationSpec, ...]:
     if rng.random() >= OBSERVATION_SHARE:
         return ()
     weights = SHIFT_CATEGORY_WEIGHTS[kind]
@@ -302,7 +307,7 @@ def _shift_observations(rng: np.random.Generator, geom: shapely.Geometry, place:
             lon, lat = offset(centre.lon, centre.lat, *rng.normal(0.0, 110.0, 2))
             if margin_m(geom, np.array([[lon, lat]]))[0] >= 20.0:
                 break
-        age = (TODAY - starts_at.date()).days
+        age = (today - starts_at.date()).days
         feedback: str | None = None
         if age > 30 and rng.random() < 0.85:
             notes = FEEDBACK.get(cat, ())
@@ -314,17 +319,17 @@ def _shift_observations(rng: np.random.Generator, geom: shapely.Geometry, place:
     return tuple(out)
 
 
-def shift_specs(geo: DemoGeography, seed: int) -> tuple[ShiftSpec, ...]:
+def shift_specs(geo: DemoGeography, seed: int, today: date = TODAY) -> tuple[ShiftSpec, ...]:
     """Friday and Saturday evening shifts of the volunteer organisations over the last year, oldest first."""
     rng = stream(seed, 2)
     regso = geo.regso_by_code()
-    last_friday = TODAY - timedelta(days=(TODAY.weekday() - 4) % 7)
+    last_friday = today - timedelta(days=(today.weekday() - 4) % 7)
     shifts = []
     for week in range(SHIFT_WEEKS - 1, -1, -1):
         friday = last_friday - timedelta(weeks=week)
         for rota, (org, weekday, hour, hours, districts, kind, skip) in enumerate(SHIFT_ROTAS):
             day = friday + timedelta(days=weekday - 4)
-            if day > TODAY or rng.random() < skip:
+            if day > today or rng.random() < skip:
                 continue
             code, place = districts[week % len(districts)]
             starts = local_time(day, hour)
@@ -333,5 +338,5 @@ def shift_specs(geo: DemoGeography, seed: int) -> tuple[ShiftSpec, ...]:
             shifts.append(ShiftSpec(
                 organisation=org, username=username, regso=code, starts_at=starts,
                 ends_at=starts + timedelta(hours=hours), walkers=walkers, notes=str(rng.choice(SHIFT_NOTES)),
-                observations=_shift_observations(rng, regso[code].geom, place, kind, starts)))
+                observations=_shift_observations(rng, regso[code].geom, place, kind, starts, today)))
     return tuple(sorted(shifts, key=lambda s: s.starts_at))

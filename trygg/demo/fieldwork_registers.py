@@ -160,21 +160,21 @@ INSPECTION_SLOTS: tuple[tuple[int, int, bool], ...] = (
 STORY = {11: ("narcotics", "closing_order"), 14: ()}  # slot → the nightclub's remarks (a warning, then a revisit)
 
 
-def _night(year: int, month: int, rng: np.random.Generator) -> date:
+def _night(year: int, month: int, rng: np.random.Generator, today: date) -> date:
     first = date(year, month, 1)
     friday = first + timedelta(days=(4 - first.weekday()) % 7)
     day = friday + timedelta(weeks=int(rng.integers(0, 3)), days=int(rng.integers(0, 2)))
-    return min(day, TODAY)
+    return min(day, today)
 
 
-def inspection_specs(seed: int) -> tuple[InspectionSpec, ...]:
+def inspection_specs(seed: int, today: date = TODAY) -> tuple[InspectionSpec, ...]:
     rng = stream(seed, 4)
     names = list(INSPECTION_WEIGHT)
     p = np.array([INSPECTION_WEIGHT[n] for n in names])
     items = list(INSPECTION_REMARKS)
     out = []
     for slot, (year, month, joint) in enumerate(INSPECTION_SLOTS):
-        day = _night(year, month, rng)
+        day = _night(year, month, rng, today)
         if slot in STORY:
             name = NIGHTCLUB
         else:  # after the warning (STORY) the nightclub is visited only as the story says
@@ -218,8 +218,8 @@ class GymSpec:
 EXPIRING_IN_DAYS = 20  # the gym whose certification runs out soon, counted from the demo's today
 
 
-def gym_specs() -> tuple[GymSpec, ...]:
-    expiring = TODAY + timedelta(days=EXPIRING_IN_DAYS)
+def gym_specs(today: date = TODAY) -> tuple[GymSpec, ...]:
+    expiring = today + timedelta(days=EXPIRING_IN_DAYS)
     rows = (
         ("Kraftverket Gym", "Drottningtorget", 150, -120, "certified", date(2022, 12, 12), expiring, "Gymansvarig"),
         ("Fallens Styrkecenter", "Spikön", 60, 80, "certified", date(2022, 6, 1), date(2025, 6, 1),
@@ -251,7 +251,7 @@ class MeetingSpec:
     activity: str | None
 
 
-def meeting_specs(seed: int) -> tuple[MeetingSpec, ...]:
+def meeting_specs(seed: int, today: date = TODAY) -> tuple[MeetingSpec, ...]:
     """Two ANDTS meetings in 2022 (the plan's two), a watch evening in Sjuntorp, and the 2026 ANDTS meetings."""
     rng = stream(seed, 5)
     rows = (
@@ -263,12 +263,12 @@ def meeting_specs(seed: int) -> tuple[MeetingSpec, ...]:
          "Boende i Sjuntorp", "1488R009", WATCH_ACTIVITY),
         ("Informationsmöte om ANDTS: cannabis och vejp", "andts", date(2026, 4, 22), 18,
          "Trollhättans Stadsbibliotek", "Föräldrar till tonåringar", None, ANDTS_ACTIVITY),
-        ("ANDTS inför jul och nyår", "andts", TODAY + timedelta(days=17), 18, "Kronogårdsskolan, aulan",
+        ("ANDTS inför jul och nyår", "andts", today + timedelta(days=17), 18, "Kronogårdsskolan, aulan",
          "Föräldrar i Kronogården, Lextorp och Sylte", "1488R007", ANDTS_ACTIVITY),
     )
     out = []
     for title, topic, day, hour, venue, audience, regso, activity in rows:
-        held = day < TODAY
+        held = day < today
         out.append(MeetingSpec(title=title, topic=topic, starts_at=local_time(day, hour), venue=venue,
                                audience=audience, regso=regso, status="held" if held else "planned",
                                attendance=int(rng.integers(35, 95)) if held else None, activity=activity))

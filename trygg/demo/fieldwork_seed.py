@@ -12,7 +12,7 @@ meetings, each linked to the 2022 plan activity it serves. Every finding and obs
 becomes a report (source "field") through the intake, as in the running system.
 
 The services stamp "now"; the demo moves those stamps to when things happened in its story
-(`fieldwork_data.TODAY` is the demo's today), so the same seed gives the same content. Only the
+(`seed_fieldwork(today=...)`: the demo's last day), so the same seed gives the same content. Only the
 audit trail keeps the real time of the build (its entries are hash-chained and not rewritten).
 """
 
@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from trygg.demo.fieldwork_data import (
+    TODAY,
     WALKERS_ACTIVITY,
     ShiftSpec,
     WalkSpec,
@@ -152,7 +153,7 @@ def _seed_shift(session: Session, spec: ShiftSpec, users: dict[str, User], areas
 
 
 def _seed_registers(session: Session, geo: DemoGeography, seed: int, users: dict[str, User],
-                    areas: dict[str, Area], activities: dict[str, int]) -> tuple[int, int, int, int, int]:
+                    areas: dict[str, Area], activities: dict[str, int], today: date) -> tuple[int, int, int, int, int]:
     coordinator, police = users[COORDINATOR], users[POLICE_MANAGER]
     watch_areas = watch_specs(geo, seed)
     for w in watch_areas:
@@ -171,20 +172,20 @@ def _seed_registers(session: Session, geo: DemoGeography, seed: int, users: dict
             premises.update(session, coordinator, row, active=False)
         row.created_at = local_time(date(2021, 12, 1), 9)
         registry[p.name] = row.id
-    visits = inspection_specs(seed)
+    visits = inspection_specs(seed, today)
     for i in visits:
         bar = premises.get_premises(session, registry[i.premises])
         ins = premises.record_inspection(session, users[i.inspector], bar, inspected_on=i.inspected_on, joint=i.joint,
                                          checklist=dict(i.checklist), findings=i.findings, follow_up=i.follow_up,
                                          activity_id=activities.get(i.activity or ""))
         ins.created_at = local_time(i.inspected_on + timedelta(days=1), 10)
-    gym_rows = gym_specs()
+    gym_rows = gym_specs(today)
     for g in gym_rows:
         gym = gyms.register(session, coordinator, name=g.name, status=g.status, certified_on=g.certified_on,
                             expires_on=g.expires_on, contact_role=g.contact_role, lon=g.lon, lat=g.lat,
                             activity_id=activities.get(g.activity or ""))
         gym.created_at = local_time(g.certified_on or date(2026, 9, 1), 9)
-    held = meeting_specs(seed)
+    held = meeting_specs(seed, today)
     for m in held:
         meeting = meetings.plan(session, coordinator, title=m.title, planned_for=m.starts_at, topic=m.topic,
                                 venue=m.venue, audience=m.audience, area_id=areas[m.regso].id if m.regso else None,
@@ -196,20 +197,22 @@ def _seed_registers(session: Session, geo: DemoGeography, seed: int, users: dict
 
 
 def seed_fieldwork(session: Session, geo: DemoGeography, seed: int, orgs: dict[str, Organisation],
-                   users: dict[str, User], areas: dict[str, Area], plan_id: int) -> FieldworkSummary:
+                   users: dict[str, User], areas: dict[str, Area], plan_id: int,
+                   today: date = TODAY) -> FieldworkSummary:
     """Write the demo's field work (after the areas, organisations, users, the plan and the intake's
-    routing rules); everything links to the plan `plan_id` by activity title."""
+    routing rules); everything links to the plan `plan_id` by activity title. `today` is the demo's last day:
+    what lies before it is done, what lies after is planned."""
     activities = plan_activities(session, plan_id)
     for item, key in CHECKLIST_ROUTES.items():
         store.set_checklist_route(session, item, orgs[key].id)
     handler = _Handlers(users)
-    walk_list = walk_specs(geo, seed)
+    walk_list = walk_specs(geo, seed, today)
     findings = sum(_seed_walk(session, w, orgs, users, areas, activities, handler) for w in walk_list)
-    shift_list = shift_specs(geo, seed)
+    shift_list = shift_specs(geo, seed, today)
     shift_obs = sum(_seed_shift(session, s, users, areas, activities.get(WALKERS_ACTIVITY), handler)
                     for s in shift_list)
     n_watch, n_premises, n_inspections, n_gyms, n_meetings = _seed_registers(session, geo, seed, users, areas,
-                                                                             activities)
+                                                                             activities, today)
     session.flush()
     return FieldworkSummary(walks=len(walk_list), observations=findings, shifts=len(shift_list), watch_areas=n_watch,
                             premises=n_premises, inspections=n_inspections, gyms=n_gyms, meetings=n_meetings,

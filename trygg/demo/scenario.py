@@ -7,10 +7,19 @@ check the generated data against it. Rates are reports per year before near-repe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 DEMO_START = date(2022, 1, 1)
-DEMO_END = date(2026, 11, 22)  # inclusive: to the last Sunday before this release, so the weekly view has fresh data
+DEMO_END = date(2026, 11, 22)  # the reference last day: the story's dates are told from it; the tests build on it
+
+
+def demo_end(today: date) -> date:
+    """The last day of a demo built on `today`: yesterday, the last whole day, so "last week" has data.
+
+    >>> demo_end(date(2026, 11, 23))
+    datetime.date(2026, 11, 22)
+    """
+    return today - timedelta(days=1)
 TIMEZONE = "Europe/Stockholm"
 DEFAULT_SEED = 2022
 

@@ -95,7 +95,7 @@ def _day(d: date) -> datetime:
 
 def seed_plan(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
               areas: dict[str, Area], count: Callable[..., float],
-              survey_mean: Callable[[str, int, list[int] | None], float]) -> PlanRefs:
+              survey_mean: Callable[[str, int, list[int] | None], float], end: date = DEMO_END) -> PlanRefs:
     """Write the 2022 plan, its promise and signatures.
 
     `count(category, year=…, area_code=…, area_types=…, before=…)` counts simulated reports per
@@ -195,7 +195,7 @@ def seed_plan(session: Session, orgs: dict[str, Organisation], users: dict[str, 
                               signed_at=_day(date(2022, 2, 14)) + timedelta(days=i, hours=i)))
 
     promise = _seed_promise(session, plan, count, survey_mean)
-    groups = _seed_est(session, orgs, users, areas, count)
+    groups = _seed_est(session, orgs, users, areas, count, end)
     return PlanRefs(plan_id=plan.id, promise_id=promise.id, est_group_ids=groups)
 
 
@@ -234,9 +234,9 @@ def _seed_promise(session: Session, plan: ActionPlan, count: Callable[..., float
 
 
 def _seed_est(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
-              areas: dict[str, Area], count: Callable[..., float]) -> dict[str, int]:
+              areas: dict[str, Area], count: Callable[..., float], end: date) -> dict[str, int]:
     ids: dict[str, int] = {}
-    last_tuesday = DEMO_END - timedelta(days=(DEMO_END.weekday() - 1) % 7)
+    last_tuesday = end - timedelta(days=(end.weekday() - 1) % 7)
     for name, description, codes in EST_GROUPS:
         # Meets every second Tuesday at nine; members: the coordinator's and the police's
         # organisations and every organisation that owns one of the group's actions.

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.text import check_text
 from trygg.errors import ValidationError
@@ -85,14 +86,14 @@ class Reminder:
 
 def reminders(session: Session, today: date | None = None, days: int = REMINDER_DAYS) -> list[Reminder]:
     """Certified gyms whose certification expires within `days` (or has expired), soonest first."""
-    today = today or date.today()
+    today = today or clock.today()
     return [Reminder(g.id, g.name, g.expires_on, (g.expires_on - today).days)
             for g in store.gyms_expiring(session, today + timedelta(days=days + 1)) if g.expires_on is not None]
 
 
 def effective_status(gym: Gym, today: date | None = None) -> str:
     """"expired" for a certified gym past its expiry date, else the stored status."""
-    today = today or date.today()
+    today = today or clock.today()
     if gym.status == "certified" and gym.expires_on is not None and gym.expires_on < today:
         return "expired"
     return gym.status

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
 from trygg.domain.text import check_text
@@ -89,7 +90,7 @@ def record_inspection(session: Session, user: User, premises: Premises, *, inspe
                                f"{', '.join(INSPECTION_RESULTS)}.")
     if follow_up not in FOLLOW_UPS:
         errors["follow_up"] = f"Use one of {', '.join(FOLLOW_UPS)}."
-    if inspected_on > date.today():
+    if inspected_on > clock.today():
         errors["inspected_on"] = "An inspection cannot lie in the future."
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import shapely
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
 from trygg.domain.text import check_text
@@ -44,7 +45,7 @@ class Photo:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def parse_route(value: Any) -> shapely.LineString | None:

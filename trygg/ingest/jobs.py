@@ -19,10 +19,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.ingest.base import FinishHook, Importer, error_text, run_import
 from trygg.ingest.service import IntakeContext
 from trygg.storage import intake as intake_store
@@ -30,7 +30,7 @@ from trygg.storage.database import Database
 from trygg.storage.schema import ImportRun, Organisation
 
 WORKERS = 2  # imports running at once; more wait their turn (status running, 0 rows processed)
-PROCESS_START = datetime.now(UTC)
+PROCESS_START = clock.real_now()  # real time: the clock may be pinned after this import
 log = logging.getLogger("trygg.ingest")
 
 
@@ -77,7 +77,7 @@ def wait(run_id: int, timeout: float | None = None) -> bool:
 
 def settle_interrupted(session: Session) -> int:
     """Mark failed the runs whose worker died with an earlier process; returns how many (committed)."""
-    count = intake_store.fail_interrupted_runs(session, before=PROCESS_START, error=INTERRUPTED)
+    count = intake_store.fail_interrupted_runs(session, before=clock.from_real(PROCESS_START), error=INTERRUPTED)
     if count:
         session.commit()
     return count

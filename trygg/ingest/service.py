@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from trygg.domain import personal_data
+from trygg.domain import clock, personal_data
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Precision, ReportStatus, Source
 from trygg.domain.geo import to_sweref, to_wgs84, valid_wgs84
@@ -123,7 +123,7 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
     errors: dict[str, str] = check_text({
         "category": data.category, "description": data.description, "place": data.place, "area": data.area,
         "span": data.span, "external_id": data.external_id, "precision": data.precision}, ctx.lang)
-    now = ctx.now or datetime.now(UTC)
+    now = ctx.now or clock.now()
 
     cat = BY_CODE.get((data.category or "").strip())
     if "category" in errors:

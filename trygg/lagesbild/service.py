@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from trygg.analysis.aggregate import count_cube, hour_of_week, rates_per_1000, split_by_area_type
 from trygg.analysis.fdr import DEFAULT_Q
 from trygg.analysis.trends import trend_alarms
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Precision
 from trygg.domain.geo import to_wgs84
@@ -226,4 +227,4 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
         area_types=area_types, hot_cells=cells, density=bands, cell_size=HOTSPOT_CELL,
         density_cell_size=DENSITY_CELL_SIZE, bandwidth=bandwidth, hotspot_inference=inference, q=q,
         mapped_points=int(pc.sum()), summary=summary, data_version=version,
-        computed_at=datetime.now(UTC), seconds=round(time.perf_counter() - started, 3))
+        computed_at=clock.now(), seconds=round(time.perf_counter() - started, 3))

@@ -27,6 +27,7 @@ from trygg.analysis.aggregate import count_cube
 from trygg.analysis.fdr import benjamini_hochberg
 from trygg.analysis.getis_ord import HOT, gi_star
 from trygg.analysis.grid import cell_indices, grid_counts, grid_for_points
+from trygg.domain import clock
 from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import many_to_sweref, to_wgs84
 from trygg.storage import plans as store
@@ -68,7 +69,7 @@ def local_midnight(d: date) -> datetime:
 
 def data_as_of(session: Any, today: date | None = None) -> date:
     """'Now' for the lägesbild: today, or the day after the last report when the data ends earlier."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     _, last = store.report_time_range(session)
     if last is None:
         return today

@@ -10,12 +10,13 @@ evaluations of place-based measures.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from trygg.analysis.effect import rate_ratio_ci
+from trygg.domain import clock
 from trygg.domain.enums import Role
 from trygg.errors import ValidationError
 from trygg.plans.evidence import local_midnight
@@ -93,7 +94,7 @@ def record_update(session: Session, activity: Activity, user: User, status: str,
         errors["note"] = "is longer than 5000 characters"
     if errors:
         raise ValidationError("The status update is not valid.", fields=errors)
-    upd = store.add(session, ActivityUpdate(activity_id=activity.id, on_date=on or datetime.now(UTC).date(),
+    upd = store.add(session, ActivityUpdate(activity_id=activity.id, on_date=on or clock.today(),
                                             status=status, note=note.strip(), user_id=user.id))
     activity.status = status
     audit.record(session, user.id, "update", "activity_status", activity.id, {"status": status})
@@ -152,7 +153,7 @@ def focus_changes(session: Session, fa: FocusArea, year: int, on: date | None = 
 
 def yearly_report(session: Session, plan: ActionPlan, on: date | None = None) -> FollowupReport:
     """The follow-up report of `plan` as of `on` (default: the end of the plan year or today)."""
-    today = datetime.now(UTC).date()
+    today = clock.today()
     on = on or min(today, date(plan.year, 12, 31))
     progress = activity_progress(session, plan, on)
     by_id = {p.activity.id: p for p in progress}

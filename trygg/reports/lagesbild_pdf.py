@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from numpy.typing import NDArray
 
+from trygg.domain import clock
 from trygg.lagesbild.model import Lagesbild
 from trygg.reports import charts, maps
 from trygg.storage.lagesbild import AreaProfile
@@ -86,7 +87,7 @@ def render_lagesbild_pdf(lb: Lagesbild, areas: Sequence[AreaProfile], points_x: 
     html = _env.get_template("lagesbild.html").render(
         lb=lb, t=texts, _=_, images=images, generated=generated, change=_change,
         first_day=texts.date(lb.period.first_day, "long"), last_day=texts.date(lb.period.last_day, "long"),
-        today=date.today())
+        today=clock.today())
     pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     report("done", 1.0)
     assert isinstance(pdf, bytes)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import to_sweref
 from trygg.errors import Conflict, NotFound, ValidationError
@@ -54,7 +55,7 @@ def store_idempotency(session: Session, scope: str, key: str, request_hash: str,
 
 
 def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
-    cutoff = datetime.now(UTC) - older_than
+    cutoff = clock.now() - older_than
     result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -136,7 +137,7 @@ def list_mappings(session: Session) -> list[ColumnMapping]:
 def start_run(session: Session, fmt: str, filename: str, source: str, organisation_id: int | None,
               user_id: int | None, dry_run: bool, *, total: int = 0) -> ImportRun:
     """A new run in status ``running``; `total` is the number of rows expected, if known."""
-    now = datetime.now(UTC)
+    now = clock.now()
     run = ImportRun(fmt=fmt, filename=filename[:300], source=source, organisation_id=organisation_id,
                     user_id=user_id, dry_run=dry_run, issues=[], total=total, processed=0, started_at=now,
                     updated_at=now)
@@ -150,7 +151,7 @@ def checkpoint_run(session: Session, run: ImportRun, *, processed: int, total: i
     """Write the progress of a running import and its heartbeat (``updated_at``); the caller commits."""
     run.processed, run.total, run.imported, run.duplicates = processed, max(total, processed), imported, duplicates
     run.skipped, run.rejected = skipped, rejected
-    run.updated_at = datetime.now(UTC)
+    run.updated_at = clock.now()
     session.flush()
     return run
 
@@ -162,7 +163,7 @@ def finish_run(session: Session, run: ImportRun, *, status: str, total: int, imp
     run.skipped, run.rejected, run.issues, run.error = skipped, rejected, issues, error
     if status == "done":
         run.processed = total
-    run.finished_at = run.updated_at = datetime.now(UTC)
+    run.finished_at = run.updated_at = clock.now()
     session.flush()
     return run
 
@@ -172,7 +173,7 @@ def fail_run(session: Session, run: ImportRun, error: str, *, issues: list[dict[
     run.status, run.error = "failed", error[:2000]
     if issues is not None:
         run.issues = issues
-    run.finished_at = run.updated_at = datetime.now(UTC)
+    run.finished_at = run.updated_at = clock.now()
     session.flush()
     return run
 
@@ -188,7 +189,7 @@ def fail_interrupted_runs(session: Session, *, before: datetime, error: str) -> 
     ids = list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
     if not ids:
         return 0
-    now = datetime.now(UTC)
+    now = clock.now()
     session.execute(update(ImportRun).where(ImportRun.id.in_(ids), ImportRun.status == "running")
                     .values(status="failed", error=error, finished_at=now, updated_at=now)
                     .execution_options(synchronize_session=False))
@@ -248,7 +249,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 def open311_use_is_stale(client: Open311Client, now: datetime | None = None) -> bool:
     """True when the client's ``last_used_at`` is older than a minute (worth writing again)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     return client.last_used_at is None or client.last_used_at <= now - LAST_USED_RESOLUTION
 
 
@@ -257,7 +258,7 @@ def note_open311_use(session: Session, client_id: int, now: datetime | None = No
 
     Run it in a session of its own and commit at once: a request's own transaction must not hold
     the client's row (PostgreSQL) or the write lock (SQLite) while the request is checked."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     session.execute(update(Open311Client)
                     .where(Open311Client.id == client_id,
                            or_(Open311Client.last_used_at.is_(None),
@@ -276,7 +277,7 @@ def revoke_open311_client(session: Session, ref: str) -> Open311Client:
     client = session.scalar(q)
     if client is None:
         raise NotFound(f"No Open311 application {ref!r}.", hint="List them with 'trygg open311 keys list'.")
-    client.revoked_at = datetime.now(UTC)
+    client.revoked_at = clock.now()
     session.flush()
     return client
 
@@ -324,7 +325,7 @@ def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: f
                         sources: Sequence[str] = (Source.RESIDENT,)) -> list[Report]:
     """Open reports within `radius_m` of a point in the last `days` (duplicate hints)."""
     x, y = to_sweref(lon, lat)
-    since = datetime.now(UTC) - timedelta(days=days)
+    since = clock.now() - timedelta(days=days)
     q = select(Report).where(Report.x.between(x - radius_m, x + radius_m),
                              Report.y.between(y - radius_m, y + radius_m),
                              Report.status.in_([str(s) for s in OPEN_STATUSES]),

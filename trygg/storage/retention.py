@@ -16,12 +16,13 @@ lägesbild and the public statistics count, so aggregates do not change. A run i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import shapely
 from sqlalchemy import ColumnElement, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES, is_sensitive
 from trygg.domain.enums import AreaLevel, Precision
 from trygg.domain.geo import to_sweref
@@ -91,7 +92,7 @@ def run(session: Session, *, dry_run: bool = False, now: datetime | None = None,
     With ``dry_run`` nothing changes and nothing is audited; the counts say what would go.
     The caller commits.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     result = RetentionResult(dry_run=dry_run)
     centroids = {a.id: (a.centroid_lon, a.centroid_lat)
                  for a in session.scalars(select(Area))}

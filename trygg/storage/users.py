@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.enums import OrgKind, Role
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.storage.schema import ApiToken, Organisation, User, UserSecurity, WebSession
@@ -120,7 +121,7 @@ def session_lookup(session: Session, token: str, idle: timedelta, absolute: time
     ws = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
     if ws is None:
         return None
-    now = datetime.now(UTC)
+    now = clock.now()
     if now - ws.last_seen_at > idle or now - ws.created_at > absolute:
         session.delete(ws)
         session.flush()
@@ -169,7 +170,7 @@ def end_user_sessions(session: Session, user_id: int) -> int:
 
 def locked_for(user: User, now: datetime | None = None) -> timedelta | None:
     """How much longer `user` is locked out, or None."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     if user.locked_until is not None and user.locked_until > now:
         return user.locked_until - now
     return None
@@ -177,7 +178,7 @@ def locked_for(user: User, now: datetime | None = None) -> timedelta | None:
 
 def register_failure(session: Session, user: User, now: datetime | None = None) -> bool:
     """Count one failed login (password or TOTP); lock the account at the limit. True when locked."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     user.failed_logins = (user.failed_logins or 0) + 1
     locked = user.failed_logins >= MAX_FAILED_LOGINS
     if locked:
@@ -213,7 +214,7 @@ def set_password(session: Session, user: User, password: str) -> None:
     if problem:
         raise ValidationError("The password was not changed.", fields={"new_password": problem})
     user.password_hash = hash_password(password)
-    security(session, user).password_changed_at = datetime.now(UTC)
+    security(session, user).password_changed_at = clock.now()
     session.flush()
 
 
@@ -248,7 +249,7 @@ def _check_code(secret: str, code: str, last_step: int | None, now: datetime | N
     if not (len(code) == 6 and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
-    at = (now or datetime.now(UTC)).timestamp()
+    at = (now or clock.real_now()).timestamp()  # real time, as on the user's authenticator
     step_now = int(at // totp.interval)
     for step in (step_now, step_now - 1, step_now + 1):
         if last_step is not None and step <= last_step:
@@ -307,7 +308,7 @@ def end_session(session: Session, token: str) -> int | None:
 def create_token(session: Session, user: User, name: str = "", days: int | None = 365) -> str:
     """Create an API token for `user`; the plain token is returned once and stored hashed."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=days) if days else None
+    expires = clock.now() + timedelta(days=days) if days else None
     session.add(ApiToken(token_hash=sha256(token), prefix=token[:12], name=name, user_id=user.id,
                          expires_at=expires))
     session.flush()
@@ -320,7 +321,7 @@ def token_row(session: Session, token: str) -> ApiToken | None:
 
 def token_user(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256(token)))
-    now = datetime.now(UTC)
+    now = clock.now()
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at < now):
         return None
     # Recorded at most once a minute: a write (and a disk flush) on every API call costs throughput.
@@ -334,7 +335,7 @@ def revoke_token(session: Session, token_id: int) -> None:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise NotFound(f"No API token with id {token_id}.")
-    row.revoked_at = datetime.now(UTC)
+    row.revoked_at = clock.now()
 
 
 def list_users(session: Session, organisation_id: int | None = None) -> list[User]:

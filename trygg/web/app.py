@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from trygg import __version__
 from trygg.config import Settings
+from trygg.domain import clock
 from trygg.errors import ConfigError
 from trygg.storage.database import Database
 from trygg.web.csrf import CSRFMiddleware
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                check_schema: bool = True) -> FastAPI:
     """Build the app for `settings` (from the environment by default) on database `db`."""
     settings = settings or Settings.from_env()
+    if settings.pinned_today():
+        clock.pin(settings.pinned_today())
     db = db or Database(settings.database_url)
     db.check_connection()
     db.check_durability()

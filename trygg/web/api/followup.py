@@ -3,12 +3,13 @@ follow-up report, the årshjul, effect evaluations and citizen promises."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import evaluate, followup, lifecycle
 from trygg.plans import promise as promises
@@ -35,7 +36,7 @@ def _day(raw: Any, field: str) -> date | None:
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return clock.today()
 
 
 @router.get("/plans/{plan_id}/followup", summary="The yearly follow-up report as data",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +21,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
+from trygg.domain import clock
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import Role
 from trygg.errors import PermissionDenied, TryggError, ValidationError
 from trygg.lagesbild.model import Lagesbild
-from trygg.lagesbild.periods import TIMEZONE, last_complete_week, resolve_period, to_local
+from trygg.lagesbild.periods import last_complete_week, resolve_period, to_local
 from trygg.lagesbild.service import build_lagesbild
 from trygg.lagesbild.summary import render_summary
 from trygg.storage.reports import ReportFilter, report_arrays
@@ -66,7 +67,7 @@ def html_errors(fn: Callable[..., Response]) -> Callable[..., Response]:
 
 def today() -> date:
     """Today in Swedish local time."""
-    return datetime.now(TIMEZONE).date()
+    return clock.today()
 
 
 def check_role(user: User, roles: frozenset[Role]) -> None:

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD, SuppressedTable, suppress
+from trygg.domain import clock
 from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import AreaLevel
 from trygg.errors import ValidationError
@@ -74,7 +75,7 @@ class PublicTable:
 
 def first_open_month(now: datetime | None = None) -> tuple[int, int]:
     """(year, month) of the running month in Stockholm: it and later months are not published."""
-    local = (now or datetime.now(UTC)).astimezone(TIMEZONE)
+    local = (now or clock.now()).astimezone(TIMEZONE)
     return local.year, local.month
 
 

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import BY_CODE, CATEGORIES, Category
 from trygg.domain.enums import ReportStatus, Sensitivity, Source
 from trygg.domain.text import check_text, forbidden_character, whole_number
@@ -148,7 +149,7 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
         end = _parse_dt(q["end_date"], "end_date") if q.get("end_date") else None
         # At most 90 days (GeoReport v2): a longer range is cut to the 90 days after start_date.
         if start is None:
-            start = (end or datetime.now(UTC)) - MAX_SPAN
+            start = (end or clock.now()) - MAX_SPAN
         elif end is None or end - start > MAX_SPAN:
             end = start + MAX_SPAN if start < datetime.max.replace(tzinfo=UTC) - MAX_SPAN else end
         sensitive = [c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE]

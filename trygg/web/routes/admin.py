@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
 from trygg.errors import NotFound, TryggError, ValidationError
@@ -61,7 +62,7 @@ def _users_page(request: Request, session: Session, error: str = "", form: dict[
                 status: int = 200) -> Response:
     return render(request, "admin/users.html", {
         "users": user_store.list_users(session), "orgs": user_store.list_organisations(session),
-        "roles": ROLES, "now": datetime.now(UTC), "error": error, "form": form or {},
+        "roles": ROLES, "now": clock.now(), "error": error, "form": form or {},
         "flash": request.query_params.get("done", "")}, status_code=status)
 
 
@@ -189,7 +190,7 @@ def tokens_page(request: Request, admin: User = Depends(admin_only),
 def _tokens_page(request: Request, session: Session, new_token: str = "", status: int = 200) -> Response:
     return render(request, "admin/tokens.html", {
         "tokens": user_store.list_tokens(session), "users": user_store.list_users(session),
-        "now": datetime.now(UTC), "new_token": new_token}, status_code=status)
+        "now": clock.now(), "new_token": new_token}, status_code=status)
 
 
 @router.post("/tokens")

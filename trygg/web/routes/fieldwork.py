@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.domain.enums import AreaLevel, Role
 from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
@@ -41,7 +42,7 @@ def local_datetime(value: str, field: str, errors: dict[str, str]) -> datetime:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         errors[field] = "Give a date and time (YYYY-MM-DD HH:MM)."
-        return datetime.now(UTC)
+        return clock.now()
     return (parsed.replace(tzinfo=TIMEZONE) if parsed.tzinfo is None else parsed).astimezone(UTC)
 
 

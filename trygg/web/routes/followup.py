@@ -3,13 +3,14 @@ the årshjul and the effect evaluation of place-based measures (form, result pag
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
 from trygg.errors import NotFound, ValidationError
@@ -55,7 +56,7 @@ def followup_page(plan_id: int, request: Request, user: User = Depends(view_user
     report = followup.yearly_report(session, plan, on)
     return render(request, "followup/plan.html", {
         "plan": plan, "report": report, "manager": user.role in ANALYST_ROLES,
-        "saved": request.query_params.get("saved", ""), "today": datetime.now(UTC).date()})
+        "saved": request.query_params.get("saved", ""), "today": clock.today()})
 
 
 @router.post("/followup/plans/{plan_id}/activities/{activity_id}/updates")
@@ -82,7 +83,7 @@ def add_value(plan_id: int, indicator_id: int, request: Request, user: User = De
         value = float(str(data.get("value", "")).replace(",", "."))
     except ValueError:
         raise ValidationError("The figure is not valid.", fields={"value": "is not a number"}) from None
-    on = parse_day(str(data.get("on_date") or ""), "on_date") or datetime.now(UTC).date()
+    on = parse_day(str(data.get("on_date") or ""), "on_date") or clock.today()
     followup.record_value(session, ind, user, on, value, str(data.get("note", "")))
     session.commit()
     return back(f"/followup/plans/{plan.id}", "value")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.enums import AreaLevel
 from trygg.storage import areas as area_store
 from trygg.storage import reports as report_store
@@ -31,7 +32,7 @@ def home(request: Request, user: User | None = Depends(current_user),
     if user is not None:
         scope = report_store.ReportFilter(visible=detail_scope(user))
         latest = report_store.list_reports(session, scope, limit=15)
-        since = datetime.now(UTC) - timedelta(days=30)
+        since = clock.now() - timedelta(days=30)
         counts["last_30_days"] = report_store.count_reports(session, report_store.ReportFilter(start=since))
         counts["total"] = report_store.count_reports(session, report_store.ReportFilter())
     return render(request, "home.html", {

@@ -13,7 +13,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
+from trygg.domain import clock
 from trygg.domain.enums import Source
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
@@ -126,7 +126,7 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         category_name=lambda c: category_label(c, lang), day_names=tuple(day_names(lang)),
         municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
-    pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=datetime.now(UTC),
+    pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus)
     return pdf, f"lagesbild-{lb.period.first_day.isoformat()}-{lb.period.last_day.isoformat()}.pdf"
 

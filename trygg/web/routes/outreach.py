@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import gyms as gym_service
 from trygg.fieldwork import meetings as meeting_service
@@ -92,7 +92,7 @@ def _meetings_page(request: Request, user: User, session: Session, errors: dict[
     return render(request, "fieldwork/meetings.html", {
         "meetings": store.list_meetings(session), "topics": MEETING_TOPICS, "statuses": MEETING_STATUSES,
         "is_manager": policy.is_manager(user), "errors": errors or {}, "values": values or {},
-        "today": date.today(), **common_choices(session)}, status_code=status_code)
+        "today": clock.today(), **common_choices(session)}, status_code=status_code)
 
 
 @router.get("/fieldwork/meetings")

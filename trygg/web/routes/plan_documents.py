@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.errors import NotFound
 from trygg.reports.plan_pdf import DocTexts, followup_html, plan_html, to_pdf
 from trygg.storage.schema import ActionPlan
@@ -45,11 +45,11 @@ def _respond(html: str, fmt: str, filename: str) -> Response:
 
 def plan_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
     texts = doc_texts(language(request), request.app.state.settings.municipality_name)
-    html = plan_html(session, plan, texts, generated=datetime.now(UTC))
+    html = plan_html(session, plan, texts, generated=clock.now())
     return _respond(html, fmt, f"atgardsplan-{plan.year}-v{plan.version}")
 
 
 def followup_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
     texts = doc_texts(language(request), request.app.state.settings.municipality_name)
-    html = followup_html(session, plan, texts, generated=datetime.now(UTC))
+    html = followup_html(session, plan, texts, generated=clock.now())
     return _respond(html, fmt, f"uppfoljning-{plan.year}")

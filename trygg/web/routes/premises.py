@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import premises as service
@@ -71,7 +72,7 @@ def analysis_page(request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
     errors: dict[str, str] = {}
     q = request.query_params
-    end = form_date(q.get("end", ""), "end", errors, required=False) or date.today()
+    end = form_date(q.get("end", ""), "end", errors, required=False) or clock.today()
     start = form_date(q.get("start", ""), "start", errors, required=False) or end - timedelta(days=365)
     radius = form_int(q.get("radius", ""), "radius", errors) or 150
     radius = min(max(radius, 25), 1000)
@@ -91,7 +92,7 @@ def premises_detail(premises_id: int, request: Request, user: User = Depends(req
     p = service.get_premises(session, premises_id)
     return render(request, "fieldwork/premises_detail.html", {
         "p": p, "may_see": policy.can_see_inspections(user), "is_manager": policy.is_manager(user),
-        "errors": errors or {}, "today": date.today().isoformat(), "remarks": service.remarks,
+        "errors": errors or {}, "today": clock.today().isoformat(), "remarks": service.remarks,
         "map_points": [{"lon": p.lon, "lat": p.lat, "name": p.name}], **VOCAB, **common_choices(session)},
         status_code=status_code)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.errors import ValidationError
 from trygg.plans import promise as promises
@@ -27,7 +26,7 @@ register_nav("/public/promises", "Citizen promise", None, order=85)
 
 
 def _today() -> object:
-    return datetime.now(UTC).date()
+    return clock.today()
 
 
 @router.get("/promises")

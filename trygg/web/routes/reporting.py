@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
+from trygg.domain import clock
 from trygg.domain.enums import AreaLevel, Role, Source
 from trygg.domain.text import check_text, whole_number
 from trygg.domain.timespans import SPANS
@@ -133,7 +134,7 @@ def form_context(session: Session, lang: str, public: bool = False) -> dict[str,
         "report_categories": [c for c in CATEGORIES if c.public or not public],
         "areas": intake_store.area_choices(session, AreaLevel.REGSO),
         "spans": [(code, _(label)) for code, label in SPANS.items()],
-        "now_local": datetime.now(TIMEZONE).strftime("%Y-%m-%dT%H:%M"),
+        "now_local": clock.local_now().strftime("%Y-%m-%dT%H:%M"),
     }
 
 
@@ -300,4 +301,4 @@ def my_reports(request: Request, page: int = 1, user: User = Depends(require_rol
     rows = [r for r in rows if can_see_report_detail(user, r)]
     actions = intake_store.actions_for_reports(session, [r.id for r in rows])
     return render(request, "reporting/mine.html", {"reports": rows, "actions": actions, "page": page,
-                                                   "now": datetime.now(UTC)})
+                                                   "now": clock.now()})

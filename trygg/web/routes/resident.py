@@ -9,7 +9,6 @@ that a problem is known already. The receipt links to a public status page per r
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain import clock
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import valid_wgs84
@@ -41,7 +41,7 @@ CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 def opening(request: Request) -> dict[str, Any]:
     settings = get_settings(request)
     hours = OpeningHours.parse(settings.kontaktcenter_hours)
-    now = datetime.now(TIMEZONE)
+    now = clock.local_now()
     return {"hours": hours, "open_now": hours.is_open(now), "next_opening": hours.next_opening(now),
             "closed_days": hours.closed_days_ahead(now.date(), 45), "address": settings.kontaktcenter_address}
 
@@ -142,4 +142,4 @@ def receipt(public_id: str, request: Request, session: Session = Depends(db_sess
 @router.get("/kontakt/status/{public_id}")
 def status_page(public_id: str, request: Request, session: Session = Depends(db_session)) -> Response:
     report = _public_report(session, public_id)
-    return render(request, "resident/status.html", {"report": report, "now": datetime.now(UTC)})
+    return render(request, "resident/status.html", {"report": report, "now": clock.now()})
