@@ -58,14 +58,16 @@ class _PageParser(HTMLParser):
         self.links: list[str] = []
         self.forms: list[Form] = []
         self.texts: list[str] = []
-        self._skip = 0
+        self._skip = 0  # inside script, style, template or an element marked translate="no"
+        self._skip_tags: list[str] = []
         self._form: Form | None = None
         self._select: dict[str, Any] | None = None
         self._textarea: dict[str, Any] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template") or a.get("translate") == "no":
+            self._skip_tags.append(tag)
             self._skip += 1
         elif tag == "a" and a.get("href"):
             self.links.append(a["href"])
@@ -85,8 +87,9 @@ class _PageParser(HTMLParser):
             self._form.fields.append(self._textarea)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template"):
-            self._skip = max(0, self._skip - 1)
+        if self._skip_tags and tag == self._skip_tags[-1]:
+            self._skip_tags.pop()
+            self._skip -= 1
         elif tag == "form":
             self._form = None
         elif tag == "select":
@@ -143,8 +146,10 @@ def normalise(base: str, href: str) -> str | None:
     return parts.path + ("?" + query if query else "")
 
 
-def crawl(client: Any, starts: Iterable[str], *, per_kind: int = 2, limit: int = 600) -> dict[str, Page]:
-    """Breadth-first over the links of `client`'s pages (HTML requested, redirects followed)."""
+def crawl(client: Any, starts: Iterable[str], *, per_kind: int = 2, limit: int = 600,
+          downloads: bool = True) -> dict[str, Page]:
+    """Breadth-first over the links of `client`'s pages (HTML requested, redirects followed);
+    `downloads=False` leaves PDFs, CSV and GeoJSON out."""
     seen_kinds: dict[str, int] = {}
     queued: set[str] = set()
     todo: deque[str] = deque()
@@ -154,6 +159,8 @@ def crawl(client: Any, starts: Iterable[str], *, per_kind: int = 2, limit: int =
     pages: dict[str, Page] = {}
     while todo and len(pages) < limit:
         url = todo.popleft()
+        if not downloads and urlsplit(url).path.endswith(DOWNLOADS):
+            continue
         kind = kind_of(url)
         if seen_kinds.get(kind, 0) >= (1 if urlsplit(url).path.endswith(DOWNLOADS) else per_kind):
             continue

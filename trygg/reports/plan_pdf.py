@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from trygg.domain.vocabulary import term_for
 from trygg.plans import signing
 from trygg.plans.evidence import SURVEY_LABELS
 from trygg.plans.followup import yearly_report
@@ -48,7 +49,8 @@ def _img(png: bytes) -> str:
 def _context(t: DocTexts, generated: datetime) -> dict[str, Any]:
     return {"_": t.gettext, "lang": t.lang, "fmt_number": t.number, "fmt_percent": t.percent, "fmt_date": t.date,
             "fmt_datetime": t.datetime, "category_name": t.category_name, "municipality": t.municipality,
-            "generated": generated, "plan_labels": t.labels, "survey_labels": SURVEY_LABELS}
+            "generated": generated, "plan_labels": t.labels, "survey_labels": SURVEY_LABELS,
+            "term": term_for(t.gettext)}
 
 
 def plan_html(session: Session, plan: ActionPlan, t: DocTexts, *, generated: datetime) -> str:

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from trygg.domain.categories import CATEGORIES
+from trygg.domain.vocabulary import term_for
 from trygg.web import i18n
 from trygg.web.deps import language
 from trygg.web.nav import split_nav
@@ -36,10 +37,12 @@ def page_context(request: Request) -> dict[str, Any]:
     csrf = getattr(request.state, "csrf_token", "")
     nav_main, nav_more = split_nav(getattr(getattr(request.state, "user", None), "role", None))
     settings = request.app.state.settings
+    gettext = i18n.gettext_for(lang)
     return {
         "request": request,
         "lang": lang,
-        "_": i18n.gettext_for(lang),
+        "_": gettext,
+        "term": term_for(gettext),
         "ngettext": i18n.ngettext_for(lang),
         "user": getattr(request.state, "user", None),
         "settings": settings,
