@@ -22,6 +22,11 @@ STARTS = ("/", "/public", "/kontakt", "/report", "/lagesbild", "/plans", "/follo
           "/meetings", "/fieldwork", "/account", "/admin/users", "/triage", "/imports")
 ROLES = ("anonymous", "admin", "coordinator", "viewer", "kontaktcenter", "signatory", "reporter")
 PHONE = 360
+#: The last three elements that reach past the screen's right edge (outside scrolling boxes).
+WIDEST = """w => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap, .leaflet-container'))
+    .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+      (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''))"""
 
 
 def pages_of(base_url: str, username: str | None) -> list[str]:
@@ -70,11 +75,7 @@ def test_every_page_fits_a_phone_and_passes_axe(checked_page: Any, live_server: 
         checked_page.wait_for_load_state("networkidle")
         width = checked_page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE:
-            widest = checked_page.evaluate("""w => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap, .leaflet-container'))
-                .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-                                    (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''))""",
-                                           PHONE)
+            widest = checked_page.evaluate(WIDEST, PHONE)
             too_wide.append(f"{url}: {width} px ({widest})")
         for w in (390, 1440):
             checked_page.set_viewport_size({"width": w, "height": 900})

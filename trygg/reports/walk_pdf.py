@@ -33,8 +33,8 @@ dl { display: block; } dt { font-weight: bold; float: left; width: 42mm; } dd { 
 .dot { display: inline-block; width: 8pt; height: 8pt; border-radius: 4pt; }
 thead { display: table-header-group; } tr, img { break-inside: avoid; page-break-inside: avoid; }
 </style></head><body>
-{% set kind = _("Safety walk") %}
-<h1>{% if walk.title.lower().startswith((kind.lower(), "trygghetsrond", "safety walk")) %}{{ walk.title }}{% else %}{{ kind }}: {{ walk.title }}{% endif %}</h1>
+{% set kind = _("Safety walk") %}{% set named = walk.title.lower().startswith((kind.lower(), "trygghetsrond")) %}
+<h1>{% if named %}{{ walk.title }}{% else %}{{ kind }}: {{ walk.title }}{% endif %}</h1>
 <p class="muted">{{ when }} · {{ walk.area.name if walk.area else "" }} ·
 {{ _("Organiser") }}: {{ walk.organiser.name }}</p>
 <dl>
