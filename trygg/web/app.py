@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
     app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     # Routers, one per page group or API resource. Feature work adds its line here.
     from trygg.web import open311  # intake (issue 3)
     from trygg.web.api import areas as api_areas
+    from trygg.web.api import docs as api_docs
     from trygg.web.api import fieldwork as api_fieldwork
     from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
     from trygg.web.api import imports as api_imports
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import walks as walk_routes
     from trygg.web.routes import watch as watch_routes
 
-    for module in (api_meta, api_areas, api_reports, auth_routes, home_routes,
+    for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
                    account_routes, admin_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
