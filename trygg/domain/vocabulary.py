@@ -27,6 +27,9 @@ HOLIDAYS = {"Nyårsdagen": _("New Year's Day"), "Trettondedag jul": _("Epiphany"
             "Midsommarafton": _("Midsummer Eve"), "Midsommardagen": _("Midsummer Day"),
             "Alla helgons dag": _("All Saints' Day"), "Julafton": _("Christmas Eve"),
             "Juldagen": _("Christmas Day"), "Annandag jul": _("Boxing Day"), "Nyårsafton": _("New Year's Eve")}
+#: A report's status for people (Open311 status notes, pages), by its code.
+REPORT_STATUS = {"received": _("Received"), "triaged": _("Triaged"), "in_progress": _("In progress"),
+                 "resolved": _("Resolved"), "rejected": _("Rejected"), "duplicate": _("Duplicate")}
 TERMS = {**POLICE_CLASSES, **UNITS, **HOLIDAYS}
 
 
