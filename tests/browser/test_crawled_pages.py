@@ -50,6 +50,8 @@ def checked_page(browser: Any, live_server: str) -> Iterator[Any]:
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    pg.on("response", lambda r: errors.append(f"{r.status} for {r.url} (on {pg.url})")
+          if r.status >= 400 and r.request.resource_type != "document" else None)
     pg.set_default_timeout(20000)
     yield pg
     context.close()

@@ -184,6 +184,14 @@
   // A table wider than its box scrolls inside .table-wrap; the box takes focus (arrow keys scroll it)
   // and is a named region, as WCAG 2.1.1 and axe's scrollable-region-focusable ask.
   function markScrollers(root) {
+    // A table outside a scrolling box gets one, so a wide table never widens the page.
+    Array.prototype.forEach.call((root || document).querySelectorAll("main table"), function (table) {
+      if (table.closest(".table-wrap") || table.closest("[data-no-wrap]")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-wrap";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
     Array.prototype.forEach.call((root || document).querySelectorAll(".table-wrap"), function (box) {
       if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) { return; }
       box.setAttribute("tabindex", "0");
