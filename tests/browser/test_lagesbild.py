@@ -108,7 +108,7 @@ def test_hot_spots_jump_to_the_map_and_the_week_table_shows_every_hour(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        login_as(page, "analytiker")
+        login_as(page, "samordnare")
         page.goto("/lagesbild?weeks=13")
         page.wait_for_selector(LOADED)
         heat = page.locator("table.heatmap").locator("xpath=..")
