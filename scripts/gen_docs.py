@@ -15,9 +15,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    import typer
+
     found: list[tuple[str, ...]] = []
-    for name in sorted(group.commands):
-        cmd = group.commands[name]
+    ctx = typer.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # command groups load lazily: ask, do not read .commands
+        cmd = group.get_command(ctx, name)
         if hasattr(cmd, "commands"):
             found += _commands(cmd, (*prefix, name))
         else:
@@ -27,13 +30,28 @@ def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]
 
 def cli_markdown() -> str:
     import typer
-    from typer.testing import CliRunner
 
     from trygg.cli import app
 
-    os.environ["COLUMNS"] = "100"
-    os.environ["NO_COLOR"] = "1"
-    os.environ["TERM"] = "dumb"
+    # Load every (lazy) command group before the help settings below: consoles created on import
+    # keep the width they see, and must not keep this one.
+    _commands(typer.main.get_command(app))
+    saved = {k: os.environ.get(k) for k in ("COLUMNS", "NO_COLOR", "TERM")}
+    os.environ.update(COLUMNS="100", NO_COLOR="1", TERM="dumb")
+    try:
+        return _cli_markdown(app)
+    finally:  # the settings must not leak into whoever called (tests run in one process)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _cli_markdown(app: Any) -> str:
+    import typer
+    from typer.testing import CliRunner
+
     runner = CliRunner()
     root = typer.main.get_command(app)
     parts = ["# Command-line reference", "",

@@ -45,7 +45,7 @@ clock.pin(TEST_TODAY)
 os.environ["TRYGG_TODAY"] = TEST_TODAY.isoformat()
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("TRYGG_SHARED_DIR") or ROOT.parent / "shared")  # a worktree elsewhere sets it
 PG_ENV = "TRYGG_TEST_POSTGRES_URL"
 
 

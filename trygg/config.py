@@ -41,12 +41,18 @@ class Settings:
     municipality_name: str = field(default="Trollhättan", metadata={"help": "Municipality name."})
     kontaktcenter_address: str = field(
         default="Gärdhemsvägen 9, 461 83 Trollhättan",
-        metadata={"help": "Kontaktcenter visiting address shown to residents."},
+        metadata={"help": "Kontaktcenter visiting address shown to residents (an administrator can "
+                          "change it at /admin/municipality)."},
     )
     kontaktcenter_hours: str = field(
         default="08:00-16:30",
         metadata={"help": "Kontaktcenter opening hours Monday–Friday, HH:MM-HH:MM; closed on "
-                          "Swedish public holidays."},
+                          "Swedish public holidays (an administrator can change them at /admin/municipality)."},
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "The address users open Trygg at; set-password links printed by the command "
+                          "line start with it (e.g. https://trygg.vanersborg.se)."},
     )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
@@ -61,12 +67,57 @@ class Settings:
     public_rate_limit: int = field(
         default=10, metadata={"help": "Resident reports / Open311 posts per client IP per hour."}
     )
+    publication_settling_days: int = field(
+        default=14,
+        metadata={"help": "Days after a month has closed before its public figures are published "
+                          "(late reports settle first); later changes need a republication."},
+    )
+    public_read_rate_limit: int = field(
+        default=60,
+        metadata={"help": "Anonymous reads of public figures (/api/v1/public/…, /kontakt/nearby) per "
+                          "client IP per minute."},
+    )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
     today: str = field(
         default="",
         metadata={"help": "Pin the calendar (YYYY-MM-DD): the server runs as if today were this date, the "
                           "time of day running on. For tests and recorded demos; empty = the real date."},
+    )
+    case_days: int = field(
+        default=5,
+        metadata={"help": "Working days within which a routed case should be answered; older open cases are "
+                          "flagged in the Kontaktcenter queue and the inbox (weekends and Swedish public "
+                          "holidays do not count)."},
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "The address residents and partners reach Trygg at; links in e-mails start with it."},
+    )
+    smtp_host: str = field(
+        default="",
+        metadata={"help": "SMTP server for e-mail notifications; empty = no e-mail is sent (the outbox keeps "
+                          "them; the demo writes them to TRYGG_MAIL_FILE)."},
+    )
+    smtp_port: int = field(default=587, metadata={"help": "SMTP server port (587 submission, 465 TLS, 25)."})
+    smtp_from: str = field(
+        default="trygg@localhost",
+        metadata={"help": "Sender address of notifications (also the domain of their Message-IDs)."},
+    )
+    smtp_user: str = field(default="", metadata={"help": "SMTP user name; empty = no login."})
+    smtp_password: str = field(default="", metadata={"help": "SMTP password (with TRYGG_SMTP_USER)."})
+    smtp_tls: str = field(
+        default="starttls",
+        metadata={"help": "Encryption to the SMTP server: starttls, tls (implicit, port 465) or none."},
+    )
+    mail_file: str = field(
+        default="",
+        metadata={"help": "Without an SMTP host: append notifications to this mbox file instead of sending "
+                          "(trygg demo uses <database>-mail.mbox). Empty and no SMTP host = keep them queued."},
+    )
+    notify_interval: int = field(
+        default=30, metadata={"help": "Seconds between two rounds of the notification sender in trygg serve; "
+                                      "0 = the server sends none (run trygg notify run instead)."},
     )
 
     @classmethod
@@ -99,12 +150,27 @@ class Settings:
                 f"TRYGG_DEFAULT_LANGUAGE={self.default_language!r} is not supported.",
                 hint="Use sv or en.",
             )
+        if self.publication_settling_days < 0:
+            raise ConfigError(
+                f"TRYGG_PUBLICATION_SETTLING_DAYS={self.publication_settling_days} is negative.",
+                hint="Use 0 or more days, e.g. 14.",
+            )
+        if self.public_read_rate_limit < 1:
+            raise ConfigError(
+                f"TRYGG_PUBLIC_READ_RATE_LIMIT={self.public_read_rate_limit} must be at least 1.",
+                hint="For example 60 (reads per client IP per minute).",
+            )
         if self.today:
             try:
                 date.fromisoformat(self.today)
             except ValueError:
                 raise ConfigError(f"TRYGG_TODAY={self.today!r} is not a date.",
                                   hint="Use YYYY-MM-DD, e.g. TRYGG_TODAY=2026-11-23, or leave it empty.") from None
+        if self.smtp_tls not in ("starttls", "tls", "none"):
+            raise ConfigError(f"TRYGG_SMTP_TLS={self.smtp_tls!r} is not supported.",
+                              hint="Use starttls, tls or none.")
+        if self.case_days < 1:
+            raise ConfigError(f"TRYGG_CASE_DAYS={self.case_days} must be at least 1.", hint="For example 5.")
         start, _, end = self.kontaktcenter_hours.partition("-")
         if not (len(start) == 5 and len(end) == 5 and start < end):
             raise ConfigError(

@@ -1,4 +1,4 @@
-"""Gi*: equal to esda's analytic z and p; permutation p-values as specified."""
+"""Gi*: equal to esda's analytic z and p; exact and permutation p-values as specified."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trygg.analysis.getis_ord import COLD, HOT, _cardinality, gi_star, queen_block_sum
+from trygg.analysis.getis_ord import (
+    COLD,
+    HOT,
+    _cardinality,
+    _draw_table,
+    gi_star,
+    permutation_resolution,
+    queen_block_sum,
+)
 
 
 def _esda(y: np.ndarray) -> Any:
@@ -28,7 +36,7 @@ def test_analytic_z_and_p_equal_esda(shape: tuple[int, int]) -> None:
     y = rng.poisson(rng.gamma(0.6, 4.0, size=shape)).astype(float)
     y.flat[0] += 1  # never all equal
     ref = _esda(y)
-    ours = gi_star(y)
+    ours = gi_star(y, inference="analytic")
     # A cell whose block is the whole grid has no variance: esda gives NaN, we give z = 0.
     ok = np.isfinite(ref.Zs)
     assert np.all(ours.z.ravel()[~ok] == 0)
@@ -50,7 +58,7 @@ def test_a_dense_block_is_hot_and_the_rest_not() -> None:
     r = gi_star(y)
     assert r.classes[9, 9] == HOT
     assert r.n_cold == 0
-    assert r.inference == "analytic" and r.permutations == 0
+    assert r.inference == "exact" and r.permutations == 0
 
 
 def test_permutation_p_matches_independent_draws() -> None:
@@ -98,9 +106,61 @@ def test_constant_grid_has_no_hot_spots() -> None:
     assert r.n_hot == 0 and np.all(r.z == 0)
 
 
-def test_analytic_inference_is_the_same_run_after_run() -> None:
+def test_exact_and_analytic_inference_are_the_same_run_after_run() -> None:
     y = np.random.default_rng(9).poisson(np.random.default_rng(9).gamma(0.5, 4, (100, 100))).astype(float)
-    assert gi_star(y).n_hot == gi_star(y).n_hot
+    np.testing.assert_array_equal(gi_star(y).p, gi_star(y).p)
+    assert gi_star(y, inference="analytic").n_hot == gi_star(y, inference="analytic").n_hot
+
+
+def total_randomisation_p(y: np.ndarray, permutations: int, seed: int) -> np.ndarray:
+    """Monte Carlo of the exact method's null: each block a random draw of k cells from all n."""
+    rng = np.random.default_rng(seed)
+    flat, k = y.ravel(), _cardinality(y.shape).ravel().astype(int)
+    block = queen_block_sum(y).ravel()
+    p = np.ones(flat.size)
+    for kk in np.unique(k):
+        sims = np.sort(flat[_draw_table(rng, flat.size, permutations, int(kk))].sum(axis=1))
+        idx = np.flatnonzero(k == kk)
+        n_ge = permutations - np.searchsorted(sims, block[idx], side="left")
+        n_le = np.searchsorted(sims, block[idx], side="right")
+        p[idx] = (np.minimum(n_ge, n_le) + 1) / (permutations + 1)
+    return p.reshape(y.shape)
+
+
+def test_exact_p_is_the_limit_of_random_permutations() -> None:
+    rng = np.random.default_rng(5)
+    y = rng.poisson(rng.gamma(0.4, 3.0, (12, 14))).astype(float)
+    ex = gi_star(y)
+    mc = total_randomisation_p(y, 40_000, seed=3)
+    se = np.sqrt(ex.p * (1 - ex.p) / 40_000)
+    assert np.all(np.abs(mc - ex.p) <= 5 * se + 2 / 40_001)
+    # The analytic z stays as the descriptive score.
+    np.testing.assert_array_equal(ex.z, gi_star(y, inference="analytic").z)
+
+
+def test_a_dense_area_is_a_hot_spot_and_a_lone_dense_cell_is_not() -> None:
+    """Under the randomisation null the counts are given: one big count is not a spatial pattern."""
+    y = np.random.default_rng(2).poisson(0.2, (30, 30)).astype(float)
+    y[10, 10] = 25
+    lone = gi_star(y)
+    assert lone.n_hot == 0 and lone.p[10, 10] > 1e-3  # about 9 / 900: any block holding the 25 is as large
+    y[20:23, 20:23] = 6
+    area = gi_star(y)
+    assert area.classes[21, 21] == HOT and area.p[21, 21] < 1e-8
+
+
+def test_exact_needs_whole_counts() -> None:
+    with pytest.raises(ValueError, match="whole counts"):
+        gi_star(np.array([[0.5, 1.0], [2.0, 0.0]]))
+    assert gi_star(np.array([[0.5, 1.0], [2.0, 0.0]]), inference="analytic").n_hot == 0
+
+
+def test_permutation_resolution_says_when_fdr_cannot_be_reached() -> None:
+    assert permutation_resolution(18_000, 999) == 720
+    assert permutation_resolution(113_000, 999) > 1000
+    assert permutation_resolution(100, 99_999) == 1
+    with pytest.raises(ValueError):
+        permutation_resolution(100, 0)
 
 
 def test_bad_input_is_refused() -> None:

@@ -84,6 +84,28 @@ def test_observed_equals_brute_force(metric: str) -> None:
     np.testing.assert_array_equal(r.observed, _brute(x, y, t, d_edges, t_edges, metric))
 
 
+@pytest.mark.parametrize("metric", ["manhattan", "euclidean"])
+def test_nrc_compatible_mode_at_sweref_99_tm_magnitude(metric: str) -> None:
+    """Near 6.5e6 m a float32 coordinate moves up to 0.25 m: pairs just past the last edge in double
+    precision but inside it in single precision must reach the table (and the other way round)."""
+    rng = np.random.default_rng(4)
+    n = 400
+    x = 650_000.0 + rng.uniform(0, 1_500, n)
+    y = 6_500_000.0 + rng.uniform(0, 1_500, n)
+    # Partners just past / just inside 300 m of some points, as rounding would blur them.
+    k = 60
+    x = np.concatenate([x, x[:k] + rng.uniform(-0.6, 0.6, k)])
+    y = np.concatenate([y, y[:k] + 300.0 + rng.uniform(-0.6, 0.6, k)])
+    t = rng.integers(0, 60, x.size).astype(float)
+    d_edges, t_edges = [100.0, 200.0, 300.0], [7.0, 14.0, 21.0]
+    r = knox(x, y, t, distance_edges=d_edges, time_edges=t_edges, metric=metric, permutations=0,
+             nrc_compatible=True)
+    ref = _brute(x.astype(np.float32), y.astype(np.float32), t, d_edges, t_edges, metric)
+    np.testing.assert_array_equal(r.observed, ref)
+    in64 = _brute(x, y, t, d_edges, t_edges, metric)
+    assert not np.array_equal(in64[:-1], ref[:-1])  # the precision matters here
+
+
 def test_fractional_days_use_the_same_band_rules() -> None:
     x = np.array([0.0, 0.0, 50.0])
     y = np.array([0.0, 0.0, 0.0])

@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from trygg.domain import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -90,8 +92,27 @@ def browser() -> Iterator[Any]:
         pytest.fail(f"Chromium not found at {exe}: install Debian's chromium (scripts/setup --test does)")
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
-        yield b
+        yield PinnedBrowser(b)
         b.close()
+
+
+class PinnedBrowser:
+    """The browser, whose pages' JavaScript clocks run on the suite's pinned calendar, as the server does
+    (`trygg.domain.clock`; time of day and timers stay real)."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.clock.set_system_time(clock.now())
+        return context
+
+    def new_page(self, **kwargs: Any) -> Any:
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 @pytest.fixture

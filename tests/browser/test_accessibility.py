@@ -79,4 +79,12 @@ def test_partner_pages_have_no_serious_violations(axe_page: Any, login_as: Calla
     axe_page.wait_for_selector("#area-map .leaflet-overlay-pane", state="attached")
     axe_page.wait_for_load_state("networkidle")
     problems += [f"area: {v}" for v in serious_violations(axe_page)]
+    problems += _check(axe_page, "/inbox")
+    axe_page.click("#inbox-table tbody a[href^='/inbox/actions/']")
+    axe_page.wait_for_load_state("networkidle")
+    problems += [f"action: {v}" for v in serious_violations(axe_page)]
+    axe_page.click("#causes-heading + ul a")
+    axe_page.wait_for_load_state("networkidle")
+    problems += [f"report: {v}" for v in serious_violations(axe_page)]
+    problems += _check(axe_page, "/triage")
     assert not problems, "\n".join(problems)

@@ -37,7 +37,7 @@ def xy_csv(tmp_path: Path) -> Path:
 def test_hotspots_json_has_the_documented_shape(xy_csv: Path) -> None:
     out = _run("hotspots", str(xy_csv), "--cell-size", "250", "--bandwidth", "500")
     assert {"crs", "cell_size", "origin", "n_cols", "n_rows", "cells", "inference"} <= out.keys()
-    assert out["origin"][0] % 250 == 0 and out["inference"] == "analytic"
+    assert out["origin"][0] % 250 == 0 and out["inference"] == "exact"
     assert len(out["cells"]) == out["n_cols"] * out["n_rows"]
     cell = out["cells"][0]
     assert set(cell) == {"col", "row", "x", "y", "count", "density", "gi_z", "gi_p", "gi_p_fdr", "class"}
@@ -48,6 +48,18 @@ def test_hotspots_json_has_the_documented_shape(xy_csv: Path) -> None:
 def test_hotspots_with_permutations_say_so(xy_csv: Path) -> None:
     out = _run("hotspots", str(xy_csv), "--cell-size", "250", "--permutations", "99", "--seed", "1")
     assert out["inference"] == "permutation" and out["permutations"] == 99
+
+
+def test_permutations_too_few_for_fdr_are_called_out(xy_csv: Path) -> None:
+    result = runner.invoke(app, ["hotspots", str(xy_csv), "--cell-size", "50", "--permutations", "99"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["resolution_note"] and "--inference exact" in out["resolution_note"]
+    assert "warning" in result.stderr and out["n_hot"] == 0
+    analytic = _run("hotspots", str(xy_csv), "--cell-size", "250", "--inference", "analytic")
+    assert analytic["inference"] == "analytic" and analytic["resolution_note"] is None
+    bad = runner.invoke(app, ["hotspots", str(xy_csv), "--cell-size", "250", "--inference", "magic"])
+    assert bad.exit_code == 2 and "--inference" in bad.output
 
 
 def test_hotspots_geojson_output(xy_csv: Path, tmp_path: Path) -> None:
@@ -124,6 +136,21 @@ def test_hotspots_and_trends_on_the_real_files(shared_dir: Path) -> None:
     wy = _run("hotspots", str(shared_dir / DATA / "policeuk_2016-07-west-yorkshire-street.csv"),
               "--cell-size", "1000", "--crs", "EPSG:27700", "--permutations", "999", "--seed", "2")
     assert wy["inference"] == "permutation" and wy["n_points"] > 25_000
+    assert wy["n_hot"] == 0 and "FDR" in wy["resolution_note"]  # 999 cannot reach significance here
+
+
+def test_trends_need_no_coordinates(tmp_path: Path) -> None:
+    lines = ["date,area,category"] + [f"2024-{1 + k % 12:02d}-{1 + k % 27:02d},A{k % 2},theft" for k in range(400)]
+    lines.append("2024-03-05,,theft")  # no area: counted as its own (empty) area
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    out = _run("trends", str(path), "--area-col", "area", "--category-col", "category", "--period", "month")
+    assert {s["area"] for s in out["series"]} == {"", "A0", "A1"}
+    first = {s["area"]: s["counts"][0] for s in out["series"]}
+    assert first == {"": 0, "A0": 34, "A1": 0}  # January: k % 12 == 0, all even
+    assert next(s for s in out["series"] if s["area"] == "")["counts"][2] == 1  # the row without an area
+    bad = runner.invoke(app, ["trends", str(path), "--date-col", "when"])
+    assert bad.exit_code == 2 and "when" in bad.output
 
 
 def test_every_command_has_an_example_in_its_help() -> None:

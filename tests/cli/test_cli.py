@@ -9,14 +9,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from trygg.cli import app
+from trygg.cli import COMMANDS, app, load_command
 
 runner = CliRunner()
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
-    for name, cmd in group.commands.items():
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):  # groups load lazily: ask the group, not .commands
+        cmd = group.get_command(ctx, name)
         if hasattr(cmd, "commands"):
             found += _commands(cmd, (*prefix, name))
         else:
@@ -32,6 +34,34 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Example" in result.output, f"'trygg {' '.join(path)} --help' has no example"
+
+
+def test_the_root_help_lists_every_command_with_its_own_help() -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for name, (_module, _attr, _kind, text) in COMMANDS.items():
+        assert load_command(name).get_short_help_str(limit=300) == text, name
+        assert name in result.output and text in result.output
+
+
+HEAVY = ("fastapi", "matplotlib", "scipy.stats", "sqlalchemy", "trygg.storage", "trygg.web", "trygg.cli.serve")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["analyse", "--help"], ["analyse", "hotspots", "--help"]])
+def test_command_groups_load_lazily(args: list[str]) -> None:
+    """`trygg --help` and `trygg analyse ...` import none of the other groups' dependencies."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom trygg.cli import main\n"
+        f"sys.argv = ['trygg', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', [m for m in {HEAVY!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert "LOADED []" in out.stdout, out.stdout[-300:]
 
 
 def test_db_upgrade_then_check_on_a_new_sqlite_file(tmp_path: Path) -> None:

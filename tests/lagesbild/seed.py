@@ -2,8 +2,9 @@
 
 ``seed_history(db, world, end=…)`` writes about 110 weeks of background reports in the four test
 districts and, in the last complete week before `end`, a cluster of 30 vandalism reports within 25 m
-of one spot in Kronogården (a hot spot and a trend alarm), plus three burglaries within 100 m in the
-last days (a near-repeat warning).
+of one spot in Kronogården (a repeat place) inside a hot area of 30 more within a few hundred metres
+(a Gi* hot spot; a dense single cell alone is not one under the randomisation null) and together a
+trend alarm, plus three burglaries within 100 m in the last days (a near-repeat warning).
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ def seed_history(db: Database, world: World, *, end: date, seed: int = 7) -> His
     n = 30
     c_lon = CLUSTER_AT[0] + rng.uniform(-0.0003, 0.0003, n)
     c_lat = CLUSTER_AT[1] + rng.uniform(-0.0002, 0.0002, n)
+    # The hot area around it: 30 more, about 150 m apart (sd), kept inside Kronogården.
+    c_lon = np.concatenate([c_lon, np.clip(CLUSTER_AT[0] + rng.normal(0, 0.0025, n), 12.281, 12.299)])
+    c_lat = np.concatenate([c_lat, np.clip(CLUSTER_AT[1] + rng.normal(0, 0.0013, n), 58.281, 58.289)])
+    n *= 2
     c_when = [datetime.combine(week.first_day + timedelta(days=4 + i % 2), time(21, 30), UTC) for i in range(n)]
     rows += _rows(c_lon, c_lat, c_when, ["vandalism"] * n, [world.area_ids["T002"]] * n, world.org_ids["vakt"])
     # Near repeats: three burglaries within about 100 m in the last three days before `end`.

@@ -94,3 +94,27 @@ def test_the_pdf_link_works_without_javascript(login, seeded: World) -> None:  #
     r = login("analytiker").get("/lagesbild/report.pdf?weeks=1")
     assert r.status_code == 200 and r.content.startswith(b"%PDF") and page_count(r.content) >= 3
     assert login("rapportor").post("/lagesbild/pdf-jobs", data={"query": ""}).status_code == 403
+
+
+def test_the_report_carries_the_survey_figures_with_their_intervals(database: Database, seeded: World,
+                                                                    tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from trygg.lagesbild.surveys import pool
+    from trygg.storage.schema import SurveyResult
+
+    figures = pool([SurveyResult(area_id=1, year=2025, indicator="Otrygg utomhus", value=30.0, scale="percent",
+                                 n=400, survey="Trygghetsmätning", lower=None, upper=None)])
+    with database.session() as s:
+        lb = build_lagesbild(s, ReportFilter(), today=today())
+        areas = area_profiles(s)
+    texts = PdfTexts("sv", i18n.gettext_for("sv"), lambda v, d: i18n.format_number(v, "sv", d),
+                     lambda v, d: i18n.format_percent(v, "sv", d), lambda v, f: i18n.format_date(v, "sv", f),
+                     lambda v: i18n.format_datetime(v, "sv"), lambda c: c, ("M", "T", "O", "T", "F", "L", "S"),
+                     "Trollhättan", ("alla",), ("Summary line.",))
+    pdf = render_lagesbild_pdf(lb, areas, np.array([1.4e6]), np.array([6.46e6]), texts, generated=clock.now(),
+                               surveys=figures)
+    text = pdf_text(pdf, tmp_path)
+    if text is None:
+        pytest.skip("needs pdftotext")
+    flat = " ".join(text.split())
+    assert "Upplevd trygghet (enkät)" in flat
+    assert "Otrygg utomhus" in flat and "25,7–34,7 %" in flat.replace("\u00a0", " ")

@@ -233,7 +233,7 @@ def test_a_run_left_running_by_an_earlier_process_is_shown_as_interrupted(  # ty
         user = user_store.get_user_by_name(s, "samordnare")
         assert user is not None
         dead = intake_store.start_run(s, "csv", "gammal.csv", "import", None, user.id, False, total=100)
-        dead.processed, dead.updated_at = 40, jobs.PROCESS_START - timedelta(minutes=5)
+        dead.processed, dead.updated_at = 40, clock.from_real(jobs.PROCESS_START) - timedelta(minutes=5)
         alive = intake_store.start_run(s, "csv", "ny.csv", "import", None, user.id, False, total=100)
         alive.updated_at = clock.now()
         ids = dead.id, alive.id

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.factories import World
 from trygg.storage.database import Database
+from trygg.storage.reports import insert_report
 from trygg.storage.schema import AuditEntry, Report
 
 
@@ -78,3 +79,38 @@ def test_triage_is_for_the_kontaktcenter_and_coordinators(client, login) -> None
     assert login("samordnare").get("/triage").status_code == 200
     signed_out = client.get("/triage", headers={"accept": "text/html"}, follow_redirects=False)
     assert signed_out.status_code == 303 and signed_out.headers["location"] == "/login?next=%2Ftriage"
+
+
+def test_the_queue_shows_a_report_filed_a_second_ago_on_its_first_page(client, login, database: Database,  # type: ignore[no-untyped-def]
+                                                                       world) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from trygg.storage.schema import Report
+
+    with database.session() as s:  # 120 older residents' reports, received 30 days ago (beyond one page)
+        s.execute(update(Report).values(source="resident"))
+        old = s.get(Report, world.report_ids[0])
+        for i in range(120):
+            insert_report(s, category="littering", description=f"Gammal {i}", lon=old.lon, lat=old.lat, x=old.x,
+                          y=old.y, precision="exact", area_id=old.area_id, occurred_from=old.occurred_from,
+                          source="resident", status="received")
+        s.execute(update(Report).values(created_at=datetime.now(UTC) - timedelta(days=30)))
+        fresh = insert_report(s, category="vandalism", description="Nyss", lon=old.lon, lat=old.lat, x=old.x,
+                              y=old.y, precision="exact", area_id=old.area_id, occurred_from=old.occurred_from,
+                              source="resident", status="received")
+        fresh_id, fresh_public = fresh.id, fresh.public_id
+    c = login("kc")
+    page = c.get("/triage").text
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert f'href="/triage/{fresh_id}"' in first_row and "badge-bad" not in first_row
+    assert "Sida 1 av 3" in page and 'id="next-page"' in page
+    assert page.count('class="overdue"') == 49  # the 30-day-old cases are past the agreed 5 working days
+    assert "Mottagen (127)" in page
+    # Search by public id, and the filters.
+    found = c.get(f"/triage?q={fresh_public[:8]}").text
+    assert f'href="/triage/{fresh_id}"' in found and "1 rapporter" in found
+    assert f'href="/triage/{fresh_id}"' not in c.get("/triage?age=10").text
+    assert f'href="/triage/{fresh_id}"' in c.get("/triage?category=vandalism&routed=0").text
+    assert "Sida 3 av 3" in c.get("/triage?page=3").text

@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
 from trygg.analysis.fdr import DEFAULT_Q, benjamini_hochberg
-from trygg.analysis.trends import MIN_COUNT, combine_windows, series_pvalues, upper_tail
+from trygg.analysis.trends import MIN_COUNT, BacktestCache, combine_windows, series_pvalues, upper_tail
 
 __all__ = ["AlarmSimulation", "oracle_pvalues", "simulate_alarms"]
 
@@ -180,8 +180,9 @@ def simulate_alarms(
         both = np.vstack([null, changed])
         mu_both = np.vstack([mu, mu])  # the oracle knows the baseline, not the change
         hit = np.zeros(2, dtype=bool)
+        cache: BacktestCache = {}
         for w in range(history_weeks, total):
-            _, p = series_pvalues(both, weeks, w)
+            _, p = series_pvalues(both, weeks, w, backtest=cache)
             p_oracle = oracle_pvalues(both[:, w - 1 : w + 1], mu_both[:, w - 1 : w + 1], nb_size)
             for i, pv in enumerate((p, p_oracle)):
                 false_weeks[i] += bool((benjamini_hochberg(pv[:n_series]) <= q).any())

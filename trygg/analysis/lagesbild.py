@@ -113,7 +113,7 @@ def weekly_picture(
     >>> pic = weekly_picture(rng.normal(0, 500, n), rng.normal(0, 500, n), t,
     ...                      rng.integers(0, 3, n), rng.integers(0, 2, n))
     >>> pic.comparison.current.shape, pic.alarms.alarm.shape, pic.hotspots.inference
-    ((3, 2), (6, 1), 'analytic')
+    ((3, 2), (6, 1), 'exact')
     """
     xa = np.asarray(x, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)

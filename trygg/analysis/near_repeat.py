@@ -153,8 +153,14 @@ def _close_pairs(
     precision (coordinates and arithmetic) when ``single``.
     """
     limit = float(edges[-1])
-    tree = cKDTree(np.column_stack([x, y]))
-    # A little slack: the exact test below decides, in the chosen precision.
+    xs, ys = (x.astype(np.float32), y.astype(np.float32)) if single else (x, y)
+    # Candidates from the coordinates the test uses: in single precision the
+    # rounding to float32 moves points by up to half an ulp (0.03 m near 6e5 m,
+    # 0.25 m near 6.5e6 m), far more than any slack, so the tree gets the
+    # rounded coordinates. The slack only covers the arithmetic of the test
+    # (float32 sums and hypot: a relative error of a few 1e-7); the exact test
+    # below decides.
+    tree = cKDTree(np.column_stack([xs.astype(np.float64), ys.astype(np.float64)]))
     slack = limit * 1e-6 + 1e-6
     pairs = tree.query_pairs(limit + slack, p=1.0 if metric == "manhattan" else 2.0, output_type="ndarray")
     del tree
@@ -162,7 +168,6 @@ def _close_pairs(
     i_out = np.empty(m, dtype=np.int32)
     j_out = np.empty(m, dtype=np.int32)
     row_out = np.empty(m, dtype=np.int8)
-    xs, ys = (x.astype(np.float32), y.astype(np.float32)) if single else (x, y)
     kept = 0
     for a in range(0, m, _PAIR_CHUNK):
         i = pairs[a : a + _PAIR_CHUNK, 0]

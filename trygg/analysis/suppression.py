@@ -59,7 +59,7 @@ __all__ = ["NORMAL_THRESHOLD", "SENSITIVE_THRESHOLD", "SuppressedTable", "suppre
 NORMAL_THRESHOLD = 5
 SENSITIVE_THRESHOLD = 10
 
-_PUBLISHED, _PRIMARY, _COMPLEMENT, _MARGIN = 0, 1, 2, 3
+_PUBLISHED, _PRIMARY, _COMPLEMENT, _MARGIN, _KEPT = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ class SuppressedTable:
         return None if self.grand_total_hidden else int(self.counts.sum())
 
 
-def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD) -> SuppressedTable:
+def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD,
+             also_hide: ArrayLike | None = None) -> SuppressedTable:
     """Apply primary and secondary suppression to a two-way table of counts with its totals.
 
     Parameters
@@ -119,6 +120,12 @@ def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD) -> Suppressed
         Non-negative counts.
     threshold : int
         Smallest count that may be published besides 0 (at least 3).
+    also_hide : array_like of bool, shape (R + 1, C + 1), optional
+        Entries of the augmented table (row totals in the last column, column totals in the last
+        row) to hide whatever their value, e.g. what an earlier version of the table hid: a
+        revision must not publish what the first version hid, or the two could be subtracted.
+        Zeros stay published. Secondary suppression then protects them like any hidden entry
+        (an attacker is assumed to know only that such an entry is at least 1).
 
     Returns
     -------
@@ -138,12 +145,17 @@ def suppress(counts: ArrayLike, threshold: int = NORMAL_THRESHOLD) -> Suppressed
     aug[r, :c] = x.sum(axis=0)
     aug[r, c] = x.sum()
     kind = np.full(aug.shape, _PUBLISHED, dtype=np.int8)
+    if also_hide is not None:
+        keep = np.asarray(also_hide, dtype=bool)
+        if keep.shape != aug.shape:
+            raise ValueError(f"also_hide must have shape {aug.shape}, got {keep.shape}")
+        kind[keep & (aug >= 1)] = _KEPT
     kind[(aug >= 1) & (aug < threshold)] = _PRIMARY  # small cells and small totals alike
 
     tries: dict[tuple[int, int], int] = {}
     while True:
         _line_rule(aug, kind, r, c)
-        exposed = [(int(i), int(j)) for i, j in zip(*np.nonzero(kind == _PRIMARY), strict=True)
+        exposed = [(int(i), int(j)) for i, j in zip(*np.nonzero((kind == _PRIMARY) | (kind == _KEPT)), strict=True)
                    if not _protected(aug, kind, r, c, threshold, (int(i), int(j)))]
         if not exposed:
             break
@@ -219,7 +231,7 @@ def _bounds(kind: int, threshold: int, total: bool) -> tuple[int, float]:
     ``>= threshold``. A hidden total is only known to be ``>= 1`` (that it is hidden does not say
     whether it is small).
     """
-    if total:
+    if total or kind == _KEPT:
         return 1, np.inf
     if kind == _PRIMARY:
         return 1, threshold - 1
@@ -283,7 +295,7 @@ def _fallback(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int,
 
 def _protected(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int, threshold: int,
                p: tuple[int, int]) -> bool:
-    """Is there a one-unit alternating cycle of hidden entries through primary entry `p`?
+    """Is there a one-unit alternating cycle of hidden entries through primary (or kept) entry `p`?
 
     Entries are edges of a bipartite graph (augmented rows × columns). In signed form
     (totals carry sign -1, the grand total +1) every line sums to zero, so adding +1, -1, +1, …
@@ -305,7 +317,7 @@ def _protected(aug: NDArray[np.int64], kind: NDArray[np.int8], r: int, c: int, t
         if lo <= aug[i, j] - sign[i, j] <= hi:
             adj[rows + j].append(i)
     i, j = p
-    lo, hi = _bounds(_PRIMARY, threshold, i == r or j == c)
+    lo, hi = _bounds(int(kind[p]), threshold, i == r or j == c)
     # Raising y at p (x changes by its sign) closes through a path column → row, lowering it row → column.
     if lo <= aug[p] + sign[p] <= hi and _reachable(adj, rows + j, i):
         return True

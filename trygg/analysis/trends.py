@@ -5,10 +5,24 @@ al. 1996 and Noufaily et al. 2013):
 
 1. For the week ``t`` under test, fit on the series' own history up to two
    weeks before (``t - 1`` and ``t`` are left out so that a rise cannot hide
-   in its own baseline), at most ``TRAIN_WEEKS`` weeks back, a Poisson GLM
-   ``log mu = a + b * years + c * sin(2 pi doy) + d * cos(2 pi doy)`` (the
-   seasonal pair only with two years of history, the trend only with half a
-   year).
+   in its own baseline), at most ``TRAIN_WEEKS`` weeks back. With two years
+   of history or more (``SEASON_WEEKS``) the baseline is a Poisson GLM
+   ``log mu = a + b * years + c * sin(2 pi doy) + d * cos(2 pi doy)``.
+   With less the season cannot be estimated, and a trend line through a year
+   of a seasonal series points the wrong way in spring (half of all families
+   of 20 unchanged series alarmed in early June). The baseline is then local:
+   the same log-linear fit to the last ``LOCAL_WEEKS`` weeks only (a level
+   alone below ``LOCAL_TREND_WEEKS``), which follows a season where it is
+   nearly straight. Its error where the season bends is *measured* on the
+   series' own history: the local fit is made at every earlier week, its
+   forecast two weeks ahead is compared with what came, and the excess of the
+   squared errors over the model variance (pooled over the series, one
+   standard error up) is added to the forecast's log-variance. With no
+   earlier week to learn from, a fixed ``FALLBACK_DELTA2`` is used. The
+   dispersion of a 13-week window has few degrees of freedom, so it is taken
+   ``LOCAL_PHI_INFLATION`` (two) standard errors up. The simulation keeps the
+   false-alarm rate at or below ``q`` from 8 to 156 weeks of history, at the
+   price of power with short history (docs/performance.md).
 2. Overdispersion: ``phi = max(1, phi_hat * (1 + PHI_INFLATION * sqrt(2 /
    (n - p))))`` with ``phi_hat = Pearson chi^2 / (n - p)``. ``phi_hat`` is
    itself estimated (relative standard error about ``sqrt(2 / (n - p))``);
@@ -63,6 +77,18 @@ TRAIN_WEEKS = 156
 MIN_TRAIN_WEEKS = 8
 #: Default smallest count (in the week or the two weeks) that can raise an alarm.
 MIN_COUNT = 3
+#: Weeks of history from which the season is modelled; less uses the local baseline.
+SEASON_WEEKS = 104
+#: Window of the local baseline with shorter history, in weeks.
+LOCAL_WEEKS = 13
+#: Fewest weeks in a local window for a slope.
+LOCAL_TREND_WEEKS = 8
+#: Standard errors added to the dispersion of a local window (few degrees of freedom, far tail).
+LOCAL_PHI_INFLATION = 2.0
+#: Most earlier weeks used to measure the local baseline's forecast error.
+BACKTEST_ORIGINS = 52
+#: Extra log-variance of a local forecast without any earlier week to measure it on.
+FALLBACK_DELTA2 = 0.05
 #: How many standard errors of the dispersion estimate to add to it.
 PHI_INFLATION = 1.0
 _YEAR = 365.2425
@@ -97,7 +123,7 @@ class TrendAlarms:
     p_adjusted: NDArray[np.float64]
     alarm: NDArray[np.bool_]
     q: float
-    method: str = "quasi-poisson-glm-trend-season+nb-predictive+simes+bh"
+    method: str = "quasi-poisson-glm-trend-season (local with <2 years, backtest-widened)+nb-predictive+simes+bh"
 
 
 def upper_tail(y: ArrayLike, mean: ArrayLike, var: ArrayLike) -> NDArray[np.float64]:
@@ -153,7 +179,7 @@ def _design(days: NDArray[np.float64], origin: float, season: bool, trend: bool)
 
 
 def _fit(
-    x: NDArray[np.float64], y: NDArray[np.float64], iters: int = 25
+    x: NDArray[np.float64], y: NDArray[np.float64], iters: int = 25, inflation: float | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Batched Poisson IRLS: shared design ``x`` (T, p), counts ``y`` (S, T).
 
@@ -183,8 +209,98 @@ def _fit(
     phi_hat = ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof
     # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail
     # honest. Poisson (phi = 1) is the floor of that upper value, not a value to inflate.
-    phi = np.maximum(1.0, phi_hat * (1.0 + PHI_INFLATION * np.sqrt(2.0 / dof)))
+    up = PHI_INFLATION if inflation is None else inflation
+    phi = np.maximum(1.0, phi_hat * (1.0 + up * np.sqrt(2.0 / dof)))
     return beta, cov, phi
+
+
+def _local_fit(
+    windows: NDArray[np.float64], ahead_weeks: tuple[int, ...]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Local log-linear fit on windows of consecutive weeks (rows).
+
+    Returns the mean and the log-variance of the fit at ``ahead_weeks`` weeks
+    after the window's last week, shape (rows, len(ahead_weeks)), and phi.
+    """
+    w = windows.shape[1]
+    trend = w >= LOCAL_TREND_WEEKS
+    days = 7.0 * (np.arange(w, dtype=np.float64) - (w - 1))
+    x = _design(days, 0.0, False, trend)
+    beta, cov, phi = _fit(x, windows, inflation=LOCAL_PHI_INFLATION)
+    xp = _design(7.0 * np.asarray(ahead_weeks, dtype=np.float64), 0.0, False, trend)
+    mu = np.exp(np.clip(beta @ xp.T, -30, 30))
+    v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]
+    return mu, v_log, phi
+
+
+BacktestCache = dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]]
+
+
+def _backtest(y: NDArray[np.float64], w: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """For every week ``o``: the local fit of the ``w`` weeks ending at ``o - 2`` forecast for ``o``.
+
+    Returns ``excess = (y_o - mu)^2 - model variance`` and ``weight = mu^2``,
+    shape (series, weeks), NaN where week ``o`` has no full window before it.
+    """
+    s, t = y.shape
+    excess = np.full((s, t), np.nan)
+    weight = np.full((s, t), np.nan)
+    origins = np.arange(w + 1, t)
+    if origins.size == 0:
+        return excess, weight
+    win = np.lib.stride_tricks.sliding_window_view(y, w, axis=1)[:, origins - 1 - w]  # (S, O, w)
+    mu, v_log, phi = _local_fit(win.reshape(-1, w), (2,))
+    mu = mu[:, 0].reshape(s, -1)
+    v_log = v_log[:, 0].reshape(s, -1)
+    phi = phi.reshape(s, -1)
+    excess[:, origins] = (y[:, origins] - mu) ** 2 - phi * mu - mu * mu * v_log
+    weight[:, origins] = mu * mu
+    return excess, weight
+
+
+def _pooled_delta2(excess: NDArray[np.float64], weight: NDArray[np.float64]) -> float:
+    """Extra log-variance ``delta^2`` pooled over forecasts, one standard error up (at least 0)."""
+    ok = np.isfinite(excess) & (weight > 0)
+    if not ok.any():
+        return FALLBACK_DELTA2
+    e, wt = excess[ok], weight[ok]
+    total = float(wt.sum())
+    d2 = float(e.sum() / total)
+    wn = wt / total
+    n_eff = 1.0 / float((wn * wn).sum())
+    se = float(np.sqrt(max(float((wn * (e / wt - d2) ** 2).sum()), 0.0) / max(n_eff, 1.0)))
+    return max(0.0, d2 + se)
+
+
+def _local_baseline(
+    y: NDArray[np.float64], week: int, start: int, cache: BacktestCache | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Baseline with less than ``SEASON_WEEKS`` of history: a local level and slope, widened.
+
+    The season cannot be estimated, so the baseline is the local log-linear
+    fit to the last ``LOCAL_WEEKS`` weeks of history, which follows the
+    season where it is nearly straight. Where it bends, the extrapolation is
+    off; how far is measured on the history itself: the same fit is made at
+    every earlier week with a full window, its forecast two weeks ahead (the
+    gap of the test) compared with the count, and the excess of the squared
+    errors over the model variance, pooled over all series and the last
+    ``BACKTEST_ORIGINS`` weeks, is an extra variance ``delta^2`` of the
+    log-mean; it is added to the forecast's log-variance one standard error
+    up. With no earlier week to learn from, ``delta^2`` is
+    ``FALLBACK_DELTA2``, about the largest bend of a strong season.
+    """
+    end = week - 1
+    w = min(LOCAL_WEEKS, end - start)
+    mu, v_log, phi = _local_fit(y[:, end - w : end], (1, 2))
+    mu = np.maximum(mu, 0.5 / w)
+    if cache is None:
+        cache = {}
+    if w not in cache:
+        cache[w] = _backtest(y, w)
+    excess, weight = cache[w]
+    lo = max(start + w + 1, end - BACKTEST_ORIGINS)
+    delta2 = _pooled_delta2(excess[:, lo:end], weight[:, lo:end])
+    return mu, v_log + delta2, phi
 
 
 def series_pvalues(
@@ -193,6 +309,7 @@ def series_pvalues(
     week: int,
     *,
     min_count: int = MIN_COUNT,
+    backtest: BacktestCache | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Baseline and p-value of week index ``week`` for each series.
 
@@ -203,6 +320,9 @@ def series_pvalues(
     week : int
         Index of the week under test.
     min_count : int
+    backtest : dict, optional
+        Cache of the short-history forecast errors; pass the same dict for
+        every week of the same counts to compute them once.
 
     Returns
     -------
@@ -217,15 +337,16 @@ def series_pvalues(
     n_train = end - start
     if n_train < MIN_TRAIN_WEEKS or week < 1:
         return np.full(s, np.nan), np.full(s, np.nan)
-    season = n_train >= 104
-    trend = n_train >= 26
-    train_days = days[start:end]
-    x = _design(train_days, float(train_days[-1]), season, trend)
-    beta, cov, phi = _fit(x, y[:, start:end])
-    xp = _design(days[week - 1 : week + 1], float(train_days[-1]), season, trend)  # (2, p)
-    eta = beta @ xp.T  # (S, 2)
-    mu = np.maximum(np.exp(np.clip(eta, -30, 30)), 0.5 / n_train)
-    v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]
+    if n_train >= SEASON_WEEKS:
+        train_days = days[start:end]
+        x = _design(train_days, float(train_days[-1]), True, True)
+        beta, cov, phi = _fit(x, y[:, start:end])
+        xp = _design(days[week - 1 : week + 1], float(train_days[-1]), True, True)  # (2, p)
+        eta = beta @ xp.T  # (S, 2)
+        mu = np.maximum(np.exp(np.clip(eta, -30, 30)), 0.5 / n_train)
+        v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]
+    else:
+        mu, v_log, phi = _local_baseline(y, week, start, backtest)
     var = phi[:, None] * mu + mu * mu * v_log
     obs = y[:, week - 1 : week + 1]
     p1 = upper_tail(obs[:, 1], mu[:, 1], var[:, 1])
@@ -284,8 +405,10 @@ def trend_alarms(
     weeks = range(y.shape[1] - n_weeks, y.shape[1])
     expected = np.full((y.shape[0], n_weeks), np.nan)
     p = np.full((y.shape[0], n_weeks), np.nan)
+    cache: BacktestCache = {}
+    yf = y.astype(np.float64)
     for k, w in enumerate(weeks):
-        expected[:, k], p[:, k] = series_pvalues(y, ws, w, min_count=min_count)
+        expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
     p_adj = np.column_stack([benjamini_hochberg(p[:, k]) for k in range(n_weeks)])
     alarm = np.nan_to_num(p_adj, nan=1.0) <= q
     return TrendAlarms(

@@ -121,6 +121,28 @@ def _rows_from_file(path: Path) -> tuple[list[str], list[list[str]], bool]:
     return first, reader[1:], False
 
 
+def _without_coordinates(path: Path, header: list[str], rows: list[list[str]], date_col: str | None,
+                         date_format: str | None, need_dates: bool, keep: tuple[str, ...]) -> Points:
+    idate = _find(header, date_col, ("date", "time", "datetime", "timestamp", "t"))
+    if need_dates and idate is None:
+        raise InputError(f"no date column in {path}; found {', '.join(header)}; name it with --date-col.")
+    dates = None
+    if idate is not None and (need_dates or date_col is not None):
+        good = [r for r in rows if len(r) > idate and r[idate].strip()]
+        if not good:
+            raise InputError(f"{path} has no rows with a date.")
+        dates = parse_dates([r[idate] for r in good], date_format)
+    else:
+        good = rows
+    columns: dict[str, list[str]] = {}
+    for name in keep:
+        k = _find(header, None, (name,))
+        if k is not None:
+            columns[name] = [r[k] if len(r) > k else "" for r in good]
+    nan = np.full(len(good), np.nan)
+    return Points(nan, nan.copy(), dates, columns, "none", False)
+
+
 def read_points(
     path: Path,
     *,
@@ -134,13 +156,20 @@ def read_points(
     need_dates: bool = False,
     projected: bool = False,
     keep: tuple[str, ...] = (),
+    need_coordinates: bool = True,
 ) -> Points:
-    """Read points (and dates) from a CSV or GeoJSON file; see the module docstring."""
+    """Read points (and dates) from a CSV or GeoJSON file; see the module docstring.
+
+    With ``need_coordinates=False`` (counting per area and period) coordinates
+    are not read at all: every row is kept and ``x``, ``y`` are NaN.
+    """
     if not path.exists():
         raise InputError(f"{path} does not exist; give the path of a CSV or GeoJSON file.")
     header, rows, geo = _rows_from_file(path)
     if not rows:
         raise InputError(f"{path} has no data rows.")
+    if not need_coordinates:
+        return _without_coordinates(path, header, rows, date_col, date_format, need_dates, keep)
     if geo:
         gx, gy = 0, 1
         lonlat = not projected

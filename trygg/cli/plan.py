@@ -12,6 +12,7 @@ from trygg.domain import clock
 from trygg.errors import NotFound
 from trygg.plans import evaluate
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
+from trygg.storage import areas as area_store
 from trygg.storage import plans as store
 from trygg.web.routes.plan_documents import doc_texts
 
@@ -33,10 +34,11 @@ def export(year: int = typer.Option(..., "--year", help="The plan year (its newe
     if fmt not in ("pdf", "html") or lang not in ("sv", "en") or document not in ("plan", "followup"):
         raise typer.BadParameter("use --format pdf|html, --lang sv|en and --document plan|followup")
     database = guarded(lambda: open_db(db))
-    municipality = Settings.from_env().municipality_name
 
     def run() -> bytes:
         with database.session() as s:
+            muni = area_store.municipality(s)
+            municipality = muni.name if muni is not None else Settings.from_env().municipality_name
             plan = store.latest_plan(s, year)
             if plan is None:
                 raise NotFound(f"There is no action plan for {year}.", hint="List the plans in the web app at /plans.")

@@ -90,6 +90,8 @@ def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build th
     if no_serve:
         return
     os.environ.setdefault("TRYGG_DEMO", "1")
+    if not os.environ.get("TRYGG_SMTP_HOST"):  # the demo's e-mails go to a local mbox file
+        os.environ.setdefault("TRYGG_MAIL_FILE", (db if is_file else "trygg-demo") + "-mail.mbox")
     settings = guarded(lambda: Settings.from_env(database_url=db, demo=True))
     console.print("Demo users: see docs/demo.md (password demo-<username>).")
     _serve(settings, database, host, port)

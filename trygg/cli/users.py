@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 from sqlalchemy import select
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
+from trygg.cli.tables import report
+from trygg.config import Settings
 from trygg.domain.enums import Role
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import signing
+from trygg.setup.tables import TableImportResult
+from trygg.setup.user_import import import_users
+from trygg.storage import audit, invitations
 from trygg.storage import users as user_store
 from trygg.storage.schema import ApiToken, Organisation, User
 
@@ -44,6 +51,78 @@ def add(username: str = typer.Argument(..., help="Login name."),
 
     user = guarded(run)
     out.print(f"Added user {user.username} ({user.role}).")
+
+
+@app.command("import")
+def import_users_cmd(file: Path = typer.Argument(..., help="CSV or Excel: användarnamn, namn, e-post, roll, "
+                                                          "organisation. No password column."),
+                     base_url: str = typer.Option("", "--base-url", help="Address of the web app for the links "
+                                                                         "(default $TRYGG_PUBLIC_URL)."),
+                     dry_run: bool = typer.Option(False, "--dry-run", help="Check only; store nothing."),
+                     db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Add users in bulk; each gets a one-time link to choose a password (printed once, valid 7 days),
+    never a password in a file. Every problem names its row and nothing is stored while there is one.
+
+    Example: trygg users import anvandare.csv --base-url https://trygg.vanersborg.se
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> TableImportResult:
+        with database.session() as s:
+            return import_users(s, file, dry_run=dry_run)
+
+    result = guarded(run)
+    report(result, "user(s)")
+    if result.links:
+        base = base_url or Settings.from_env().public_url
+        out.print(f"Send each user their own one-time link (valid {invitations.LINK_DAYS} days, shown only now):")
+        for username, token in result.links:
+            print(f"{username}\t{invitations.link_url(base, token)}")
+
+
+@app.command("invite")
+def invite(username: str = typer.Argument(..., help="Login name."),
+           base_url: str = typer.Option("", "--base-url", help="Address of the web app (default $TRYGG_PUBLIC_URL)."),
+           db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Print a new one-time set-password link for a user (earlier links stop working); audited.
+
+    Example: trygg users invite anna --db vanersborg.db
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> str:
+        with database.session() as s:
+            u = user_store.get_user_by_name(s, username)
+            if u is None:
+                raise NotFound(f"No user {username!r}.", hint="List users with 'trygg users list'.")
+            token = invitations.create_link(s, u, purpose="reset")
+            audit.record(s, None, "password_reset", "user", u.id, {"link": True})
+            return token
+
+    token = guarded(run)
+    print(invitations.link_url(base_url or Settings.from_env().public_url, token))
+
+
+@app.command("deactivate")
+def deactivate(username: str = typer.Argument(..., help="Login name."),
+               db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Deactivate a user instead of deleting them: no sign-in, sessions and tokens end, reports stay (audited).
+
+    Example: trygg users deactivate anna
+    """
+    database = guarded(lambda: open_db(db))
+
+    def run() -> None:
+        with database.session() as s:
+            u = user_store.get_user_by_name(s, username)
+            if u is None:
+                raise NotFound(f"No user {username!r}.", hint="List users with 'trygg users list'.")
+            u.active = False
+            user_store.end_user_sessions(s, u.id)
+            audit.record(s, None, "update", "user", u.id, {"fields": ["active"], "active": False})
+
+    guarded(run)
+    out.print(f"{username} is deactivated.")
 
 
 @app.command("list")

@@ -24,11 +24,13 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from trygg.demo.action_causes import tie_demo_actions
 from trygg.demo.details import ReportDetails, report_details
 from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
 from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
 from trygg.demo.intake_seed import seed_intake
 from trygg.demo.organisations import ORGANISATIONS, UserSpec, all_users
+from trygg.demo.publish import publish_closed_months
 from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, EffectMeasure, demo_end
 from trygg.demo.seed_plan import seed_plan
 from trygg.demo.simulate import SimulatedEvents, simulate_events
@@ -139,8 +141,10 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
         intake = seed_intake(s, orgs, areas)
         report("Writing routing rules and field work", 1, 2)
         fieldwork = seed_fieldwork(s, geo, seed, orgs, users, areas, refs.plan_id, end)
+        tie_demo_actions(s)  # the EST actions' causes, history and attendees (issue 15)
         report("Writing routing rules and field work", 2, 2)
         draft_id = draft.id
+        publish_closed_months(s, end)
     dates = events.dates()
     return DemoSummary(
         seed=seed, reports=len(events), first_day=dates.min().astype(date), last_day=dates.max().astype(date),

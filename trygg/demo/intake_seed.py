@@ -28,6 +28,10 @@ RULES_SINCE = date(2022, 1, 10)
 PARTNER_ROUTING: tuple[tuple[str, str, str], ...] = (
     ("youth", "fritid", "Fältarbetarna tar unga i riskmiljö"),
     ("staff_threat", "utbildning", "Hot mot personal: arbetsgivaren, som polisanmäler"),
+    ("shootings", "polisen", "Skjutningar: polisen"),
+    ("explosions", "polisen", "Explosioner: polisen"),
+    ("weapons", "polisen", "Vapen och kniv: polisen"),
+    ("dangerous_objects", "polisen", "Farliga föremål: polisen"),
 )
 
 

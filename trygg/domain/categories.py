@@ -30,8 +30,8 @@ class Category:
 CATEGORIES: tuple[Category, ...] = (
     Category("violence", "Våld/hot i offentlig miljö", "Violence or threats in public",
              police_types=("Misshandel", "Misshandel, grov", "Misshandel grov", "Olaga hot", "Rån",
-                           "Rån väpnat", "Rån, försök", "Skottlossning", "Mord/dråp", "Mord/dråp, försök",
-                           "Våld/hot mot tjänsteman"),
+                           "Rån väpnat", "Rån, försök", "Rån övrigt", "Mord/dråp", "Mord/dråp, försök",
+                           "Våld/hot mot tjänsteman", "Sabotage mot blåljusverksamhet"),
              focus_areas=(1,)),
     Category("sexual_harassment", "Sexuellt ofredande", "Sexual harassment", Sensitivity.SENSITIVE,
              police_types=("Ofredande/förargelse", "Våldtäkt", "Våldtäkt, försök", "Sedlighetsbrott"),
@@ -56,9 +56,51 @@ CATEGORIES: tuple[Category, ...] = (
     Category("staff_threat", "Hot mot personal", "Incident against staff", public=False),
     Category("burglary", "Inbrott / stöld", "Burglary, theft",
              police_types=("Inbrott", "Inbrott, försök", "Stöld", "Stöld, försök", "Stöld/inbrott",
-                           "Stöld/inbrott, försök", "Fordonsstöld", "Cykelstöld", "Snatteri")),
+                           "Stöld/inbrott, försök", "Fordonsstöld", "Motorfordon, stöld", "Cykelstöld", "Snatteri",
+                           "Olaga intrång")),
     Category("event", "Arrangemang", "Planned event"),
+    # What Swedish lägesbilder report separately and the police feed carries as its own types.
+    # Residents report these to the police (112), not to Kontaktcenter: not public.
+    Category("shootings", "Skjutningar", "Shootings",
+             police_types=("Skottlossning", "Skottlossning, misstänkt"), focus_areas=(1,), public=False),
+    Category("explosions", "Explosioner", "Explosions",
+             police_types=("Explosion", "Detonation", "Sprängning", "Bombhot"), focus_areas=(1,), public=False),
+    Category("weapons", "Vapen och kniv", "Weapons and knives",
+             police_types=("Knivlagen", "Vapenlagen"), focus_areas=(1,), public=False),
+    Category("dangerous_objects", "Farliga föremål", "Dangerous objects",
+             police_types=("Farligt föremål, misstänkt", "Farligt föremål"), focus_areas=(1,), public=False),
 )
+
+#: Police event types that stay out of Trygg, each with the reason the import summary gives: they do
+#: not concern safety in public places (or concern no place at all).
+POLICE_TYPES_OUT_OF_SCOPE: dict[str, str] = {
+    "Trafikolycka": "a traffic accident",
+    "Trafikhinder": "a traffic obstruction",
+    "Trafikkontroll": "a police traffic check, not an incident",
+    "Kontroll person/fordon": "a police check, not an incident",
+    "Polisinsats/kommendering": "a police operation, not an incident",
+    "Försvunnen person": "a missing person",
+    "Efterlyst person": "a wanted person",
+    "Anträffad död": "a death, handled by the police alone",
+    "Räddningsinsats": "a rescue operation",
+    "Fjällräddning": "a mountain rescue",
+    "Sjöräddning": "a sea rescue",
+    "Arbetsplatsolycka": "an accident at a workplace",
+    "Djur": "an animal",
+    "Anträffat gods": "found property",
+    "Motorfordon, anträffat stulet": "a stolen vehicle found",
+    "Bedrägeri": "fraud, not a place",
+    "Åldringsbrott": "a crime against an elderly person at home, not a public place",
+    "Häleri": "receiving stolen goods, not a place",
+    "Miljöbrott": "an environmental crime",
+    "Brand automatlarm": "an automatic fire alarm",
+    "Hemfridsbrott": "an intrusion into a home, not a public place",
+    "Vållande till kroppsskada": "an injury caused by negligence, an accident",
+    "Larm inbrott": "an alarm, not an incident",
+    "Larm överfall": "an alarm, not an incident",
+    "Övrigt": "not specified",
+    "Uppdatering": "an update of an earlier event",
+}
 
 BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
 
@@ -81,6 +123,13 @@ def category_for_police_type(police_type: str) -> Category | None:
         if head in c.police_types:
             return c
     return None
+
+
+def police_type_skip_reason(police_type: str) -> str:
+    """Why a police event type without a Trygg category stays out (for the import summary)."""
+    head = police_type.split(",")[0].strip()
+    reason = POLICE_TYPES_OUT_OF_SCOPE.get(police_type) or POLICE_TYPES_OUT_OF_SCOPE.get(head)
+    return reason or "no Trygg category"
 
 
 def is_sensitive(code: str) -> bool:

@@ -85,6 +85,13 @@ class ActivityKind(StrEnum):
 
 
 class ActionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
+    """A short-term action's status: ny, pågår, klar, kan inte åtgärdas."""
+
+    OPEN = "open"  # ny (new, nobody has started)
+    IN_PROGRESS = "in_progress"  # pågår
+    DONE = "done"  # klar
+    CANCELLED = "cancelled"  # kan inte åtgärdas
+
+
+#: Statuses of an action that still needs work.
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -116,3 +116,42 @@ class OpeningHours:
             if name and d.weekday() < 5:
                 out.append((d, name))
         return out
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` <= `start`).
+
+    >>> working_days_between(date(2024, 12, 20), date(2024, 12, 27))  # Christmas Eve to Boxing Day closed
+    2
+    """
+    if end <= start:
+        return 0
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n)))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start`.
+
+    >>> add_working_days(date(2025, 6, 18), 2)  # Midsummer Eve, a Friday, is closed
+    datetime.date(2025, 6, 23)
+    """
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def subtract_working_days(start: date, days: int) -> date:
+    """The date `days` working days before `start`.
+
+    >>> subtract_working_days(date(2025, 6, 23), 2)  # back over the Midsummer weekend
+    datetime.date(2025, 6, 18)
+    """
+    day = start
+    while days > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day

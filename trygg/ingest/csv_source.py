@@ -283,3 +283,9 @@ def _read_excel(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, An
         records.append((n, {h: (row[i] if i < len(row) else None) for i, h in enumerate(headers) if h}))
     wb.close()
     return headers, records
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """Headers and (line number, row) of a CSV (any Swedish export dialect) or Excel file."""
+    content = path.read_bytes()
+    return _read_excel(content) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(content)

@@ -10,7 +10,8 @@ A JSON array of ``{id, datetime, name, summary, url, type, location{name, gps}}`
   stored with precision ``municipality_centroid`` and no district (useless for hot spots).
 - ``type`` can contain commas (``"Stöld, försök"``); mapped with `category_for_police_type`.
 - "Sammanfattning natt" (and "… kväll och natt", "… dag") rows summarise many incidents and are
-  skipped, as are types with no Trygg category (traffic accidents, missing persons, …) and events
+  skipped, as are types with no Trygg category (traffic accidents, missing persons, …; each with its
+  reason, `trygg.domain.categories.POLICE_TYPES_OUT_OF_SCOPE`) and events
   outside the municipality (unless the organisation keeps those): each with its reason.
 - The event id is the external id: importing the same file twice adds nothing.
 """
@@ -28,7 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from trygg.domain import personal_data
-from trygg.domain.categories import category_for_police_type
+from trygg.domain.categories import category_for_police_type, police_type_skip_reason
 from trygg.domain.enums import Precision, Source
 from trygg.ingest.base import SKIPPED, Importer, RowIssue, SourceRow
 from trygg.ingest.service import IntakeContext, ReportInput
@@ -133,7 +134,8 @@ class PolisenImporter(Importer):
             return RowIssue(n, f"summary row ({ptype}) covers many incidents, not one event", ref, SKIPPED)
         cat = category_for_police_type(ptype)
         if cat is None:
-            return RowIssue(n, f"police type {ptype!r} has no Trygg category", ref, SKIPPED)
+            return RowIssue(n, f"police type {ptype!r} has no Trygg category: {police_type_skip_reason(ptype)}",
+                            ref, SKIPPED)
         try:
             published = parse_published(str(event.get("datetime") or ""))
         except ValueError as exc:

@@ -53,7 +53,7 @@ def hot_cells(x: NDArray[np.float64], y: NDArray[np.float64], prev_x: NDArray[np
               prev_y: NDArray[np.float64], area_name_at: Any, q: float) -> tuple[tuple[HotCell, ...], str]:
     """Gi* hot and cold cells of the points; each hot cell says whether it was hot in the previous period."""
     if x.size < MIN_POINTS:
-        return (), "analytic"
+        return (), "exact"
     grid = hotspot_grid(x, y)
     counts = grid_counts(x, y, grid)
     gi = gi_star(counts, q=q)

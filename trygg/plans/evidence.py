@@ -144,7 +144,7 @@ def snapshot(session: Any, as_of: date, *, months: int = 12) -> dict[str, Any]:
         "hotspots": _hotspots(session, arrays, cats, current, areas),
         "surveys": _surveys(session, as_of),
         "method": ("12 months before the date against the 12 months before those; exact binomial test, "
-                   "Benjamini–Hochberg q = 0.05; Gi* hot spots on a 250 m grid (analytic, FDR q = 0.05)."),
+                   "Benjamini–Hochberg q = 0.05; Gi* hot spots on a 250 m grid (exact conditional test, FDR q 0.05)."),
     }
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import PlanStatus
 from trygg.errors import Conflict, NotFound, ValidationError
-from trygg.plans.indicators import Reading, reading
+from trygg.plans.indicators import Reading, progress_of, reading
 from trygg.plans.inputs import PARTIES, IndicatorInput
+from trygg.publication import gate
 from trygg.storage import audit
 from trygg.storage import plans as store
 from trygg.storage.schema import CitizenPromise, Indicator, PromiseCommitment, User
@@ -109,20 +110,63 @@ def add_indicator(session: Session, promise: CitizenPromise, c: PromiseCommitmen
 
 
 @dataclass(frozen=True)
+class ShownIndicator:
+    """An indicator as the public sees it: a report figure's baseline and target through the gate."""
+
+    id: int
+    name: str
+    source_kind: str
+    baseline: float | None
+    target: float | None
+    unit: str
+
+
+@dataclass(frozen=True)
 class CommitmentView:
     commitment: PromiseCommitment
-    readings: list[tuple[Indicator, Reading]]
+    readings: list[tuple[Indicator | ShownIndicator, Reading]]
 
 
-def public_view(session: Session, promise: CitizenPromise, on: date) -> list[CommitmentView]:
-    return [CommitmentView(c, [(i, reading(session, i, on)) for i in c.indicators]) for c in promise.commitments]
+def public_view(session: Session, promise: CitizenPromise, on: date, *,
+                public: bool = False) -> list[CommitmentView]:
+    """Each commitment with its indicators' readings on `on`.
+
+    ``public=True`` (every page or API without login) reads report figures through the
+    suppression gate: counted from the published months only, hidden where the publication
+    hides them, and a baseline or target about reports shown only when it is 0 or at least the
+    category's threshold.
+    """
+    if not public:
+        return [CommitmentView(c, [(i, reading(session, i, on)) for i in c.indicators])
+                for c in promise.commitments]
+    return [CommitmentView(c, [_public_reading(session, i, on) for i in c.indicators]) for c in promise.commitments]
 
 
-def promise_json(session: Session, promise: CitizenPromise, on: date) -> dict[str, Any]:
+def _public_reading(session: Session, ind: Indicator, on: date) -> tuple[ShownIndicator, Reading]:
+    if ind.source_kind != "report_category":
+        return _shown(ind, ind.baseline, ind.target), reading(session, ind, on)
+    baseline = gate.entered_figure(ind.baseline, ind.category)
+    target = gate.entered_figure(ind.target, ind.category)
+    figure = gate.indicator_figure(session, ind.category, ind.area_id, tuple(ind.area_types or ()), on)
+    if figure.hidden:
+        return _shown(ind, baseline, target), Reading(None, on, figure.basis, None, "hidden")
+    value = None if figure.value is None else float(figure.value)
+    if baseline is None and ind.baseline is not None or target is None and ind.target is not None:
+        # Progress and its words would give away a hidden baseline or target.
+        return _shown(ind, baseline, target), Reading(value, on, figure.basis, None, "hidden")
+    progress, status = progress_of(value, baseline, target)
+    return _shown(ind, baseline, target), Reading(value, on, figure.basis, progress, status)
+
+
+def _shown(ind: Indicator, baseline: float | None, target: float | None) -> ShownIndicator:
+    return ShownIndicator(ind.id, ind.name, ind.source_kind, baseline, target, ind.unit)
+
+
+def promise_json(session: Session, promise: CitizenPromise, on: date, *, public: bool = False) -> dict[str, Any]:
     return {"id": promise.id, "year": promise.year, "title": promise.title, "text": promise.text,
             "status": promise.status, "plan_id": promise.plan_id,
             "commitments": [{"id": v.commitment.id, "party": v.commitment.party, "text": v.commitment.text,
                              "indicators": [{"id": i.id, "name": i.name, "source_kind": i.source_kind,
                                              "baseline": i.baseline, "target": i.target, "unit": i.unit,
                                              "reading": r.as_dict()} for i, r in v.readings]}
-                            for v in public_view(session, promise, on)]}
+                            for v in public_view(session, promise, on, public=public)]}

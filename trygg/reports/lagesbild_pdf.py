@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from trygg.domain import clock
 from trygg.lagesbild.model import Lagesbild
+from trygg.lagesbild.surveys import SurveyFigure
 from trygg.reports import charts, maps
 from trygg.storage.lagesbild import AreaProfile
 
@@ -59,8 +60,9 @@ def _change(a: int, b: int) -> float | None:
 
 def render_lagesbild_pdf(lb: Lagesbild, areas: Sequence[AreaProfile], points_x: NDArray[np.float64],
                          points_y: NDArray[np.float64], texts: PdfTexts, *, generated: datetime,
-                         progress: Progress | None = None, focus: Sequence[int] | None = None) -> bytes:
-    """The PDF bytes of the lägesbild `lb`."""
+                         progress: Progress | None = None, focus: Sequence[int] | None = None,
+                         surveys: Sequence[SurveyFigure] = ()) -> bytes:
+    """The PDF bytes of the lägesbild `lb` (with the survey figures `surveys`, if any)."""
     from weasyprint import HTML
 
     report = progress or _noop
@@ -85,7 +87,7 @@ def render_lagesbild_pdf(lb: Lagesbild, areas: Sequence[AreaProfile], points_x: 
     }
     report("typesetting", 0.7)
     html = _env.get_template("lagesbild.html").render(
-        lb=lb, t=texts, _=_, images=images, generated=generated, change=_change,
+        lb=lb, t=texts, _=_, images=images, generated=generated, change=_change, surveys=list(surveys),
         first_day=texts.date(lb.period.first_day, "long"), last_day=texts.date(lb.period.last_day, "long"),
         today=clock.today())
     pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

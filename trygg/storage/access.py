@@ -17,10 +17,9 @@ affected by sharing rules. ``SharingScope`` is the SQL twin used for lists, maps
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.categories import BY_CODE
@@ -156,26 +155,3 @@ def scope_for(table: SharingTable, *, organisation_id: int, user_id: int, sensit
 PUBLIC_EXCLUDED_STATUSES = ("rejected", "duplicate")
 # Points known only as the municipality's centre (police open events) say nothing about an area.
 PUBLIC_EXCLUDED_PRECISIONS = ("municipality_centroid",)
-
-
-def public_event_rows(session: Session, categories: tuple[str, ...], start: datetime,
-                      end: datetime) -> list[tuple[int, str, datetime]]:
-    """(area id, category, occurred_from) of the reports that public statistics count.
-
-    Only reports inside an area, not rejected or duplicates, and placed better than the
-    municipality centroid. No text, no points: the caller aggregates these to area × month.
-    """
-    q = (select(Report.area_id, Report.category, Report.occurred_from)
-         .where(Report.area_id.is_not(None), Report.category.in_(categories),
-                Report.occurred_from >= start, Report.occurred_from < end,
-                Report.status.not_in(PUBLIC_EXCLUDED_STATUSES),
-                Report.precision.not_in(PUBLIC_EXCLUDED_PRECISIONS)))
-    return [(int(a or 0), str(c), t) for a, c, t in session.execute(q)]
-
-
-def public_year_span(session: Session) -> tuple[datetime, datetime] | None:
-    """The first and last occurred_from among countable reports, or None when there are none."""
-    q = select(func.min(Report.occurred_from), func.max(Report.occurred_from)).where(
-        Report.area_id.is_not(None), Report.status.not_in(PUBLIC_EXCLUDED_STATUSES))
-    first, last = session.execute(q).one()
-    return (first, last) if first is not None and last is not None else None

@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
@@ -301,9 +302,11 @@ def get_photo(session: Session, photo_id: int) -> ReportPhoto | None:
     return session.get(ReportPhoto, photo_id)
 
 
-def add_contact(session: Session, report_id: int, name: str = "", email: str = "", phone: str = "") -> None:
+def add_contact(session: Session, report_id: int, name: str = "", email: str = "", phone: str = "",
+                lang: str = "sv") -> None:
     if name or email or phone:
-        session.add(ResidentContact(report_id=report_id, name=name[:200], email=email[:200], phone=phone[:60]))
+        session.add(ResidentContact(report_id=report_id, name=name[:200], email=email[:200], phone=phone[:60],
+                                    lang=lang))
         session.flush()
 
 
@@ -322,8 +325,10 @@ def area_choices(session: Session, level: str) -> list[Any]:
 
 def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: float = 250.0,
                         category: str | None = None, days: int = 30, limit: int = 5,
-                        sources: Sequence[str] = (Source.RESIDENT,)) -> list[Report]:
-    """Open reports within `radius_m` of a point in the last `days` (duplicate hints)."""
+                        sources: Sequence[str] = (Source.RESIDENT,),
+                        categories: Sequence[str] | None = None) -> list[Report]:
+    """Open reports within `radius_m` of a point in the last `days` (duplicate hints), only of
+    `categories` when given."""
     x, y = to_sweref(lon, lat)
     since = clock.now() - timedelta(days=days)
     q = select(Report).where(Report.x.between(x - radius_m, x + radius_m),
@@ -334,6 +339,8 @@ def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: f
         q = q.where(Report.source.in_([str(s) for s in sources]))
     if category:
         q = q.where(Report.category == category)
+    if categories is not None:
+        q = q.where(Report.category.in_(list(categories)))
     rows = [r for r in session.scalars(q.limit(200)) if (r.x - x) ** 2 + (r.y - y) ** 2 <= radius_m ** 2]
     rows.sort(key=lambda r: (r.x - x) ** 2 + (r.y - y) ** 2)
     return rows[:limit]
@@ -347,15 +354,57 @@ def triage_queue(session: Session, statuses: Sequence[str], *, sources: Sequence
     return list(session.scalars(q.order_by(Report.created_at.asc(), Report.id).limit(limit).offset(offset)))
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """The Kontaktcenter queue's filters; None = any."""
+
+    statuses: tuple[str, ...] = ()
+    area_id: int | None = None
+    category: str | None = None
+    routed_to: int | None = None  # 0 = not routed yet
+    received_before: datetime | None = None  # the age filter: received before this moment
+    public_id: str | None = None  # search: a public id or its beginning
+
+
+def queue_page(session: Session, flt: QueueFilter, *, sources: Sequence[str] = (Source.RESIDENT,),
+               limit: int = 50, offset: int = 0) -> tuple[list[Report], int]:
+    """One page of the queue, newest first, and the number of reports matching the filters."""
+    q = select(Report)
+    if sources:
+        q = q.where(Report.source.in_([str(s) for s in sources]))
+    if flt.public_id:
+        q = q.where(Report.public_id.startswith(flt.public_id.strip().lower()))
+    else:
+        if flt.statuses:
+            q = q.where(Report.status.in_(list(flt.statuses)))
+        if flt.area_id is not None:
+            q = q.where(Report.area_id == flt.area_id)
+        if flt.category:
+            q = q.where(Report.category == flt.category)
+        if flt.routed_to == 0:
+            q = q.where(Report.routed_to_id.is_(None))
+        elif flt.routed_to is not None:
+            q = q.where(Report.routed_to_id == flt.routed_to)
+        if flt.received_before is not None:
+            q = q.where(Report.created_at < flt.received_before)
+    total = int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
+    rows = list(session.scalars(q.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)))
+    return rows, total
+
+
+def queue_counts(session: Session, sources: Sequence[str] = (Source.RESIDENT,)) -> dict[str, int]:
+    """{status: number of reports} of the queue's sources."""
+    q = select(Report.status, func.count(Report.id)).group_by(Report.status)
+    if sources:
+        q = q.where(Report.source.in_([str(s) for s in sources]))
+    return {str(status): int(n) for status, n in session.execute(q)}
+
+
 def actions_for_reports(session: Session, report_ids: Sequence[int]) -> dict[int, list[ShortTermAction]]:
-    """Short-term actions of EST meetings linked to each report (for feedback to reporters)."""
-    out: dict[int, list[ShortTermAction]] = {}
-    if not report_ids:
-        return out
-    for action in session.scalars(select(ShortTermAction).where(ShortTermAction.report_id.in_(list(report_ids)))
-                                  .order_by(ShortTermAction.due)):
-        out.setdefault(int(action.report_id or 0), []).append(action)
-    return out
+    """Short-term actions created from each report (for feedback to reporters; `trygg.storage.actions`)."""
+    from trygg.storage.actions import actions_for_reports as by_report
+
+    return by_report(session, report_ids)
 
 
 def open311_requests(session: Session, *, public_ids: Sequence[str] = (), categories: Sequence[str] = (),
@@ -364,13 +413,13 @@ def open311_requests(session: Session, *, public_ids: Sequence[str] = (), catego
                      limit: int = 1000) -> list[Report]:
     """Residents' reports as Open311 service requests (newest first)."""
     q = select(Report).where(Report.source == Source.RESIDENT)
+    if exclude_categories:
+        q = q.where(Report.category.not_in(list(exclude_categories)))
     if public_ids:
         q = q.where(Report.public_id.in_(list(public_ids)))
     else:
         if categories:
             q = q.where(Report.category.in_(list(categories)))
-        if exclude_categories:
-            q = q.where(Report.category.not_in(list(exclude_categories)))
         if start is not None:
             q = q.where(Report.created_at >= start)
         if end is not None:

@@ -5,7 +5,8 @@ What goes once a report is older than its category's period (by ``occurred_from`
 - the free text (``description``) and the coordinators' ``feedback_note`` are emptied;
 - an exact point or address becomes the centroid of the report's area (``precision =
   area_centroid``), or of the municipality when the report has no area;
-- photos (``report_photos``) and a resident's contact details (``resident_contacts``) are deleted.
+- photos (``report_photos``) and a resident's contact details (``resident_contacts``) are deleted,
+  with the e-mails to that resident still in the outbox (``notifications`` of a ``resident_*`` kind).
 
 What stays: category, area, time, assessment, organisation, status — everything the aggregated
 lägesbild and the public statistics count, so aggregates do not change. A run is idempotent
@@ -28,7 +29,7 @@ from trygg.domain.enums import AreaLevel, Precision
 from trygg.domain.geo import to_sweref
 from trygg.errors import ValidationError
 from trygg.storage import audit
-from trygg.storage.schema import Area, Report, ReportPhoto, ResidentContact, RetentionPolicy
+from trygg.storage.schema import Area, Notification, Report, ReportPhoto, ResidentContact, RetentionPolicy
 
 DEFAULT_DAYS = 3 * 365  # normal categories: three years
 DEFAULT_SENSITIVE_DAYS = 365  # sexual offences, young people: one year
@@ -113,6 +114,8 @@ def run(session: Session, *, dry_run: bool = False, now: datetime | None = None,
                 continue
             session.execute(delete(ReportPhoto).where(ReportPhoto.report_id.in_(chunk)))
             session.execute(delete(ResidentContact).where(ResidentContact.report_id.in_(chunk)))
+            session.execute(delete(Notification).where(Notification.report_id.in_(chunk),
+                                                       Notification.kind.startswith("resident_")))
             for report in session.scalars(select(Report).where(Report.id.in_(chunk))):
                 _anonymise(report, centroids, muni)
             session.flush()

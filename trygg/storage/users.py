@@ -22,6 +22,7 @@ TOKEN_PREFIX = "tryggt_"
 MAX_FAILED_LOGINS = 5  # consecutive failures before the account is locked
 LOCK_MINUTES = 15
 MIN_PASSWORD = 8
+NO_PASSWORD = "!unset"  # the hash of an account without a password yet: matches no password
 _DUMMY_HASH: list[str] = []
 
 
@@ -72,14 +73,16 @@ def create_organisation(session: Session, name: str, kind: str, short_name: str 
     return org
 
 
-def create_user(session: Session, username: str, password: str, role: str, organisation_id: int,
+def create_user(session: Session, username: str, password: str | None, role: str, organisation_id: int,
                 display_name: str = "", sensitive_clearance: bool = False,
                 signatory_title: str | None = None) -> User:
+    """Create a user; with ``password=None`` the account has no password until its owner sets one
+    through a one-time link (`trygg.storage.invitations`)."""
     problems: dict[str, str] = {}
     if not username or len(username) > 80 or not username.replace("-", "").replace(".", "").replace(
             "_", "").isalnum():
         problems["username"] = "1–80 letters, digits, '.', '-' or '_'"
-    if password_problem(password):
+    if password is not None and password_problem(password):
         problems["password"] = password_problem(password) or ""
     if role not in Role.__members__.values():
         problems["role"] = f"one of {', '.join(Role)}"
@@ -87,7 +90,8 @@ def create_user(session: Session, username: str, password: str, role: str, organ
         raise ValidationError("The user could not be created.", fields=problems)
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict(f"A user named {username!r} exists already.", hint="Choose another username.")
-    user = User(username=username, password_hash=hash_password(password), role=role,
+    user = User(username=username, password_hash=hash_password(password) if password is not None else NO_PASSWORD,
+                role=role,
                 organisation_id=organisation_id, display_name=display_name or username,
                 sensitive_clearance=sensitive_clearance, signatory_title=signatory_title)
     session.add(user)

@@ -33,7 +33,7 @@ from trygg.errors import AuthenticationRequired, NotFound, PermissionDenied
 from trygg.storage import access as access_store
 from trygg.storage import audit
 from trygg.storage.reports import DetailScope
-from trygg.storage.schema import ImportRun, Report, User
+from trygg.storage.schema import ImportRun, Report, ShortTermAction, User
 from trygg.web.deps import current_user
 
 PARTNER_ROLES = frozenset(Role) - {Role.PUBLIC}
@@ -208,3 +208,51 @@ def visible_import_run(user: User, run: ImportRun | None) -> ImportRun:
     if run is None or not can_see_import_run(user, run):
         raise NotFound("No such import.", hint="See the list of imports at /imports.")
     return run
+
+
+# --------------------------------------------------------------------------- inbox and actions
+
+#: Who sees every organisation's inbox and creates actions from the picture (the EST coordinators).
+INBOX_ALL_ROLES = MEETING_ROLES
+
+
+def inbox_organisations(user: User, requested: int | None = None) -> list[int] | None:
+    """The organisations whose inbox `user` sees: their own; coordinators any one (`requested`) or
+    all (None)."""
+    if user.role in INBOX_ALL_ROLES:
+        return None if requested is None else [requested]
+    if requested is not None and requested != user.organisation_id:
+        raise PermissionDenied("You see only your own organisation's inbox.",
+                               hint="Ask the safety coordinator to look at another organisation's items.")
+    return [user.organisation_id]
+
+
+def can_see_action(user: User, action: ShortTermAction) -> bool:
+    """Members of the owning organisation and the EST coordinators see an action in full."""
+    if user.role == Role.PUBLIC or not user.active:
+        return False
+    return user.role in INBOX_ALL_ROLES or action.owner_organisation_id == user.organisation_id
+
+
+def can_update_action(user: User, action: ShortTermAction) -> bool:
+    """Members of the owning organisation (not read-only viewers) and the EST coordinators."""
+    return can_see_action(user, action) and user.role != Role.VIEWER
+
+
+def visible_action(user: User, action: ShortTermAction | None) -> ShortTermAction:
+    """The action if `user` may see it; NotFound otherwise (never 403: no leak)."""
+    if action is None or not can_see_action(user, action):
+        raise NotFound("No such action.", hint="See your organisation's inbox at /inbox.")
+    return action
+
+
+def check_update_action(user: User, action: ShortTermAction) -> None:
+    if not can_update_action(user, action):
+        raise PermissionDenied("Your role may not change this action.",
+                               hint="Members of the owning organisation and the EST coordinators may.")
+
+
+def can_respond_to_report(user: User, report: Report) -> bool:
+    """The organisation a report was routed to answers it (status and feedback) from /reports/{id}."""
+    return (user.active and user.role not in (Role.PUBLIC, Role.VIEWER) and report.routed_to_id is not None
+            and report.routed_to_id == user.organisation_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,6 +27,21 @@ API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer 
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
 
 
+@asynccontextmanager
+async def _notification_sender(app: FastAPI) -> AsyncIterator[None]:
+    """Run the e-mail sender (`trygg.notify.sender`) beside the server while it serves."""
+    from trygg.web.notify import sender_thread
+
+    thread = sender_thread(app.state.settings, app.state.db)
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.stop()
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None, *,
                check_schema: bool = True) -> FastAPI:
     """Build the app for `settings` (from the environment by default) on database `db`."""
@@ -40,7 +57,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
     app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  lifespan=_notification_sender)
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
@@ -55,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
 
     # Routers, one per page group or API resource. Feature work adds its line here.
     from trygg.web import open311  # intake (issue 3)
+    from trygg.web.api import actions as api_actions  # inbox and notifications (issue 15)
     from trygg.web.api import areas as api_areas
     from trygg.web.api import docs as api_docs
     from trygg.web.api import fieldwork as api_fieldwork
@@ -66,7 +85,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
     from trygg.web.routes import account as account_routes
+    from trygg.web.routes import account_email as account_email_routes
     from trygg.web.routes import admin as admin_routes
+    from trygg.web.routes import admin_setup as admin_setup_routes
     from trygg.web.routes import areas as area_routes
     from trygg.web.routes import auth as auth_routes
     from trygg.web.routes import est_groups as est_group_routes
@@ -74,15 +95,20 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import home as home_routes
     from trygg.web.routes import imports as import_routes
+    from trygg.web.routes import inbox as inbox_routes
+    from trygg.web.routes import invitation as invitation_routes
     from trygg.web.routes import lagesbild as lagesbild_routes
     from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
+    from trygg.web.routes import notifications as notification_routes
     from trygg.web.routes import outreach as outreach_routes
     from trygg.web.routes import plan_edit as plan_edit_routes
     from trygg.web.routes import plans as plan_routes
     from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
+    from trygg.web.routes import publication_admin as publication_admin_routes
+    from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
     from trygg.web.routes import triage as triage_routes
@@ -90,11 +116,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import watch as watch_routes
 
     for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
-                   account_routes, admin_routes, api_public, public_routes,
+                   account_routes, admin_routes, admin_setup_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,
-                   area_routes,
-                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes):
+                   area_routes, invitation_routes,
+                   api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
+                   api_actions, inbox_routes, report_page_routes, notification_routes,
+                   account_email_routes, publication_admin_routes):
         app.include_router(module.router)
     return app

@@ -6,6 +6,7 @@ acknowledged before it is durable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -31,8 +32,41 @@ def get_database(request: Request) -> Database:
 
 
 def get_settings(request: Request) -> Settings:
+    """The app's settings with the municipality's details an administrator edited in the browser
+    (`trygg.storage.municipality_details`), looked up at most every ``_MUNICIPALITY_TTL`` seconds."""
     settings: Settings = request.app.state.settings
+    overrides = _details(request)
+    if overrides and any(getattr(settings, k) != v for k, v in overrides.items()):
+        settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
     return settings
+
+
+def _details(request: Request) -> dict[str, str]:
+    import time
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from trygg.storage import municipality_details
+
+    cached = getattr(request.app.state, "municipality_details", None)
+    if cached is not None and time.monotonic() - cached[1] < _MUNICIPALITY_TTL:
+        return dict(cached[0])
+    db = getattr(request.app.state, "db", None)
+    if db is None:
+        return {}
+    try:
+        with db.session() as s:
+            values = municipality_details.details(s)
+    except SQLAlchemyError:  # a database not migrated yet: the settings as they are
+        values = {}
+    request.app.state.municipality_details = (values, time.monotonic())
+    return values
+
+
+def forget_details(request: Request) -> None:
+    """Drop the cached details (after an administrator saved them)."""
+    request.app.state.municipality_details = None
+    request.app.state.municipality_name = None
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -110,3 +144,24 @@ def pending_user(request: Request, session: Session = Depends(db_session)) -> Us
     current_user(request, session)
     pending: User | None = getattr(request.state, "pending_user", None)
     return pending
+
+
+def municipality_name(request: Request) -> str:
+    """The municipality's name as stored by `trygg init` (the municipality area), else the setting.
+
+    Looked up at most every ``_MUNICIPALITY_TTL`` seconds per app (every page shows it)."""
+    import time
+
+    from trygg.storage import areas as area_store
+
+    cached = getattr(request.app.state, "municipality_name", None)
+    if cached is not None and time.monotonic() - cached[1] < _MUNICIPALITY_TTL:
+        return str(cached[0])
+    with get_database(request).session() as s:
+        muni = area_store.municipality(s)
+        name = muni.name if muni is not None else get_settings(request).municipality_name
+    request.app.state.municipality_name = (name, time.monotonic())
+    return name
+
+
+_MUNICIPALITY_TTL = 30.0

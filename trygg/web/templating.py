@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.vocabulary import term_for
 from trygg.web import i18n
-from trygg.web.deps import language
+from trygg.web.deps import get_settings, language, municipality_name
 from trygg.web.nav import split_nav
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,7 +37,10 @@ def page_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     csrf = getattr(request.state, "csrf_token", "")
     nav_main, nav_more = split_nav(getattr(getattr(request.state, "user", None), "role", None))
-    settings = request.app.state.settings
+    settings = get_settings(request)
+    name = municipality_name(request)
+    if name != settings.municipality_name:  # the database's municipality (trygg init) names the pages
+        settings = dataclasses.replace(settings, municipality_name=name)
     gettext = i18n.gettext_for(lang)
     return {
         "request": request,

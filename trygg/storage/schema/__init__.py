@@ -13,6 +13,14 @@ from trygg.storage.schema.core import (
     est_group_members,
 )
 from trygg.storage.schema.fieldwork import SafetyWalk  # noqa: F401  (registers the field-work tables)
+from trygg.storage.schema.golive import MunicipalityDetail, PasswordLink  # noqa: F401
+from trygg.storage.schema.inbox import (  # noqa: F401
+    ActionNote,
+    MeetingMinutes,
+    Notification,
+    action_reports,
+    meeting_attendees,
+)
 from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule  # noqa: F401
 from trygg.storage.schema.plans import (
     ActionPlan,
@@ -32,6 +40,7 @@ from trygg.storage.schema.plans import (
     activity_owners,
 )
 from trygg.storage.schema.plans_extra import EffectEvaluation, PlanStatusChange  # noqa: F401
+from trygg.storage.schema.publication import Publication, PublicationCell, PublicationCount  # noqa: F401
 from trygg.storage.schema.reports import (
     IdempotencyRecord,
     Report,

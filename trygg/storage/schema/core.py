@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from shapely import Geometry as ShapelyGeometry
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trygg.storage.schema.base import Base, utcnow
@@ -22,6 +34,8 @@ class Organisation(Base):
     # Categories whose report details this organisation shares with all partners ("*" = all).
     shares_details: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Deactivated instead of deleted: its reports keep their organisation, its users cannot sign in.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -39,6 +53,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="sv")
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)  # invitation, notifications; never shared
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -190,11 +190,18 @@ class EstMeeting(Base):
 
 
 class ShortTermAction(Base):
-    """A decision of an EST meeting: a short-term action with an owner and a deadline."""
+    """A decision of an EST meeting: a short-term action with an owner and a deadline.
+
+    Its causes are the reports in ``short_term_action_reports`` (``report_id`` is the first of them),
+    a place (``place_id``) or a hot-spot / near-repeat cell (``cell``); its history of status
+    changes and notes is in ``action_notes`` (`trygg.storage.schema.inbox`). An action created
+    outside a meeting (``POST /api/v1/actions`` without ``meeting_id``) has no meeting.
+    """
 
     __tablename__ = "short_term_actions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("est_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("est_meetings.id", ondelete="CASCADE"), index=True,
+                                                   nullable=True)
     title: Mapped[str] = mapped_column(String(300))
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), nullable=True)
@@ -203,6 +210,11 @@ class ShortTermAction(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")  # ActionStatus
     outcome: Mapped[str] = mapped_column(Text, default="")
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), nullable=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
+    cell: Mapped[str | None] = mapped_column(String(60), nullable=True)  # "x,y" SWEREF 99 TM cell centre
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime | None] = mapped_column(nullable=True, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(nullable=True, default=utcnow, onupdate=utcnow)
 
     owner: Mapped[Organisation] = relationship(lazy="joined")
 

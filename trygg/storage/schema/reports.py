@@ -93,6 +93,7 @@ class ResidentContact(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(60), default="")
+    lang: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")  # of notifications
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -111,7 +112,10 @@ class IdempotencyRecord(Base):
 
 
 class SurveyResult(Base):
-    """One perceived-safety survey figure: (area, year, indicator, value, scale, n, normal value)."""
+    """One perceived-safety survey figure: (area, year, indicator, value, scale, n, normal value).
+
+    ``n`` is the number of answers; a figure from weighted answers also has ``n_effective``.
+    """
 
     __tablename__ = "survey_results"
     __table_args__ = (UniqueConstraint("area_id", "year", "indicator", name="uq_survey_area_year_ind"),)
@@ -120,6 +124,13 @@ class SurveyResult(Base):
     year: Mapped[int] = mapped_column(Integer)
     indicator: Mapped[str] = mapped_column(String(80))
     value: Mapped[float] = mapped_column(Float)
-    scale: Mapped[str] = mapped_column(String(20))  # "percent" | "index0-6"
+    scale: Mapped[str] = mapped_column(String(20))  # "percent" | "index0-6" | "mean"
     n: Mapped[int] = mapped_column(Integer)
     normal_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Kish effective sample size (sum w)^2 / sum w^2 of a weighted figure; NULL: unweighted, n applies.
+    n_effective: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Which survey the figure comes from ("" = the demo's) and its interval as published, in the
+    # unit of `value` (None: computed, Wilson's for percentages). Added by `trygg surveys import`.
+    survey: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    lower: Mapped[float | None] = mapped_column(Float, nullable=True)
+    upper: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -20,6 +20,7 @@ from trygg.storage import plans as store
 from trygg.storage.schema import User
 from trygg.web.access import ANALYST_ROLES, require_roles
 from trygg.web.deps import db_session
+from trygg.web.public_data import public_db
 from trygg.web.routes.plans import edit_user, view_user
 
 router = APIRouter(prefix="/api/v1", tags=["follow-up"])
@@ -122,8 +123,8 @@ def list_promises(session: Session = Depends(db_session)) -> dict[str, Any]:
 
 
 @router.get("/promises/{promise_id}", summary="A published citizen promise with indicator progress (public)")
-def get_promise(promise_id: int, session: Session = Depends(db_session)) -> dict[str, Any]:
-    return promises.promise_json(session, promises.get(session, promise_id, public=True), _today())
+def get_promise(promise_id: int, session: Session = Depends(public_db)) -> dict[str, Any]:
+    return promises.promise_json(session, promises.get(session, promise_id, public=True), _today(), public=True)
 
 
 @router.post("/promises", status_code=201, summary="Create a citizen promise (draft)",

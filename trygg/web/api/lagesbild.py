@@ -163,7 +163,8 @@ def lagesbild_api(request: Request, user: User = Depends(require_user),
 
 
 def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int = MAX_POINTS) -> dict[str, Any]:
-    """The period's reports as GeoJSON points (newest `limit`), category and local time only."""
+    """The period's reports as GeoJSON points (newest `limit`): category, local time and the link to the
+    report's page (the caller restricts `flt` to reports the user may read)."""
     arr = report_arrays(session, flt)
     n = len(arr)
     order = np.argsort(arr.time)[::-1][:limit]
@@ -172,7 +173,8 @@ def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int
               "geometry": {"type": "Point", "coordinates": [round(float(arr.lon[i]), 6), round(float(arr.lat[i]), 6)]},
               "properties": {"category": str(arr.category[i]),
                              "category_name": category_label(str(arr.category[i]), lang),
-                             "occurred": str(t).replace("T", " ")[:16], "precision": str(arr.precision[i])}}
+                             "occurred": str(t).replace("T", " ")[:16], "precision": str(arr.precision[i]),
+                             "url": f"/reports/{int(arr.ids[i])}"}}
              for i, t in zip(order.tolist(), local, strict=True)]
     return {"type": "FeatureCollection", "features": feats, "total": n, "shown": len(feats)}
 

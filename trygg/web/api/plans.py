@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trygg.errors import NotFound, ValidationError
+from trygg.notify import events
 from trygg.plans import lifecycle, signing
 from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
@@ -22,6 +23,7 @@ from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User
 from trygg.web.deps import db_session
+from trygg.web.notify import mail_texts
 from trygg.web.routes.plans import edit_user, view_user
 
 router = APIRouter(prefix="/api/v1", tags=["action plans"])
@@ -191,11 +193,13 @@ def delete_indicator(plan_id: int, indicator_id: int, user: User = Depends(edit_
 @router.post("/plans/{plan_id}/status", summary="Move the plan in its lifecycle",
              description="Body: {to: consultation|approved|draft|active|evaluated, acknowledge_warnings?: bool, "
                          "note?}. Signed is reached by signing.")
-def status(plan_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+def status(plan_id: int, request: Request, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
            session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     lifecycle.transition(session, plan, str(body.get("to", "")), user, note=str(body.get("note", ""))[:500],
                          acknowledge_warnings=bool(body.get("acknowledge_warnings")))
+    if plan.status == "approved":  # the signatories are told in the same transaction
+        events.plan_ready_to_sign(session, plan.id, plan.title, mail_texts(request))
     session.commit()
     return full(session, plan)
 

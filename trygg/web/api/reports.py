@@ -22,17 +22,20 @@ from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import Role, Source
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
+from trygg.notify import events
 from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
 from trygg.web.access import detail_scope, note_sensitive_reads, require_roles, require_user, visible_report
+from trygg.web.api.actions import report_action_json
 from trygg.web.api.serialize import report_feature, report_json
 from trygg.web.deps import db_session, get_database, language
 from trygg.web.filters import paging, parse_report_filter
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
+from trygg.web.notify import mail_texts
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
@@ -170,6 +173,8 @@ def get_report(report_id: int, request: Request, user: User = Depends(require_us
                session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
     body = report_json(report, language(request))
+    body["actions"] = [report_action_json(a) for a in intake_store.actions_for_reports(session, [report.id])
+                       .get(report.id, [])]
     body["photos"] = [f"/api/v1/reports/{report.id}/photos/{p.id}" for p in intake_store.photos_of(session, report.id)]
     return body
 
@@ -181,9 +186,10 @@ def patch_report(report_id: int, body: ReportPatch, request: Request,
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
     lang = language(request)
-    update_report(session, report, user.id, status=body.status, feedback_note=body.feedback_note,
-                  routed_to_id=body.routed_to, duplicate_of_id=body.duplicate_of, lang=lang,
-                  gettext=gettext_for(lang))
+    changes = update_report(session, report, user.id, status=body.status, feedback_note=body.feedback_note,
+                            routed_to_id=body.routed_to, duplicate_of_id=body.duplicate_of, lang=lang,
+                            gettext=gettext_for(lang))
+    events.report_changed(session, report, changes, mail_texts(request))
     session.commit()
     return report_json(report, lang)
 

@@ -6,7 +6,9 @@ and ``tokens/{token}``, each with ``.json`` or ``.xml``. Errors are the GeoRepor
 ``[{code, description}]`` with 400 (bad input), 403 (bad api_key), 404 (not found).
 
 Services are the categories fit for the public. Requests are residents' reports; the public
-lists show no free text and a rounded position (DOMAIN.md privacy rules). Parameters are read by
+lists show no free text and a rounded position (DOMAIN.md privacy rules), and no report of a
+sensitive category is ever shown, in a list or alone (the suppression gate,
+``trygg.publication.gate.single_report_public``): one such report is a count of one. Parameters are read by
 hand (not declared to FastAPI) so that every bad value is a GeoReport 400, never a 422.
 ``jurisdiction_id`` is accepted and ignored: this server serves one municipality.
 """
@@ -23,15 +25,16 @@ from sqlalchemy.orm import Session
 
 from trygg.domain import clock
 from trygg.domain.categories import BY_CODE, CATEGORIES, Category
-from trygg.domain.enums import ReportStatus, Sensitivity, Source
+from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.text import check_text, forbidden_character, whole_number
 from trygg.errors import NotFound, PermissionDenied, TryggError, ValidationError
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
+from trygg.publication.gate import single_report_public
 from trygg.storage import intake as intake_store
 from trygg.storage.schema import Organisation, Report
 from trygg.storage.schema.intake import Open311Client
 from trygg.web.blocking import run_blocking
-from trygg.web.deps import db_session, get_database, get_settings, language
+from trygg.web.deps import db_session, get_database, get_settings, language, municipality_name
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.open311.render import definition_json, request_json, respond, service_json
@@ -110,7 +113,7 @@ def discovery(fmt: str, request: Request) -> Response:
     settings = get_settings(request)
     base = str(request.base_url).rstrip("/") + "/open311/v2/"
     body = {"changeset": "2024-01-01T00:00:00+01:00",
-            "contact": f"Kontaktcenter, {settings.municipality_name}: {settings.kontaktcenter_address}",
+            "contact": f"Kontaktcenter, {municipality_name(request)}: {settings.kontaktcenter_address}",
             "key_service": "Ask the municipality's Kontaktcenter for an api_key for your application.",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
                            "changeset": "2024-01-01T00:00:00+01:00", "type": "production",
@@ -136,8 +139,9 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
     q = request.query_params
     lang = language(request)
     ids = [i.strip() for i in q.get("service_request_id", "").split(",") if i.strip()]
+    hidden = [c.code for c in CATEGORIES if not single_report_public(c.code)]
     if ids:
-        rows = intake_store.open311_requests(session, public_ids=ids[:1000])
+        rows = intake_store.open311_requests(session, public_ids=ids[:1000], exclude_categories=hidden)
     else:
         codes = [c.strip() for c in q.get("service_code", "").split(",") if c.strip()]
         statuses: list[str] = []
@@ -152,9 +156,8 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
             start = (end or clock.now()) - MAX_SPAN
         elif end is None or end - start > MAX_SPAN:
             end = start + MAX_SPAN if start < datetime.max.replace(tzinfo=UTC) - MAX_SPAN else end
-        sensitive = [c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE]
         rows = intake_store.open311_requests(session, categories=codes, start=start, end=end,
-                                             statuses=statuses, exclude_categories=sensitive, limit=1000)
+                                             statuses=statuses, exclude_categories=hidden, limit=1000)
     return respond(fmt, [_as_request(session, r, lang) for r in rows], "service_requests", "request")
 
 
@@ -162,7 +165,7 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
 def get_request(request_id: str, fmt: str, request: Request, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     report = intake_store.resident_report(session, request_id)
-    if report is None:
+    if report is None or not single_report_public(report.category):
         raise NotFound(f"No service request {request_id[:40]!r}.")
     return respond(fmt, [_as_request(session, report, language(request))], "service_requests", "request")
 
@@ -171,7 +174,7 @@ def get_request(request_id: str, fmt: str, request: Request, session: Session = 
 def get_token(token: str, fmt: str, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     report = intake_store.resident_report(session, token)
-    if report is None:
+    if report is None or not single_report_public(report.category):
         raise NotFound(f"No service request for token {token[:40]!r}.")
     return respond(fmt, [{"service_request_id": report.public_id, "token": token}], "service_requests", "request")
 

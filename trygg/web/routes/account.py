@@ -20,7 +20,7 @@ from trygg.storage import audit
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.web.access import require_user, totp_required
-from trygg.web.deps import current_user, db_session, get_settings, pending_user
+from trygg.web.deps import current_user, db_session, get_settings, municipality_name, pending_user
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.nav import register_nav
@@ -56,8 +56,7 @@ def account(request: Request, user: User = Depends(require_user)) -> Response:
 def _enrol_context(request: Request, user: User, session: Session, target: str) -> dict[str, object]:
     secret = user_store.totp_begin(session, user)
     session.commit()
-    settings = get_settings(request)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=f"Trygg {settings.municipality_name}")
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=f"Trygg {municipality_name(request)}")
     _ = gettext_for(lang_of(request))
     return {"me": user, "enrolled": False, "next": target, "secret": secret,
             "secret_groups": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),

@@ -58,14 +58,23 @@ HIGHER_IS_BETTER = {"confidence_police"}
 
 
 def survey_rows(rows: list[SurveyResult]) -> list[SurveyRow]:
-    """Each survey figure with its 95 % Wilson interval (percent scale) and a verdict against normal."""
+    """Each survey figure with its interval — as published, else the 95 % Wilson interval (percent
+    scale) — and a verdict against the normal value.
+
+    The Wilson interval uses the figure's effective sample size (Kish) when it was weighted, else its answers.
+    """
     out: list[SurveyRow] = []
     for r in rows:
         lower = upper = None
         verdict = "unknown"
-        if r.scale == "percent" and r.n > 0:
-            lo, hi = wilson_interval(r.value / 100.0, r.n)
+        # Weighted figures: the interval is as wide as Kish's effective sample size, not the answer count.
+        n = r.n if r.n_effective is None else r.n_effective
+        if r.lower is not None and r.upper is not None:  # the interval as the survey published it
+            lower, upper = r.lower, r.upper
+        elif r.scale == "percent" and n > 0:
+            lo, hi = wilson_interval(r.value / 100.0, n)
             lower, upper = float(lo) * 100.0, float(hi) * 100.0
+        if lower is not None and upper is not None:
             if r.normal_value is not None:
                 if lower > r.normal_value:
                     verdict = "better" if r.indicator in HIGHER_IS_BETTER else "worse"

@@ -71,7 +71,8 @@ def _locked_message(request: Request, user: User) -> str | None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", session: Session = Depends(db_session)) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "demo_users": _demo_users(request, session)})
+    return render(request, "login.html", {"next": _safe_next(next), "demo_users": _demo_users(request, session),
+                                          "password_set": request.query_params.get("password_set") == "1"})
 
 
 @router.post("/login")

@@ -22,6 +22,7 @@ from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, Source
 from trygg.lagesbild.periods import TIMEZONE, resolve_period
 from trygg.lagesbild.service import build_lagesbild
+from trygg.lagesbild.surveys import survey_figures
 from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import areas as area_store
 from trygg.storage import meetings as meeting_store
@@ -107,7 +108,8 @@ def results_context(request: Request, session: Session, user: User) -> dict[str,
     qs = query_string(request.query_params) or "weeks=1"
     return {"lb": lb, "qs": qs, "summary": summary_texts(lb, lang), "heat": heat_levels(lb.hour_of_week),
             "day_names": day_names(lang), "hot": [c for c in lb.hot_cells if c.cls == "hot" and c.count > 0][:15],
-            "max_week": max((w.count for w in lb.weeks), default=0)}
+            "max_week": max((w.count for w in lb.weeks), default=0),
+            "survey_figures": survey_figures(session, flt.area_ids)}
 
 
 @router.get("/lagesbild")

@@ -25,6 +25,7 @@ from trygg.domain import clock
 from trygg.domain.enums import Source
 from trygg.errors import NotFound
 from trygg.lagesbild.service import PRECISE, build_lagesbild
+from trygg.lagesbild.surveys import survey_figures
 from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
 from trygg.storage import areas as area_store
 from trygg.storage.database import Database
@@ -43,7 +44,7 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.deps import current_user, db_session, get_database, get_settings, language
+from trygg.web.deps import current_user, db_session, get_database, language, municipality_name
 from trygg.web.i18n import LANGUAGES
 from trygg.web.ratelimit import limit
 from trygg.web.routes.lagesbild import day_names
@@ -118,6 +119,7 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         areas = area_profiles(s)
         pts = report_arrays(s, replace(flt, start=lb.period.start, end=lb.period.end, visible=detail_scope(user)))
         described = filter_description(s, flt, lang)
+        surveys = survey_figures(s, flt.area_ids)
     keep = np.isin(pts.precision.astype(str), PRECISE)
     texts = PdfTexts(
         lang=lang, gettext=i18n.gettext_for(lang),
@@ -127,7 +129,7 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
-                               progress=report, focus=focus)
+                               progress=report, focus=focus, surveys=surveys)
     return pdf, f"lagesbild-{lb.period.first_day.isoformat()}-{lb.period.last_day.isoformat()}.pdf"
 
 
@@ -173,7 +175,7 @@ def start_job(request: Request, query: str = Form(""), lang: str = Form(""), use
     with _lock:
         _prune()
         JOBS[job.id] = job
-    _executor.submit(_run, job, db, params, get_settings(request).municipality_name)
+    _executor.submit(_run, job, db, params, municipality_name(request))
     return JSONResponse({"id": job.id, "status_url": f"/lagesbild/pdf-jobs/{job.id}", "state": job.state},
                         status_code=202)
 
@@ -207,6 +209,6 @@ def report_pdf(request: Request, user: User | None = Depends(current_user),
     check_role(user, VIEW_ROLES)
     limit(request, "lagesbild-pdf", 20, 600, key=str(user.id))
     pdf, filename = make_pdf(get_database(request), user.id, request.query_params, language(request),
-                             get_settings(request).municipality_name)
+                             municipality_name(request))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -8,25 +8,44 @@ owner organisation and a deadline; the next meeting records how they went (statu
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
-from trygg.errors import Conflict, ValidationError
+from trygg.domain.geo import to_sweref
+from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
+from trygg.notify import events
+from trygg.notify.messages import MailTexts
+from trygg.reports.minutes_pdf import minutes_document
+from trygg.storage import actions as action_store
 from trygg.storage import audit
 from trygg.storage import meetings as store
+from trygg.storage import minutes as minutes_store
+from trygg.storage import reports as report_store
+from trygg.storage.actions import Cell
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import MEETING_ROLES, SENSITIVE_CODES, can_manage_est_groups, can_see_sensitive, require_user
+from trygg.web.access import (
+    MEETING_ROLES,
+    SENSITIVE_CODES,
+    can_manage_est_groups,
+    can_see_report_detail,
+    can_see_sensitive,
+    require_user,
+)
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
-from trygg.web.deps import current_user, db_session
+from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.i18n import TIMEZONE
 from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
+from trygg.web.routes.plan_documents import doc_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -79,8 +98,23 @@ def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]
         "default_due": day + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(DECISION_ROWS),
         "picture_link": f"/lagesbild?{area_qs}&start={since.isoformat()}&end={(day + timedelta(days=1)).isoformat()}",
         "near_distance": int(NEAR_DISTANCE), "near_days": NEAR_DAYS, "statuses": [str(s) for s in ActionStatus],
-        "errors": {}, "values": {},
+        "errors": {}, "values": {}, "attendee_ids": members,
+        "changed": store.changed_since(session, group_id, _start_of(since)) if last else [],
+        "since_notes": _notes_since(session, group_id, since),
+        "org_names": {o.id: o.name for o in organisations},
+        "repeat_cells": [str(Cell(*to_sweref(p.lon, p.lat))) for p in (brief.repeat_places if brief else ())],
     }
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, TIMEZONE)
+
+
+def _notes_since(session: Session, group_id: int, since: date) -> dict[int, list[Any]]:
+    """{action id: the history steps since the last meeting} of the group's actions."""
+    ids = [a.id for a in store.open_actions(session, group_id)]
+    ids += [a.id for a in store.changed_since(session, group_id, _start_of(since))]
+    return action_store.notes_since(session, ids, _start_of(since))
 
 
 @router.get("/meetings")
@@ -104,11 +138,44 @@ def group_page(group_id: int, request: Request, user: User | None = Depends(curr
     check_role(user, MEETING_ROLES)
     ctx = group_context(session, user, group_id)
     ctx["saved"] = request.query_params.get("saved")
+    ref = request.query_params.get("report", "")
+    report = report_store.get_report(session, int(ref)) if ref.isdigit() and len(ref) < 12 else None
+    if report is not None and can_see_report_detail(user, report):
+        # "New action at the EST meeting" from a report: the first decision row starts from it.
+        ctx["values"] = {"reports": [str(report.id)], "category": [report.category],
+                         "area": [str(report.area_id or "")]}
+        ctx["from_report"] = report
+    cell_ref = request.query_params.get("cell", "")
+    if cell_ref:
+        try:
+            parsed = Cell.parse(cell_ref)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            # "Action" from a hot-spot or near-repeat cell: the first decision row starts from it.
+            ctx["values"] = {**ctx["values"], "cell": [str(parsed)]}
+            ctx["from_cell"] = str(parsed)
     return render(request, "meetings/group.html", ctx)
 
 
-def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[str], owners: list[str],
-               dues: list[str], areas: list[str], categories: list[str], errors: dict[str, str]) -> list[int]:
+def _report_ids(session: Session, user: User, text: str, errors: dict[str, str]) -> tuple[int, ...]:
+    """Report numbers typed in a decision row ("12, 15"), each one the user may read."""
+    ids: list[int] = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip().lstrip("#")
+        if not part:
+            continue
+        report = report_store.get_report(session, int(part)) if part.isdigit() and len(part) < 12 else None
+        if report is None or not can_see_report_detail(user, report):
+            errors["report_ids"] = "No report with that number: give report numbers separated by commas."
+            return ()
+        ids.append(report.id)
+    return tuple(ids)
+
+
+def _decisions(session: Session, user: User, meeting_id: int, held_on: date, titles: list[str],
+               owners: list[str], dues: list[str], areas: list[str], categories: list[str], reports: list[str],
+               errors: dict[str, str], texts: MailTexts, cells: list[str] | None = None) -> list[int]:
     """Add the filled decision rows of a form; collects row errors as ``row{i}.field``."""
     ids: list[int] = []
     for i, title in enumerate(titles):
@@ -119,6 +186,8 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
         due = _parse_date(dues[i] if i < len(dues) else "", "due", row_errors)
         area = areas[i] if i < len(areas) else ""
         cat = categories[i] if i < len(categories) else ""
+        report_ids = _report_ids(session, user, reports[i] if i < len(reports) else "", row_errors)
+        cell = (cells[i] if cells and i < len(cells) else "").strip() or None
         if not owner.isdigit():
             row_errors["owner_organisation_id"] = "Choose the organisation that owns the action."
         if cat and cat not in {c.code for c in CATEGORIES}:
@@ -126,7 +195,10 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
         if not row_errors and due is not None:
             try:
                 action = store.add_action(session, meeting_id, title=title, owner_organisation_id=int(owner), due=due,
-                                          area_id=int(area) if area.isdigit() else None, category=cat or None)
+                                          area_id=int(area) if area.isdigit() else None, category=cat or None,
+                                          report_ids=report_ids, cell=cell, created_by=user.id,
+                                          user_organisation_id=user.organisation_id)
+                events.action_assigned(session, action, texts)
                 ids.append(action.id)
                 continue
             except ValidationError as exc:
@@ -139,9 +211,10 @@ def _decisions(session: Session, meeting_id: int, held_on: date, titles: list[st
 @html_errors
 def record_meeting(group_id: int, request: Request, held_on: str = Form(""), notes: str = Form(""),
                    title: list[str] = Form([]), owner: list[str] = Form([]), due: list[str] = Form([]),
-                   area: list[str] = Form([]), category: list[str] = Form([]),
+                   area: list[str] = Form([]), category: list[str] = Form([]), reports: list[str] = Form([]),
+                   attendee: list[str] = Form([]), cell: list[str] = Form([]),
                    user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
-    """Record a meeting and its decisions (rows with an empty title are skipped)."""
+    """Record a meeting, who took part and its decisions (rows with an empty title are skipped)."""
     check_role(user, MEETING_ROLES)
     if store.get_group(session, group_id).archived:
         raise Conflict("The EST group is archived: it records no new meetings.",
@@ -155,12 +228,16 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
     if day is not None and "held_on" not in errors:
         meeting = store.create_meeting(session, group_id, day, notes, created_by=user.id)
         meeting_id = meeting.id
-        ids = _decisions(session, meeting.id, day, title, owner, due, area, category, errors)
+        store.set_attendees(session, meeting.id, [int(a) for a in attendee if a.isdigit()])
+        ids = _decisions(session, user, meeting.id, day, title, owner, due, area, category, reports, errors,
+                         mail_texts(request), cell)
     if errors or meeting_id is None:
         session.rollback()
         ctx = group_context(session, user, group_id)
         ctx.update({"errors": errors, "values": {"held_on": held_on, "notes": notes, "title": title,
-                                                   "owner": owner, "due": due, "area": area, "category": category}})
+                                                   "owner": owner, "due": due, "area": area, "category": category,
+                                                   "reports": reports, "cell": cell},
+                    "attendee_ids": {int(a) for a in attendee if a.isdigit()}})
         return render(request, "meetings/group.html", ctx, status_code=422)
     audit.record(session, user.id, "create", "est_meeting", meeting_id,
                  {"group_id": group_id, "held_on": str(day), "actions": ids})
@@ -183,20 +260,23 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
         "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
         "default_due": meeting.held_on + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(1),
         "statuses": [str(s) for s in ActionStatus], "saved": request.query_params.get("saved"),
-        "errors": {}, "values": {}, "today": today()})
+        "errors": {}, "values": {}, "today": today(), "attendees": store.attendees(session, meeting.id),
+        "minutes": minutes_store.versions(session, meeting.id)})
 
 
 @router.post("/meetings/m/{meeting_id}/actions")
 @html_errors
 def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), owner: list[str] = Form([]),
                 due: list[str] = Form([]), area: list[str] = Form([]), category: list[str] = Form([]),
+                reports: list[str] = Form([]), cell: list[str] = Form([]),
                 user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     check_role(user, MEETING_ROLES)
     meeting = store.get_meeting(session, meeting_id)
     errors: dict[str, str] = {}
     if not any(t.strip() for t in title):
         errors["row0.title"] = "Describe the action (what is done, where)."
-    ids = _decisions(session, meeting.id, meeting.held_on, title, owner, due, area, category, errors)
+    ids = _decisions(session, user, meeting.id, meeting.held_on, title, owner, due, area, category, reports, errors,
+                     mail_texts(request), cell)
     if errors:
         raise ValidationError("The action could not be recorded.", fields=errors)
     for action_id in ids:
@@ -212,15 +292,63 @@ def update_action(action_id: int, request: Request, status: str = Form(...), out
                   session: Session = Depends(db_session)) -> Response:
     """Record how an action went: status (open, done, cancelled) and a short outcome."""
     check_role(user, MEETING_ROLES)
-    action = store.update_action(session, action_id, status=status, outcome=outcome)
+    before = store.get_action(session, action_id).status
+    action = store.update_action(session, action_id, status=status, outcome=outcome, user_id=user.id,
+                                 organisation_id=user.organisation_id)
+    if action.status != before:
+        events.action_status_changed(session, action, before, mail_texts(request))
     group_id = store.group_of_action(session, action)
     audit.record(session, user.id, "update", "short_term_action", action.id,
                  {"status": action.status, "outcome_length": len(action.outcome)})
     session.commit()
-    target = _safe_next(next, f"/meetings/{group_id}")
+    target = _safe_next(next, f"/meetings/{group_id}" if group_id is not None else "/meetings")
     sep = "&" if "?" in target else "?"
     anchor = ""
     if "#" in target:
         target, anchor = target.split("#", 1)
         anchor = "#" + anchor
     return RedirectResponse(f"{target}{sep}saved=action{anchor}", status_code=303)
+
+
+@router.post("/meetings/m/{meeting_id}/minutes")
+@html_errors
+def issue_minutes(meeting_id: int, request: Request, user: User = Depends(require_user),
+                  session: Session = Depends(db_session)) -> Response:
+    """Generate the minutes (HTML and PDF), archive them with the meeting as a new version and send
+    them to the organisations that took part (through the outbox)."""
+    check_role(user, MEETING_ROLES)
+    meeting = store.get_meeting(session, meeting_id)
+    group = store.get_group(session, meeting.est_group_id)
+    areas = store.group_areas(session, group.id)
+    prev = store.last_meeting(session, group.id, before=meeting.held_on)
+    since = prev.held_on if prev else meeting.held_on - timedelta(days=7)
+    # The minutes go by e-mail to every participant: sensitive categories are left out of the picture.
+    brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=meeting.held_on,
+                                base=ReportFilter(exclude_categories=SENSITIVE_CODES)) if areas else None
+    lang = language(request)
+    doc = minutes_document(session, meeting, doc_texts(lang, get_settings(request).municipality_name),
+                           generated=clock.local_now(), brief=brief)
+    row = minutes_store.save(session, meeting.id, html=doc.html, pdf=doc.pdf, lang=lang, created_by=user.id)
+    attendees = [o.id for o in store.attendees(session, meeting.id)]
+    sent = events.minutes_issued(session, row, attendees, group.name, meeting.held_on, mail_texts(request))
+    audit.record(session, user.id, "create", "meeting_minutes", row.id,
+                 {"meeting_id": meeting.id, "version": row.version, "recipients": sent})
+    session.commit()
+    return RedirectResponse(f"/meetings/m/{meeting.id}?saved=minutes#minutes", status_code=303)
+
+
+@router.get("/meetings/m/{meeting_id}/minutes/{minutes_id}.{fmt}")
+@html_errors
+def minutes_file(meeting_id: int, minutes_id: int, fmt: str, request: Request,
+                 user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
+    """An archived version of the minutes, as issued (``pdf`` or ``html``)."""
+    if user is None:
+        return login_redirect(request)
+    check_role(user, MEETING_ROLES)
+    row = minutes_store.get(session, meeting_id, minutes_id)
+    if fmt == "pdf":
+        return Response(row.pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="protokoll-{meeting_id}-v{row.version}.pdf"'})
+    if fmt == "html":
+        return HTMLResponse(row.html)
+    raise NotFound("No such format.", hint="Use .pdf or .html.")

@@ -13,7 +13,7 @@ from trygg.errors import NotFound
 from trygg.reports.plan_pdf import DocTexts, followup_html, plan_html, to_pdf
 from trygg.storage.schema import ActionPlan
 from trygg.web import i18n
-from trygg.web.deps import language
+from trygg.web.deps import language, municipality_name
 from trygg.web.routes.plan_labels import LABELS
 from trygg.web.templating import _category_name
 
@@ -44,12 +44,12 @@ def _respond(html: str, fmt: str, filename: str) -> Response:
 
 
 def plan_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
-    texts = doc_texts(language(request), request.app.state.settings.municipality_name)
+    texts = doc_texts(language(request), municipality_name(request))
     html = plan_html(session, plan, texts, generated=clock.now())
     return _respond(html, fmt, f"atgardsplan-{plan.year}-v{plan.version}")
 
 
 def followup_document(request: Request, session: Session, plan: ActionPlan, fmt: str) -> Response:
-    texts = doc_texts(language(request), request.app.state.settings.municipality_name)
+    texts = doc_texts(language(request), municipality_name(request))
     html = followup_html(session, plan, texts, generated=clock.now())
     return _respond(html, fmt, f"uppfoljning-{plan.year}")

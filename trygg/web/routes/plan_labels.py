@@ -20,7 +20,8 @@ SOURCE_KIND = {"report_category": _("Reports of a category"), "survey": _("Surve
                "manual": _("Manual figures")}
 PARTY = {"police": _("Police"), "municipality": _("Municipality"), "both": _("Police and municipality")}
 READING_STATUS = {"reached": _("Target reached"), "improving": _("Improving"), "worse": _("Worse than baseline"),
-                  "unchanged": _("Unchanged"), "no_data": _("No data yet"), "no_baseline": _("No baseline")}
+                  "unchanged": _("Unchanged"), "no_data": _("No data yet"), "no_baseline": _("No baseline"),
+                  "hidden": _("Hidden to protect privacy")}
 CHANGE_KIND = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed")}
 CHANGE_ITEM = {"plan": _("Plan"), "focus_area": _("Focus area"), "activity": _("Activity"),
                "indicator": _("Indicator")}

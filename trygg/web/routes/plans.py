@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActivityKind, PlanStatus, Role
 from trygg.errors import NotFound, ValidationError
+from trygg.notify import events
 from trygg.plans import lifecycle, signing
 from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
@@ -29,6 +30,7 @@ from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
 from trygg.web.routes.plan_labels import LABELS
 from trygg.web.templating import _category_name, render, templates
 
@@ -179,6 +181,8 @@ def change_status(plan_id: int, request: Request, user: User = Depends(edit_user
     data = form_dict(form)
     lifecycle.transition(session, plan, str(data.get("to", "")), user, note=str(data.get("note", ""))[:500],
                          acknowledge_warnings=bool(data.get("acknowledge_warnings")))
+    if plan.status == "approved":  # the signatories are told in the same transaction
+        events.plan_ready_to_sign(session, plan.id, plan.title, mail_texts(request))
     session.commit()
     return back(f"/plans/{plan.id}", "status")
 

@@ -18,6 +18,7 @@ from trygg.storage.schema import User
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.nav import register_nav
+from trygg.web.public_data import public_db
 from trygg.web.routes.plans import back, edit_user, form_dict, view_user
 from trygg.web.templating import render
 
@@ -122,8 +123,8 @@ def public_list(request: Request, session: Session = Depends(db_session)) -> Res
 
 
 @router.get("/public/promises/{promise_id}")
-def public_page(promise_id: int, request: Request, session: Session = Depends(db_session)) -> Response:
+def public_page(promise_id: int, request: Request, session: Session = Depends(public_db)) -> Response:
     p = promises.get(session, promise_id, public=True)
     return render(request, "promise/public.html", {
-        "promise": p, "views": promises.public_view(session, p, _today()),  # type: ignore[arg-type]
+        "promise": p, "views": promises.public_view(session, p, _today(), public=True),  # type: ignore[arg-type]
         "survey_labels": SURVEY_LABELS})

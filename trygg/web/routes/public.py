@@ -1,7 +1,8 @@
 """The public dashboard (no login): suppressed counts per area and month for a category group.
 
-Every figure on the page comes from the same suppressed tables as the open data API
-(``trygg.web.api.public``); filters only choose which table, and which rows of it, to show.
+Every figure on the page comes from the stored publications through the suppression gate
+(``trygg.publication.gate``), like the open data API; filters only choose which table, and which
+rows of it, to show.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trygg.web.api.public import GROUPS, GROUPS_BY_CODE, public_table, published_years, table_json
-from trygg.web.deps import db_session, language
+from trygg.publication.gate import public_table, published_years
+from trygg.publication.groups import GROUPS, GROUPS_BY_CODE
+from trygg.web.api.public import table_json
+from trygg.web.deps import get_settings, language
 from trygg.web.nav import register_nav
+from trygg.web.public_data import public_db
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +24,7 @@ register_nav("/public", "Public statistics", roles=None, order=80)
 
 
 @router.get("/public")
-def public_dashboard(request: Request, session: Session = Depends(db_session),
+def public_dashboard(request: Request, session: Session = Depends(public_db),
                      group: str = Query("violence"), year: str = Query(""), area: str = Query(""),
                      level: str = Query("regso")) -> Response:
     years = published_years(session)
@@ -38,4 +42,5 @@ def public_dashboard(request: Request, session: Session = Depends(db_session),
     return render(request, "public/dashboard.html", {
         "groups": GROUPS, "group": g, "years": years, "year": chosen_year, "areas": areas,
         "area": area, "level": level, "table": table,
+        "settling_days": get_settings(request).publication_settling_days,
     })

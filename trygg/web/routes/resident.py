@@ -24,11 +24,13 @@ from trygg.domain.holidays import OpeningHours
 from trygg.domain.text import check_text
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.service import IntakeContext, create_report
+from trygg.publication.gate import public_single_categories, single_report_public
 from trygg.storage import intake as intake_store
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE, gettext_for
 from trygg.web.nav import register_nav
+from trygg.web.public_data import limit_public_read
 from trygg.web.ratelimit import limit
 from trygg.web.routes.reporting import form_context, form_to_input, read_photos
 from trygg.web.templating import render
@@ -59,11 +61,21 @@ def resident_form(request: Request, session: Session = Depends(db_session)) -> R
 @router.get("/kontakt/nearby")
 def nearby(request: Request, lon: float = Query(...), lat: float = Query(...), category: str | None = None,
            session: Session = Depends(db_session)) -> dict[str, Any]:
-    """Open residents' reports within 250 m in the last 30 days (a duplicate hint; no free text)."""
+    """Open residents' reports within 250 m in the last 30 days (a duplicate hint; no free text).
+
+    Only categories the gate lets the public see one report of (never a sensitive one), and
+    rate-limited per client (``TRYGG_PUBLIC_READ_RATE_LIMIT`` a minute).
+    """
+    limit_public_read(request, "nearby")
     if not valid_wgs84(lon, lat):
         raise ValidationError("Not a position.", fields={"lon": "−180…180", "lat": "−90…90"})
+    if category and category not in BY_CODE:
+        raise ValidationError("Unknown category.", fields={"category": "a category code from the form"})
     lang = language(request)
-    rows = intake_store.nearby_open_reports(session, lon, lat, category=category or None)
+    if category and not single_report_public(category):
+        return {"reports": []}
+    rows = intake_store.nearby_open_reports(session, lon, lat, category=category or None,
+                                            categories=public_single_categories())
     out = []
     for r in rows:
         cat = BY_CODE.get(r.category)
@@ -95,6 +107,8 @@ def _resident_submit(request: Request, session: Session, form: FormData) -> Resp
     photos, photo_errors = read_photos(form, settings.max_upload_mb, _)
     errors.update(photo_errors)
     contact = {k: str(form.get(k) or "").strip() for k in CONTACT_FIELDS}
+    # ``email`` (the issue's name for it) is accepted too: status changes and feedback go there.
+    contact["contact_email"] = contact["contact_email"] or str(form.get("email") or "").strip()
     if contact["contact_email"] and "@" not in contact["contact_email"]:
         errors["contact_email"] = _("Not an e-mail address.")
     errors.update(text_errors)
@@ -116,7 +130,7 @@ def _resident_submit(request: Request, session: Session, form: FormData) -> Resp
                                                            message=exc.message, form_key=form_key),
                       status_code=422)
     intake_store.add_contact(session, report.id, name=contact["contact_name"], email=contact["contact_email"],
-                             phone=contact["contact_phone"])
+                             phone=contact["contact_phone"], lang=lang)
     for p in photos:
         intake_store.add_photo(session, report.id, p.mime, p.width, p.height, p.content)
     if key:

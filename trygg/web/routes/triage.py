@@ -1,6 +1,7 @@
 """The Kontaktcenter's triage queue: route residents' reports, mark duplicates, move them along.
 
-``/triage`` lists residents' reports by status (oldest first); ``/triage/{id}`` shows one with
+``/triage`` lists residents' reports newest first with counts per status, filters (district,
+category, routed to, age in working days), search by public id and paging; ``/triage/{id}`` shows one with
 its contact details (reading them is audited), open reports nearby (duplicate candidates) and the
 organisation the area × category rules suggest; ``/triage/rules`` edits those rules. Status
 changes go through `trygg.ingest.status.update_report` and are audited.
@@ -8,16 +9,21 @@ changes go through `trygg.ingest.status.update_report` and are audited.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, ReportStatus, Role
+from trygg.domain.holidays import STOCKHOLM, subtract_working_days, working_days_between
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.status import TRANSITIONS, update_report
+from trygg.notify import events
 from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
@@ -27,6 +33,7 @@ from trygg.web.access import require_roles, visible_report
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,15 +51,45 @@ def _organisations(session: Session) -> list[Any]:
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))
 
 
+PAGE_SIZE = 50
+#: The age filter's choices, in working days since the report was received.
+AGE_CHOICES = (1, 3, 5, 10, 20)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @router.get("/triage")
-def queue(request: Request, view: str = "open", user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def queue(request: Request, view: str = "open", area: str = "", category: str = "", routed: str = "",
+          age: str = "", q: str = "", page: int = 1, user: User = Depends(require_roles(*TRIAGE_ROLES)),
           session: Session = Depends(db_session)) -> Response:
+    """The Kontaktcenter queue: newest first, counts per status, filters, search by public id, paging;
+    an open case older than the agreed working days (TRYGG_CASE_DAYS) is flagged."""
     statuses = VIEWS.get(view, [view] if view in {str(s) for s in ReportStatus} else VIEWS["open"])
-    rows = intake_store.triage_queue(session, statuses, limit=200)
+    today = clock.today()
+    age_days = _int(age)
+    before = (datetime.combine(subtract_working_days(today, age_days), time.min, STOCKHOLM)
+              if age_days else None)
+    flt = intake_store.QueueFilter(statuses=tuple(statuses), area_id=_int(area), category=category or None,
+                                   routed_to=_int(routed), received_before=before,
+                                   public_id=q.strip() or None)
+    page = max(page, 1)
+    rows, total = intake_store.queue_page(session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     suggestions = {r.id: intake_store.route_for(session, r.area_id, r.category) for r in rows}
     orgs = {o.id: o for o in _organisations(session)}
-    return render(request, "triage/queue.html", {"reports": rows, "view": view, "suggestions": suggestions,
-                                                 "orgs": orgs, "statuses": [str(s) for s in ReportStatus]})
+    case_days = request.app.state.settings.case_days
+    open_statuses = set(VIEWS["open"])
+    age_of = {r.id: working_days_between(r.created_at.astimezone(STOCKHOLM).date(), today) for r in rows}
+    late = {r.id for r in rows if r.status in open_statuses and age_of[r.id] > case_days}
+    params = {"view": view, "area": area, "category": category, "routed": routed, "age": age, "q": q}
+    return render(request, "triage/queue.html", {
+        "reports": rows, "view": view, "suggestions": suggestions, "orgs": orgs,
+        "statuses": [str(s) for s in ReportStatus], "counts": intake_store.queue_counts(session),
+        "total": total, "page": page, "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), "late": late,
+        "age_of": age_of, "case_days": case_days, "params": params, "query": urlencode(
+            {k: v for k, v in params.items() if v}), "areas": area_store.list_areas(session, AreaLevel.REGSO),
+        "report_categories": CATEGORIES, "age_choices": AGE_CHOICES})
 
 
 def _detail(request: Request, session: Session, user: User, report_id: int, **extra: Any) -> dict[str, Any]:
@@ -91,8 +128,9 @@ def change(report_id: int, request: Request, status: str = Form(""), routed_to: 
     try:
         if errors:
             raise ValidationError(_("The report could not be changed."), fields=errors)
-        update_report(session, report, user.id, status=status or None, feedback_note=feedback_note,
-                      routed_to_id=routed, duplicate_of_id=dup, lang=lang, gettext=_)
+        changes = update_report(session, report, user.id, status=status or None, feedback_note=feedback_note,
+                                routed_to_id=routed, duplicate_of_id=dup, lang=lang, gettext=_)
+        events.report_changed(session, report, changes, mail_texts(request))
     except ValidationError as exc:
         session.rollback()
         return render(request, "triage/detail.html",

@@ -83,8 +83,10 @@
       },
       onEachFeature: function (f, lyr) {
         var p = f.properties;
-        lyr.bindPopup("<strong>" + window.Trygg.escapeHtml(p.category_name) + "</strong><br>" +
-          window.Trygg.escapeHtml(p.occurred));
+        var html = "<strong>" + window.Trygg.escapeHtml(p.category_name) + "</strong><br>" +
+          window.Trygg.escapeHtml(p.occurred);
+        if (p.url) { html += "<br><a href=\"" + window.Trygg.escapeHtml(p.url) + "\">" + window.Trygg.escapeHtml(window.Trygg.t("Details")) + "</a>"; }
+        lyr.bindPopup(html);
       }
     }).eachLayer(function (l) { layer.addLayer(l); });
     var el = document.getElementById("lagesbild-map");

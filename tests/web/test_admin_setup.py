@@ -1,0 +1,117 @@
+"""The settings pages: municipality, districts (preview then store), organisations, places, users in bulk.
+
+Administrators only; an upload is checked and shown before anything is stored; problems answer 422
+with every row or feature named; the links of new users are shown once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.setup.districts import quadrants, write_geojson
+from trygg.config import Settings
+from trygg.setup.init import init_municipality
+from trygg.storage import users as user_store
+from trygg.storage.database import Database
+
+
+@pytest.fixture
+def vbg_admin(database: Database):  # type: ignore[no-untyped-def]
+    """A client signed in as the first administrator of a Vänersborg database set up with `init`."""
+    from trygg.web.app import create_app
+
+    with database.session() as s:
+        init_municipality(s, "1487", admin="admin", admin_password="hemligt-ord")
+    app = create_app(Settings(database_url=database.url, secret_key="k", require_totp=False), database)
+    with TestClient(app) as c:
+        c.get("/login")
+        csrf = c.cookies.get("trygg_csrf") or ""
+        r = c.post("/login", data={"username": "admin", "password": "hemligt-ord", "csrf_token": csrf, "next": "/"},
+                   follow_redirects=False)
+        assert r.status_code == 303
+        c.headers["X-CSRF-Token"] = csrf
+        yield c
+
+
+def _carried(html: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in re.finditer(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html)}
+
+
+def test_districts_are_previewed_then_stored(vbg_admin: TestClient, tmp_path: Path) -> None:
+    page = vbg_admin.get("/admin/municipality")
+    assert page.status_code == 200 and "Vänersborg (1487)" in page.text and "<svg" in page.text
+    path = write_geojson(tmp_path / "stadsdelar.geojson", quadrants("1487"))
+    fields = {"level": "district", "code_field": "kod", "name_field": "namn", "type_field": "typ",
+              "population_field": "folk"}
+    preview = vbg_admin.post("/admin/districts", data=fields,
+                             files={"file": ("stadsdelar.geojson", path.read_bytes(), "application/geo+json")})
+    assert preview.status_code == 200 and "svgmap-new" in preview.text
+    assert "<code>1487S01</code>" not in vbg_admin.get("/admin/districts").text  # the preview stored nothing
+    stored = vbg_admin.post("/admin/districts", data=_carried(preview.text), follow_redirects=False)
+    assert stored.status_code == 303
+    listed = vbg_admin.get("/admin/districts?lang=en")
+    assert "<code>1487S01</code>" in listed.text and "Nordväst" in listed.text
+
+
+def test_a_bad_districts_file_answers_422_naming_the_feature(vbg_admin: TestClient, tmp_path: Path) -> None:
+    d = quadrants("1487")
+    d[3]["kod"] = d[0]["kod"]
+    path = write_geojson(tmp_path / "d.geojson", d)
+    r = vbg_admin.post("/admin/districts", data={"level": "district", "code_field": "kod", "name_field": "namn"},
+                       files={"file": ("d.geojson", path.read_bytes(), "application/geo+json")})
+    assert r.status_code == 422 and "feature 4 (1487S01): the code is the same as feature 1&#39;s" in r.text
+    assert 'name="confirm"' not in r.text
+
+
+def test_organisations_then_users_with_one_time_links(vbg_admin: TestClient) -> None:
+    orgs = "namn;kortnamn;typ\nPolisen – LPO Vänersborg;Polisen;polis\n".encode()
+    preview = vbg_admin.post("/admin/organisations", files={"file": ("o.csv", orgs, "text/csv")})
+    assert preview.status_code == 200
+    done = vbg_admin.post("/admin/organisations", data=_carried(preview.text), follow_redirects=False)
+    assert done.status_code == 303
+    page = vbg_admin.get("/admin/organisations")
+    assert "Polisen – LPO Vänersborg" in page.text
+    users = b"username,role,organisation\nlpo1,police_analyst,Polisen\n"
+    preview = vbg_admin.post("/admin/users-import", files={"file": ("u.csv", users, "text/csv")})
+    created = vbg_admin.post("/admin/users-import", data=_carried(preview.text))
+    assert created.status_code == 201 and "/set-password/" in created.text
+    bad = vbg_admin.post("/admin/users-import", files={"file": ("u.csv", users, "text/csv")})
+    assert bad.status_code == 422 and "row 2 (lpo1): a user with this username exists already" in bad.text
+    org_id = re.search(r'/admin/organisations/(\d+)/active" class="inline-form">(?:(?!</form>).)*value="0"',
+                       page.text.split("Polisen – LPO")[1], re.S)
+    assert org_id is not None
+    off = vbg_admin.post(f"/admin/organisations/{org_id.group(1)}/active", data={"active": "0"},
+                         follow_redirects=False)
+    assert off.status_code == 303
+
+
+def test_places_and_access(vbg_admin: TestClient, database: Database) -> None:
+    rows = b"namn;lon;lat\nTorget;12,3245;58,3807\n"
+    preview = vbg_admin.post("/admin/places", files={"file": ("p.csv", rows, "text/csv")})
+    assert preview.status_code == 200
+    assert vbg_admin.post("/admin/places", data=_carried(preview.text), follow_redirects=False).status_code == 303
+    assert "Torget" in vbg_admin.get("/admin/places").text
+    with database.session() as s:
+        org = user_store.list_organisations(s)[0]
+        user_store.create_user(s, "lasare", "lasare-pass", "viewer", org.id)
+    with TestClient(vbg_admin.app) as other:
+        other.get("/login")
+        csrf = other.cookies.get("trygg_csrf") or ""
+        other.post("/login", data={"username": "lasare", "password": "lasare-pass", "csrf_token": csrf, "next": "/"})
+        for path in ("/admin/municipality", "/admin/districts", "/admin/organisations", "/admin/places",
+                     "/admin/users-import"):
+            assert other.get(path).status_code == 403, path
+
+
+def test_the_kontaktcenter_details_are_edited_and_shown_to_residents(vbg_admin: TestClient) -> None:
+    bad = vbg_admin.post("/admin/municipality", data={"kontaktcenter_address": "Sundsgatan 29, Vänersborg",
+                                                      "kontaktcenter_hours": "8-16"})
+    assert bad.status_code == 422 and 'id="kc-hours-error"' in bad.text
+    ok = vbg_admin.post("/admin/municipality", data={"kontaktcenter_address": "Sundsgatan 29, Vänersborg",
+                                                     "kontaktcenter_hours": "08:00–16:00"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert "Sundsgatan 29, Vänersborg" in vbg_admin.get("/kontakt").text
+    assert 'value="08:00-16:00"' in vbg_admin.get("/admin/municipality").text

@@ -1,0 +1,20 @@
+"""Printing the outcome of a table import (organisations, places, users) the same way."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from trygg.cli.common import console, out
+from trygg.setup.tables import TableImportResult
+
+
+def report(result: TableImportResult, what: str) -> None:
+    """Errors (exit 2, nothing stored) or the counts."""
+    for e in result.errors:
+        console.print(f"[bold red]Error:[/] {escape(e)}", soft_wrap=True)
+    if result.errors:
+        console.print(f"Nothing stored: {len(result.errors)} problem(s) in {result.rows} row(s).")
+        raise typer.Exit(2)
+    verb = "would be " if result.dry_run else ""
+    out.print(f"{result.rows} row(s): {result.created} {what} {verb}created, {result.updated} {verb}updated.")

@@ -1,0 +1,74 @@
+"""Writing areas: the municipality itself and imported districts (RegSO) and DeSO."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import MultiPolygon
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trygg.storage.schema import Area
+
+
+@dataclass(frozen=True)
+class NewArea:
+    """One area to store (WGS 84); `parent_code` names an area stored before it or in the same call."""
+
+    code: str
+    name: str
+    level: str
+    geom: MultiPolygon
+    parent_code: str | None = None
+    population: int | None = None
+    area_type: int | None = None
+
+
+def inside_point(geom: shapely.Geometry) -> tuple[float, float]:
+    """The centroid when it lies inside `geom`, else a point on its surface (lon, lat)."""
+    c = geom.centroid
+    if not geom.contains(c):
+        c = geom.point_on_surface()
+    return round(float(c.x), 6), round(float(c.y), 6)
+
+
+def count_level(session: Session, level: str) -> int:
+    return int(session.scalar(select(func.count(Area.id)).where(Area.level == level)) or 0)
+
+
+def existing_codes(session: Session, codes: Sequence[str]) -> set[str]:
+    return set(session.scalars(select(Area.code).where(Area.code.in_(list(codes)))))
+
+
+def add_areas(session: Session, areas: Sequence[NewArea]) -> list[Area]:
+    """Store `areas` in order (flushed, not committed)."""
+    by_code = {a.code: a for a in session.scalars(
+        select(Area).where(Area.code.in_([x.parent_code for x in areas if x.parent_code])))}
+    rows: list[Area] = []
+    for a in areas:
+        lon, lat = inside_point(a.geom)
+        row = Area(code=a.code, name=a.name, level=a.level, geom=a.geom, population=a.population,
+                   area_type=a.area_type, centroid_lon=lon, centroid_lat=lat)
+        if a.parent_code is not None:
+            row.parent = by_code[a.parent_code]
+        session.add(row)
+        by_code[a.code] = row
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def set_attributes(session: Session, values: dict[str, tuple[int | None, int | None]]) -> int:
+    """Set (area_type, population) of the areas with these codes; None leaves a value as it is."""
+    changed = 0
+    for area in session.scalars(select(Area).where(Area.code.in_(list(values)))):
+        area_type, population = values[area.code]
+        if area_type is not None:
+            area.area_type = area_type
+        if population is not None:
+            area.population = population
+        changed += 1
+    session.flush()
+    return changed

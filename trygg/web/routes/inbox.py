@@ -1,0 +1,109 @@
+"""The inbox ("Att göra") in the browser: ``/inbox`` lists what the user's organisation owns or must
+answer (coordinators: every organisation's, or one); ``/inbox/actions/{id}`` shows an action with
+its causes and history, and lets the owning organisation move it along with a note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import ActionStatus
+from trygg.errors import PermissionDenied, ValidationError
+from trygg.storage import actions as action_store
+from trygg.storage import inbox as inbox_store
+from trygg.storage import meetings as meeting_store
+from trygg.storage import reports as report_store
+from trygg.storage.schema import Area, Place, ShortTermAction, User
+from trygg.web.access import (
+    INBOX_ALL_ROLES,
+    MEETING_ROLES,
+    PARTNER_ROLES,
+    can_see_report_detail,
+    can_update_action,
+    check_update_action,
+    inbox_organisations,
+    require_user,
+    visible_action,
+)
+from trygg.web.api.actions import apply_change
+from trygg.web.api.lagesbild import html_errors, login_redirect, today
+from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.nav import register_nav
+from trygg.web.notify import mail_texts
+from trygg.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+register_nav("/inbox", "To do", PARTNER_ROLES, order=11)
+
+
+@router.get("/inbox")
+@html_errors
+def inbox_page(request: Request, organisation: str = "", include_done: str = "",
+               user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    if user.role not in {str(r) for r in PARTNER_ROLES}:
+        raise PermissionDenied("The inbox is for partner organisations.", hint="Residents follow their "
+                               "reports on the status page linked from the receipt.")
+    requested = int(organisation) if organisation.isdigit() and len(organisation) < 12 else None
+    all_orgs = user.role in INBOX_ALL_ROLES
+    org_ids = inbox_organisations(user, requested)
+    items = inbox_store.inbox(session, org_ids, today=today(), include_done=bool(include_done),
+                              case_days=get_settings(request).case_days)
+    organisations = meeting_store.list_organisations(session)
+    names = {o.id: o.name for o in organisations}
+    heading = names.get(org_ids[0], "") if org_ids and len(org_ids) == 1 else ""
+    return render(request, "inbox/index.html", {
+        "items": items, "counts": inbox_store.counts(items), "all_orgs": all_orgs, "organisations": organisations,
+        "selected_org": requested, "include_done": bool(include_done), "heading_org": heading})
+
+
+def _action_context(session: Session, user: User, action: ShortTermAction, **extra: Any) -> dict[str, Any]:
+    orgs = inbox_store.organisation_names(session)
+    notes = action_store.notes_of(session, action.id)
+    reports = []
+    for rid in action_store.report_ids_of(session, action.id):
+        r = report_store.get_report(session, rid)
+        if r is not None:
+            reports.append({"id": r.id, "public_id": r.public_id, "category": r.category,
+                            "occurred_from": r.occurred_from, "visible": can_see_report_detail(user, r)})
+    meeting = meeting_store.get_meeting(session, action.meeting_id) if action.meeting_id else None
+    return {
+        "action": action, "item": inbox_store.action_item(action, orgs, today()), "notes": notes, "org_names": orgs,
+        "reports": reports, "place": session.get(Place, action.place_id) if action.place_id else None,
+        "area": session.get(Area, action.area_id) if action.area_id else None, "meeting": meeting,
+        "group": meeting_store.get_group(session, meeting.est_group_id) if meeting else None,
+        "can_see_meeting": user.role in MEETING_ROLES, "can_update": can_update_action(user, action),
+        "statuses": [str(s) for s in ActionStatus], "errors": {}, "values": {}, **extra}
+
+
+@router.get("/inbox/actions/{action_id}")
+@html_errors
+def action_page(action_id: int, request: Request, user: User | None = Depends(current_user),
+                session: Session = Depends(db_session)) -> Response:
+    if user is None:
+        return login_redirect(request)
+    action = visible_action(user, session.get(ShortTermAction, action_id))
+    ctx = _action_context(session, user, action, saved=request.query_params.get("saved"))
+    return render(request, "inbox/action.html", ctx)
+
+
+@router.post("/inbox/actions/{action_id}")
+@html_errors
+def update_action(action_id: int, request: Request, status: str = Form(""), note: str = Form(""),
+                  user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
+    action = visible_action(user, session.get(ShortTermAction, action_id))
+    check_update_action(user, action)
+    try:
+        apply_change(session, user, action, status or None, note, language(request), mail_texts(request))
+    except ValidationError as exc:
+        session.rollback()
+        action = visible_action(user, session.get(ShortTermAction, action_id))
+        ctx = _action_context(session, user, action, errors=exc.fields, values={"note": note})
+        return render(request, "inbox/action.html", ctx, status_code=422)
+    session.commit()
+    return RedirectResponse(f"/inbox/actions/{action.id}?saved=1", status_code=303)
