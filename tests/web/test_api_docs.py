@@ -13,3 +13,8 @@ def test_api_docs_load_swagger_ui_from_our_static_folder(client: Any) -> None:
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert client.get("/static/js/api-docs.js").status_code == 200
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Trygg"
+
+
+def test_the_favicon_a_browser_asks_for_exists(client: Any) -> None:
+    r = client.get("/favicon.ico", follow_redirects=True)
+    assert r.status_code == 200 and "svg" in r.headers["content-type"]
