@@ -3,16 +3,21 @@
 Run from the repository root (needs Debian's ``wrk``: ``apt-get install -y wrk``)::
 
     .venv/bin/python -m bench.load                  # demo database, 20 s per target, 16 connections
+    .venv/bin/python -m bench.load --postgres postgresql://postgres@127.0.0.1:5432/postgres --workers 1,2
     .venv/bin/python -m bench.load --write-docs     # and rewrite "## Load figures" in docs/performance.md
     .venv/bin/python -m bench.load --db trygg.db    # your own database (a copy is used; it needs the
                                                     # demo users, see docs/demo.md)
 
 The demo database (``trygg.demo.builder.build_demo``, seed 2022) is built once into
 ``bench/.cache/load-demo.db`` and copied for every run, so the report submissions of one run do
-not pile up in the next. Targets: ``POST /api/v1/reports`` (a reporter's API token, a new
-Idempotency-Key per request), ``GET /lagesbild`` (the situational picture, signed in as the
-coordinator) and ``GET /api/v1/reports`` (the first page of the list). The server is
-``trygg serve`` (one uvicorn process), the load generator ``wrk`` on the same 2 cores.
+not pile up in the next; with ``--postgres`` the demo is also built once into the PostgreSQL
+database ``trygg_bench_demo`` and each run works on a ``CREATE DATABASE … TEMPLATE`` copy. For each
+backend and each ``--workers`` count (``trygg serve --workers N``) the targets are ``GET /healthz``
+(the yardstick: every figure is also given as a ratio to it, measured in the same run),
+``GET /api/v1/reports?limit=50`` (the coordinator's API token), ``GET /lagesbild`` (cold: the first
+request; warm: under load) and ``POST /api/v1/reports`` (a reporter's API token, a new
+Idempotency-Key per request); afterwards the acknowledged submissions are compared with the
+database. The load generator ``wrk`` runs on the same cores.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ ARTIFACT = ROOT / "test-artifacts" / "load.json"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Load figures"
 REPORTER, VIEWER = "rapportor-trygghet-1", "samordnare"
+PG_TEMPLATE = "trygg_bench_demo"  # the demo in PostgreSQL, built once; each run works on a copy
 
 
 def _free_port() -> int:
@@ -68,31 +74,36 @@ def demo_database() -> Path:
     return CACHE
 
 
-def api_token(db_path: Path, username: str) -> str:
+def api_token(url: str, username: str) -> str:
     from trygg.storage import users as user_store
     from trygg.storage.database import Database
 
-    db = Database(str(db_path))
+    db = Database(url)
     try:
         with db.session() as s:
             user = user_store.get_user_by_name(s, username)
             if user is None:
-                raise SystemExit(f"user {username!r} is not in {db_path}: use the demo database")
+                raise SystemExit(f"user {username!r} is not in {db.display_url}: use the demo database")
             return user_store.create_token(s, user, name="bench.load")
     finally:
         db.dispose()
 
 
-def report_count(db_path: Path) -> int:
+def report_facts(url: str) -> tuple[int, str]:
+    """(number of reports, the day after the newest report) of database `url`."""
+    from datetime import timedelta
+
     from sqlalchemy import func, select
 
     from trygg.storage.database import Database
     from trygg.storage.schema import Report
 
-    db = Database(str(db_path))
+    db = Database(url)
     try:
         with db.session() as s:
-            return int(s.scalar(select(func.count(Report.id))) or 0)
+            n = int(s.scalar(select(func.count(Report.id))) or 0)
+            newest = s.scalar(select(func.max(Report.occurred_from)))
+            return n, (newest.date() + timedelta(days=1)).isoformat() if newest else ""
     finally:
         db.dispose()
 
@@ -119,93 +130,191 @@ def wrk(url: str, script: str, seconds: int, connections: int, threads: int, env
     return result
 
 
-def run(db: Path | None, seconds: int, connections: int, threads: int) -> dict[str, Any]:
+class _Databases:
+    """A fresh copy of the demo per run: a SQLite file, or a PostgreSQL database made from a template."""
+
+    def __init__(self, sqlite_source: Path, postgres: str | None, tmp: Path) -> None:
+        self.sqlite_source, self.postgres, self.tmp, self.made = sqlite_source, postgres, tmp, 0
+
+    def new(self, backend: str) -> str:
+        self.made += 1
+        if backend == "sqlite":
+            work = self.tmp / f"load-{self.made}.db"
+            shutil.copy(self.sqlite_source, work)
+            return str(work)
+        admin = self._admin()
+        name = f"trygg_bench_run_{self.made}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
+        admin.dispose()
+        return self._url(name)
+
+    def drop(self, url: str) -> None:
+        if url.startswith("postgresql"):
+            admin = self._admin()
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            admin.dispose()
+
+    def _url(self, name: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        assert self.postgres is not None
+        return make_url(self.postgres).set(database=name).render_as_string(hide_password=False)
+
+    def _admin(self) -> Any:
+        from sqlalchemy import create_engine
+
+        from trygg.storage.database import normalise_url
+
+        assert self.postgres is not None
+        return create_engine(normalise_url(self.postgres), isolation_level="AUTOCOMMIT")
+
+
+def postgres_demo(postgres: str) -> None:
+    """The demo in PostgreSQL database `PG_TEMPLATE`, built once (deterministic, seed 2022)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from trygg.storage.database import Database, normalise_url
+
+    admin = create_engine(normalise_url(postgres), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_TEMPLATE}).first():
+            admin.dispose()
+            return
+        conn.exec_driver_sql(f'CREATE DATABASE "{PG_TEMPLATE}_partial"')
+    url = make_url(postgres).set(database=f"{PG_TEMPLATE}_partial").render_as_string(hide_password=False)
+    from trygg.demo.builder import build_demo
+
+    db = Database(url)
+    db.upgrade()
+    print("building the demo database in PostgreSQL (once) …", file=sys.stderr)
+    build_demo(db, seed=2022)
+    db.dispose()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'ALTER DATABASE "{PG_TEMPLATE}_partial" RENAME TO "{PG_TEMPLATE}"')
+    admin.dispose()
+
+
+def run_one(url: str, backend: str, workers: int, seconds: int, connections: int, threads: int) -> dict[str, Any]:
+    """Serve `url` with `workers` processes and measure every target against /healthz in the same run."""
+    reporter_token, viewer_token = api_token(url, REPORTER), api_token(url, VIEWER)
+    before, today = report_facts(url)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "TRYGG_SECRET_KEY": "bench-load", "TRYGG_PUBLIC_RATE_LIMIT": "1000000",
+           "TRYGG_TODAY": today, "PYTHONPATH": str(ROOT)}
+    with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as log:
+        server = subprocess.Popen([sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", url,
+                                   "--port", str(port), "--workers", str(workers)],
+                                  stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        for _ in range(1200):
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        cookie = session_cookie(base, VIEWER)
+        started = time.perf_counter()  # nothing is cached yet: the first picture is computed
+        first = httpx.get(base + "/lagesbild", headers={"Cookie": cookie}, timeout=120)
+        cold_ms = round((time.perf_counter() - started) * 1000, 1)
+        if first.status_code != 200:
+            raise SystemExit(f"GET /lagesbild answered {first.status_code}")
+        results = {}
+        for name, path, script, extra in (  # reads first, on the unchanged demo data
+                ("GET /healthz", "/healthz", "load_get.lua", {}),
+                ("GET /api/v1/reports?limit=50", "/api/v1/reports?limit=50", "load_get.lua",
+                 {"TRYGG_TOKEN": viewer_token}),
+                ("GET /lagesbild (warm)", "/lagesbild", "load_get.lua", {"TRYGG_COOKIE": cookie}),
+                ("POST /api/v1/reports", "/api/v1/reports", "load_report.lua", {"TRYGG_TOKEN": reporter_token})):
+            print(f"{backend}, {workers} worker(s): {name}: {seconds} s, {connections} connections …",
+                  file=sys.stderr)
+            results[name] = wrk(base + path, script, seconds, connections, threads, extra)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        Path(log.name).unlink(missing_ok=True)
+    stored = report_facts(url)[0] - before
+    healthz = results["GET /healthz"]["requests_per_s"] or 1.0
+    for r in results.values():
+        r["ratio_to_healthz"] = round(r["requests_per_s"] / healthz, 2)
+    posted = results["POST /api/v1/reports"]
+    return {"backend": backend, "workers": workers, "reports_before": before, "reports_stored_by_the_run": stored,
+            "acknowledged": posted["requests"] - posted["non_2xx"] - posted["socket_errors"],
+            "lagesbild_cold_ms": cold_ms, "results": results}
+
+
+def run(db: Path | None, seconds: int, connections: int, threads: int, postgres: str | None,
+        workers: tuple[int, ...]) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     source = db or demo_database()
+    if postgres:
+        postgres_demo(postgres)
+    backends = ["sqlite"] + (["postgresql"] if postgres else [])
+    load_before = os.getloadavg()
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) / "load.db"
-        shutil.copy(source, work)
-        token = api_token(work, REPORTER)
-        before = report_count(work)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "TRYGG_SECRET_KEY": "bench-load", "TRYGG_PUBLIC_RATE_LIMIT": "1000000"}
-        log = (Path(tmp) / "server.log").open("wb")
-        server = subprocess.Popen([sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db",
-                                   str(work), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            for _ in range(600):
+        dbs = _Databases(source, postgres, Path(tmp))
+        for backend in backends:
+            for w in workers:
+                url = dbs.new(backend)
                 try:
-                    if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            cookie = session_cookie(base, VIEWER)
-            started = time.perf_counter()  # the first lägesbild builds its cache: timed on its own
-            first = httpx.get(base + "/lagesbild", headers={"Cookie": cookie}, timeout=120)
-            cold_ms = round((time.perf_counter() - started) * 1000, 1)
-            if first.status_code != 200:
-                raise SystemExit(f"GET /lagesbild answered {first.status_code}")
-            results = {}
-            for name, path, script, extra in (  # reads first, on the unchanged demo data
-                    ("GET /lagesbild", "/lagesbild", "load_get.lua", {"TRYGG_COOKIE": cookie}),
-                    ("GET /api/v1/reports", "/api/v1/reports", "load_get.lua", {"TRYGG_COOKIE": cookie}),
-                    ("POST /api/v1/reports", "/api/v1/reports", "load_report.lua", {"TRYGG_TOKEN": token})):
-                print(f"{name}: {seconds} s, {connections} connections …", file=sys.stderr)
-                results[name] = wrk(base + path, script, seconds, connections, threads, extra)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-            log.close()
-        stored = report_count(work) - before
-    posted = results["POST /api/v1/reports"]
+                    runs.append(run_one(url, backend, w, seconds, connections, threads))
+                finally:
+                    dbs.drop(url)
     return {
         "database": "demo (trygg.demo.builder.build_demo, seed 2022)" if db is None else str(db),
-        "reports_before": before, "reports_stored_by_the_run": stored,
-        "acknowledged": posted["requests"] - posted["non_2xx"] - posted["socket_errors"],
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "load_average_after": round(os.getloadavg()[0], 1), "seconds": seconds, "connections": connections,
-        "wrk_threads": threads, "lagesbild_first_request_ms": cold_ms, "results": results,
+        "load_average_before": [round(x, 1) for x in load_before],
+        "load_average_after": [round(x, 1) for x in os.getloadavg()], "seconds": seconds,
+        "connections": connections, "wrk_threads": threads, "runs": runs,
     }
 
 
-def markdown(fig: dict[str, Any]) -> str:
-    busy = (" (other work shared the machine, so these figures are pessimistic)"
-            if fig["load_average_after"] > (os.cpu_count() or 1) + 1 else "")
-    extra = fig["reports_stored_by_the_run"] - fig["acknowledged"]
-    # wrk stops counting at the deadline: up to one request per connection is stored but not counted
-    verdict = ("Every acknowledged submission was stored" if 0 <= extra <= fig["connections"]
-               else "**MISMATCH between acknowledged and stored submissions**")
-    rows = "\n".join(
-        f"| `{name}` | {r['requests_per_s']} | {r['p50_ms']} | {r['p90_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-        f"{r['max_ms']} | {r['non_2xx'] + r['socket_errors']} |" for name, r in fig["results"].items())
+def markdown(fig: dict[str, Any], command: str) -> str:
+    rows, checks = [], []
+    for run in fig["runs"]:
+        label = f"{run['backend']}, {run['workers']} worker{'s' if run['workers'] > 1 else ''}"
+        for name, r in run["results"].items():
+            rows.append(f"| {label} | `{name}` | {r['requests_per_s']} | {r['ratio_to_healthz']} | {r['p50_ms']} | "
+                        f"{r['p99_ms']} | {r['non_2xx'] + r['socket_errors']} |")
+        cold = run["lagesbild_cold_ms"]
+        rows.append(f"| {label} | `GET /lagesbild` (cold: first request) | – | – | {cold} | – | – |")
+        extra = run["reports_stored_by_the_run"] - run["acknowledged"]
+        # wrk stops counting at the deadline: up to one request per connection is stored but not counted
+        ok = 0 <= extra <= fig["connections"]
+        checks.append(f"- {label}: {run['acknowledged']} submissions answered 201, the run added "
+                      f"{run['reports_stored_by_the_run']} reports — "
+                      + ("every acknowledged report was stored." if ok else "**MISMATCH: reports lost.**"))
+    table = "\n".join(rows)
     return f"""{SECTION}
 
-Measured with `.venv/bin/python -m bench.load --write-docs` ({fig['seconds']} s per target,
-{fig['connections']} connections, `wrk` with {fig['wrk_threads']} threads) against `trygg serve` (one
-uvicorn process, SQLite in WAL with `synchronous=FULL`) on loopback; {fig['machine']}; the load
-generator shares the cores with the server. Database: {fig['database']}, {fig['reports_before']}
-reports before the run. One-minute load average after the run: {fig['load_average_after']}{busy}.
+Measured with `{command}` ({fig['seconds']} s per target, {fig['connections']} connections, `wrk` with
+{fig['wrk_threads']} threads) against `trygg serve --workers N` on loopback, each backend and worker count
+on a fresh copy of the {fig['database']}; {fig['machine']}; the load generator shares the cores with
+the server. **The machine was shared with other work**: `uptime` load average (1, 5, 15 min) was
+{fig['load_average_before']} before and {fig['load_average_after']} after the run, so the absolute
+figures are pessimistic and noisy; the ratios compare each target with `GET /healthz` measured
+minutes apart in the same run under the same load.
 
-| request | requests/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms | errors |
-|---|---|---|---|---|---|---|---|
-{rows}
+| server | request | requests/s | × healthz | p50 ms | p99 ms | errors |
+|---|---|---|---|---|---|---|
+{table}
 
-{verdict}: {fig['acknowledged']} answered 201 (each with its own
-Idempotency-Key) and the run added {fig['reports_stored_by_the_run']} reports to the database (the
-difference is the requests still in flight when wrk stopped counting, at most one per connection).
-Each submission is one fsync'ed SQLite transaction (the report, its idempotency record, the
-token's last use). `GET /lagesbild` is the situational
-picture (trends, hot spots, hour-of-week) of the signed-in coordinator; it is computed once per data
-version and then served from the in-process cache: the first request took
-{fig['lagesbild_first_request_ms']} ms before the run (the reads are measured before the writes, so
-the cache stays warm; after a write, the next views recompute it); `GET /api/v1/reports` is the
-first page (50) of the reports list. The wrk scripts are
+No acknowledged report lost (each answer compared with the database after the run):
+
+{chr(10).join(checks)}
+
+`GET /api/v1/reports?limit=50` is the first page of the list with the coordinator's API token;
+`POST /api/v1/reports` a reporter's token and a new Idempotency-Key per request; `GET /lagesbild`
+(warm) the coordinator's situational picture, served from the cache shared through the database
+(the cold figure is the first request after start, which computes it). The wrk scripts are
 `bench/load_report.lua` and `bench/load_get.lua`; the raw figures go to `test-artifacts/load.json`.
-
-The reliability suite (`tests/reliability/`, see [operations](operations.md)) measures the same
-submission path with 16 Python reporters and writes its p95/p99 to `test-artifacts/reliability.json`.
 """
 
 
@@ -227,12 +336,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--postgres", default=os.environ.get("TRYGG_TEST_POSTGRES_URL"),
+                        help="a PostgreSQL server (admin URL) to measure too (default $TRYGG_TEST_POSTGRES_URL)")
+    parser.add_argument("--workers", default="1,2", help="server process counts to measure (default 1,2)")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the section in docs/performance.md")
     args = parser.parse_args()
-    fig = run(args.db, args.seconds, args.connections, args.threads)
+    workers = tuple(int(w) for w in args.workers.split(","))
+    fig = run(args.db, args.seconds, args.connections, args.threads, args.postgres, workers)
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps(fig, indent=2) + "\n")
-    text = markdown(fig)
+    text = markdown(fig, "python -m bench.load " + " ".join(sys.argv[1:]))
     print(text)
     if args.write_docs:
         write_section(text)

@@ -1,10 +1,17 @@
 -- wrk script for bench/load.py: GET a page (the URL given to wrk) with the session cookie in
--- TRYGG_COOKIE. Prints the same JSON summary as load_report.lua.
+-- TRYGG_COOKIE, or with the API token in TRYGG_TOKEN. Prints the same JSON summary as load_report.lua.
 
 local cookie = os.getenv("TRYGG_COOKIE") or ""
+local token = os.getenv("TRYGG_TOKEN") or ""
+local headers = { ["Accept"] = "text/html" }
+if token ~= "" then
+  headers = { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" }
+elseif cookie ~= "" then
+  headers["Cookie"] = cookie
+end
 
 function request()
-  return wrk.format("GET", nil, { ["Cookie"] = cookie, ["Accept"] = "text/html" })
+  return wrk.format("GET", nil, headers)
 end
 
 function done(summary, latency, requests)

@@ -141,8 +141,9 @@ def report(res: dict[str, dict[str, Any]], quick: bool, command: str, load: list
         "",
         "### Weekly lägesbild",
         "",
-        f"50,000 reports over 3 years, 30 areas x 10 categories: cold (new process, imports included)"
-        f" {_s(lb, 'cold_seconds')} s, warm {_s(lb, 'warm_seconds', 3)} s.",
+        f"`build_lagesbild` as `GET /lagesbild` runs it, over the whole demo ({lb.get('reports', 0):,} reports,"
+        f" SQLite), default period (the last complete week, {lb.get('week_reports', 0):,} reports), cache off:"
+        f" cold (new process, imports included) {_s(lb, 'cold_seconds')} s, warm {_s(lb, 'warm_seconds', 3)} s.",
         "",
     ]
     lines += alarms_section(al, command)

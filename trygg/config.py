@@ -51,8 +51,9 @@ class Settings:
     )
     public_url: str = field(
         default="http://127.0.0.1:8000",
-        metadata={"help": "The address users open Trygg at; set-password links printed by the command "
-                          "line start with it (e.g. https://trygg.vanersborg.se)."},
+        metadata={"help": "The address residents and partners reach Trygg at: links in e-mails and the "
+                          "set-password links printed by the command line start with it "
+                          "(e.g. https://trygg.vanersborg.se)."},
     )
     session_idle_minutes: int = field(default=30, metadata={"help": "Idle timeout of a login session."})
     session_absolute_hours: int = field(default=12, metadata={"help": "Absolute lifetime of a session."})
@@ -79,6 +80,11 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"help": "Largest accepted photo upload in MiB."})
     demo: bool = field(default=False, metadata={"help": "Show demo users on the login page."})
+    run_jobs: bool = field(
+        default=True,
+        metadata={"help": "Run background jobs (imports, PDFs, feed polls) in a worker loop inside each web "
+                          "process; set false when separate `trygg worker` processes run them."},
+    )
     today: str = field(
         default="",
         metadata={"help": "Pin the calendar (YYYY-MM-DD): the server runs as if today were this date, the "
@@ -89,10 +95,6 @@ class Settings:
         metadata={"help": "Working days within which a routed case should be answered; older open cases are "
                           "flagged in the Kontaktcenter queue and the inbox (weekends and Swedish public "
                           "holidays do not count)."},
-    )
-    public_url: str = field(
-        default="http://127.0.0.1:8000",
-        metadata={"help": "The address residents and partners reach Trygg at; links in e-mails start with it."},
     )
     smtp_host: str = field(
         default="",

@@ -59,7 +59,7 @@ def live_server(demo_db: Path) -> Iterator[str]:
     out = (log / "live-server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", str(demo_db),
-         "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+         "--port", str(port), "--workers", "1"], env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from trygg.cli import app
 from trygg.domain import clock
 from trygg.storage import audit
 from trygg.storage.database import Database
-from trygg.storage.schema import Report, ReportPhoto, ResidentContact
+from trygg.storage.schema import IdempotencyRecord, Report, ReportPhoto, ResidentContact
 
 runner = CliRunner()
 
@@ -98,3 +98,22 @@ def test_a_shorter_period_can_be_set_per_category(database: Database, world: Wor
     result = runner.invoke(app, ["retention", "run", "--db", database.url])
     assert "1 reports were anonymised" in result.output
     assert runner.invoke(app, ["retention", "set", "nonsense", "90", "--db", database.url]).exit_code == 2
+
+
+def test_old_idempotency_answers_are_purged_by_the_run(database: Database, world: World) -> None:
+    now = clock.now()
+    with database.session() as s:
+        for key, age in (("old", 31), ("fresh", 1)):
+            s.add(IdempotencyRecord(scope="user:1 POST /api/v1/reports", key=key, request_hash="0" * 64,
+                                    status_code=201, response_body="{}", created_at=now - timedelta(days=age)))
+        s.commit()
+    dry = runner.invoke(app, ["retention", "run", "--dry-run", "--db", database.url])
+    assert dry.exit_code == 0, dry.output
+    assert "1 stored answers of old Idempotency-Keys would be deleted" in dry.output
+    with database.session() as s:
+        assert s.scalar(select(func.count(IdempotencyRecord.id))) == 2
+    r = runner.invoke(app, ["retention", "run", "--db", database.url])
+    assert r.exit_code == 0, r.output
+    assert "1 stored answers of old Idempotency-Keys were deleted" in r.output
+    with database.session() as s:
+        assert list(s.scalars(select(IdempotencyRecord.key))) == ["fresh"]

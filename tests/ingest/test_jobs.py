@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +10,9 @@ from sqlalchemy import func, select
 
 from trygg.ingest import Importer, RowIssue, SourceRow, base, jobs, open_importer, run_import
 from trygg.ingest.service import IntakeContext
+from trygg.jobs.worker import drain
 from trygg.storage import intake as intake_store
+from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
 from trygg.storage.schema import ImportRun, Report
 
@@ -54,15 +57,39 @@ def test_a_run_that_breaks_off_is_failed_with_exactly_what_was_committed(  # typ
     assert (again.imported, again.duplicates) == (7, 5) and _count(database) == 12
 
 
-def test_a_background_import_ends_done_and_calls_on_finish_with_the_final_counts(  # type: ignore[no-untyped-def]
+def test_a_background_import_is_a_job_that_a_worker_runs_to_the_end(  # type: ignore[no-untyped-def]
         database: Database, world) -> None:
-    seen: list[tuple[str, int, int]] = []
     with database.session() as s:
-        run = jobs.start_import(database, s, open_importer(CSV.encode(), "csv"), organisation_id=None, user_id=None,
-                                on_finish=lambda _s, r: seen.append((r.status, r.processed, r.imported)))
+        run = jobs.start_import(s, CSV.encode(), "csv", filename="x.csv", organisation_id=None, user_id=None)
         assert run.status == "running" and run.total == 12
-    assert jobs.wait(run.id, 30)
-    assert seen == [("done", 12, 12)] and _count(database) == 12
+        job = job_store.by_key(s, jobs.job_key(run.id))
+        assert job is not None and job.status == "queued" and job.data == CSV.encode()
+    assert not jobs.wait(database, run.id, 0.2)  # nothing runs it until a worker does
+    assert drain(database) == 1
+    assert jobs.wait(database, run.id, 1) and _count(database) == 12
     with database.session() as s:
         stored = intake_store.get_run(s, run.id)
         assert stored is not None and (stored.status, stored.processed, stored.error) == ("done", 12, None)
+        done = job_store.by_key(s, jobs.job_key(run.id))
+        assert done is not None and (done.status, done.attempts, done.result) == (
+            "done", 1, {"run_id": run.id, "status": "done", "imported": 12})
+
+
+def test_an_import_whose_worker_died_is_run_again_and_stores_nothing_twice(  # type: ignore[no-untyped-def]
+        database: Database, world) -> None:
+    with database.session() as s:
+        run = jobs.start_import(s, CSV.encode(), "csv", filename="x.csv", user_id=None)
+        claimed = job_store.claim(s, "dead-worker", kinds=(jobs.KIND,), lease_s=0.01)  # … and dies at once
+        assert claimed is not None and claimed.attempts == 1
+    with database.session() as s:  # the dead worker had stored 5 rows of the file
+        run_import(s, open_importer("".join(CSV.splitlines(True)[:6]).encode(), "csv"), IntakeContext(),
+                   record=False)
+    assert _count(database) == 5
+    time.sleep(0.05)
+    assert drain(database) == 1
+    with database.session() as s:
+        stored = intake_store.get_run(s, run.id)
+        assert stored is not None and (stored.status, stored.imported, stored.duplicates) == ("done", 7, 5)
+        job = job_store.by_key(s, jobs.job_key(run.id))
+        assert job is not None and (job.status, job.attempts) == ("done", 2)
+    assert _count(database) == 12

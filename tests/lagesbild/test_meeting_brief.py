@@ -13,6 +13,7 @@ from trygg.errors import ValidationError
 from trygg.lagesbild.meeting import build_meeting_brief
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
+from trygg.storage.est_groups import GroupInput, create_group
 
 
 def test_the_brief_covers_the_time_since_the_last_meeting(database: Database, world: World,
@@ -37,7 +38,7 @@ def test_the_brief_covers_the_time_since_the_last_meeting(database: Database, wo
 def test_meetings_and_actions_are_recorded_and_followed_up(database: Database, world: World) -> None:
     with database.session() as s:
         areas = (world.area_ids["T002"], world.area_ids["T003"])
-        group = store.create_group(s, "EST Öst", "Kronogården och Sylte", areas)
+        group = create_group(s, GroupInput(name="EST Öst", description="Kronogården och Sylte", area_ids=areas)).group
         assert [a.name for a in store.group_areas(s, group.id)] == ["Kronogården", "Sylte"]
         m1 = store.create_meeting(s, group.id, TODAY - timedelta(days=14), "Fokus torget", world.user_ids["samordnare"])
         a1 = store.add_action(s, m1.id, title="Extra väktarrond vid torget",

@@ -53,7 +53,10 @@ def _run(operation: Any, label: str, fmt: str) -> None:
     @given(case=operation.as_strategy())
     @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case: Any) -> None:
-        response = case.call_and_validate(excluded_checks=excluded)
+        # A NUL in a query filter is GeoReport's 400 on every backend (no database can store one;
+        # tests/open311/test_open311_robustness.py): schema-valid as a string, refused as a value.
+        nul = any("\x00" in str(v) for v in (case.query or {}).values())
+        response = case.call_and_validate(excluded_checks=excluded + ([positive_data_acceptance] if nul else []))
         seen.append(response.status_code)
         if fmt == "xml":
             assert response.headers["content-type"][0].startswith("text/xml")

@@ -69,7 +69,7 @@ class Server:
         log.flush()
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", self.db_url,
-             "--host", "127.0.0.1", "--port", str(self.port)],
+             "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],  # one process: killed as one
             stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=str(ROOT))
         log.close()
         self.starts += 1

@@ -20,7 +20,6 @@ from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.storage.schema import AuditEntry, Report
-from trygg.web.routes import imports as import_routes
 
 CSV = "Vad;När;Var\nvandalism;2024-05-03 22:00;T001\nlittering;2024-05-04 10:00;Mars\n"
 
@@ -42,12 +41,12 @@ def test_preview_map_columns_import_and_see_the_summary(login, database: Databas
     assert "Mars" in again.text and "Importera raderna (1)" in again.text
     done = c.post("/imports/run", data=form, follow_redirects=False)
     assert done.status_code == 303
-    assert jobs.wait(_run_id(done.headers["location"]), 30) and _count(database) == 1
+    assert jobs.wait(database, _run_id(done.headers["location"]), 30) and _count(database) == 1
     summary = c.get(done.headers["location"])
     assert summary.status_code == 200 and "Mars" in summary.text
     again = c.post("/imports/run", data={**form, "map_category": "", "map_occurred_from": "", "map_area": ""},
                    follow_redirects=False)
-    assert jobs.wait(_run_id(again.headers["location"]), 30)
+    assert jobs.wait(database, _run_id(again.headers["location"]), 30)
     assert _count(database) == 1  # the saved mapping "Eidar" is used; nothing imported twice
 
 
@@ -116,18 +115,26 @@ class PausingImporter(Importer):
             yield item
 
 
+def _worker_importer(made: dict[str, Any]) -> PausingImporter:
+    """The importer the job worker opened (it starts a moment after the page answered)."""
+    deadline = time.monotonic() + 30
+    while "importer" not in made and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return made["importer"]  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def pausing(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """Makes the import page's next import a `PausingImporter` (settings in the returned dict); the
     run's progress is written every 10 rows and never on the clock, so what the page shows is exact."""
-    real = import_routes.open_importer
+    real = jobs.open_importer
     made: dict[str, Any] = {"after": 20, "fail": None}
 
     def open_paused(*args: Any, **kwargs: Any) -> Importer:
         made["importer"] = PausingImporter(real(*args, **kwargs), made["after"], made["fail"])
         return made["importer"]
 
-    monkeypatch.setattr(import_routes, "open_importer", open_paused)
+    monkeypatch.setattr(jobs, "open_importer", open_paused)
     monkeypatch.setattr(base, "CHECKPOINT_ROWS", 10)
     monkeypatch.setattr(base, "CHECKPOINT_SECONDS", 3600.0)
     yield made
@@ -142,7 +149,7 @@ def test_the_import_runs_in_the_background_and_shows_its_progress(  # type: igno
     r = c.post("/imports/run", data=_form(_csv(40, bad={1, 30})), follow_redirects=False)
     assert r.status_code == 303 and time.monotonic() - started < 10
     run_id = _run_id(r.headers["location"])
-    importer = pausing["importer"]
+    importer = _worker_importer(pausing)
     assert importer.reached.wait(30)  # the worker stands before row 21; the answer came before it ended
 
     fragment = c.get(f"/imports/{run_id}/progress")
@@ -159,7 +166,7 @@ def test_the_import_runs_in_the_background_and_shows_its_progress(  # type: igno
     assert _count(database) == 19  # what the run says is stored is stored
 
     importer.release.set()
-    assert jobs.wait(run_id, 30)
+    assert jobs.wait(database, run_id, 30)
     done = c.get(f"/imports/{run_id}/progress")
     assert "hx-trigger" not in done.text and "<progress" not in done.text and "Importen är klar." in done.text
     assert "Mars" in done.text and re.search(r'<td class="num">3</td>.*<td class="num">32</td>', done.text, re.S)
@@ -182,7 +189,7 @@ def test_a_failing_import_ends_failed_with_the_error_and_keeps_what_was_stored( 
     content = _csv(40, bad={1, 22})
     r = c.post("/imports/run", data=_form(content), follow_redirects=False)
     run_id = _run_id(r.headers["location"])
-    assert r.status_code == 303 and jobs.wait(run_id, 30)
+    assert r.status_code == 303 and jobs.wait(database, run_id, 30)
 
     page = c.get(f"/imports/{run_id}")
     assert 'role="alert"' in page.text and "RuntimeError: the disk is full" in page.text
@@ -196,20 +203,20 @@ def test_a_failing_import_ends_failed_with_the_error_and_keeps_what_was_stored( 
         entry = s.scalars(select(AuditEntry).where(AuditEntry.object_id == str(run_id))).one()
         assert entry.detail is not None and (entry.detail["status"], entry.detail["imported"]) == ("failed", 19)
 
-    monkeypatch.setattr(import_routes, "open_importer", open_importer)  # the same file, without the fault
+    monkeypatch.setattr(jobs, "open_importer", open_importer)  # the same file, without the fault
     again = c.post("/imports/run", data=_form(content), follow_redirects=False)
     again_id = _run_id(again.headers["location"])
-    assert jobs.wait(again_id, 30)
+    assert jobs.wait(database, again_id, 30)
     rerun = api("samordnare").get(f"/api/v1/imports/{again_id}").json()
     assert (rerun["status"], rerun["imported"], rerun["duplicates"], rerun["rejected"]) == ("done", 19, 19, 2)
     assert _count(database) == 38  # nothing lost, nothing twice
 
 
-def test_another_organisations_user_cannot_see_the_run(login, api, world) -> None:  # type: ignore[no-untyped-def]
+def test_another_organisations_user_cannot_see_the_run(login, api, world, database: Database) -> None:  # type: ignore[no-untyped-def]
     c = login("samordnare")  # the municipality
     r = c.post("/imports/run", data=_form(_csv(3)), follow_redirects=False)
     run_id = _run_id(r.headers["location"])
-    assert jobs.wait(run_id, 30)
+    assert jobs.wait(database, run_id, 30)
     assert c.get(f"/imports/{run_id}").status_code == 200
     assert login("admin").get(f"/imports/{run_id}").status_code == 200
 
@@ -233,7 +240,7 @@ def test_a_run_left_running_by_an_earlier_process_is_shown_as_interrupted(  # ty
         user = user_store.get_user_by_name(s, "samordnare")
         assert user is not None
         dead = intake_store.start_run(s, "csv", "gammal.csv", "import", None, user.id, False, total=100)
-        dead.processed, dead.updated_at = 40, clock.from_real(jobs.PROCESS_START) - timedelta(minutes=5)
+        dead.processed, dead.updated_at = 40, clock.now() - jobs.STALE - timedelta(minutes=5)  # no job, no beat
         alive = intake_store.start_run(s, "csv", "ny.csv", "import", None, user.id, False, total=100)
         alive.updated_at = clock.now()
         ids = dead.id, alive.id

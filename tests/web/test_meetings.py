@@ -12,6 +12,7 @@ from tests.lagesbild.seed import seed_history
 from trygg.lagesbild.service import clear_cache
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
+from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import AuditEntry, ShortTermAction
 from trygg.web.api.lagesbild import today
 
@@ -24,7 +25,8 @@ def group_id(database: Database, world: World) -> int:
     clear_cache()
     seed_history(database, world, end=today())
     with database.session() as s:
-        return store.create_group(s, "EST Öst", "", (world.area_ids["T002"], world.area_ids["T003"])).id
+        data = GroupInput(name="EST Öst", area_ids=(world.area_ids["T002"], world.area_ids["T003"]))
+        return create_group(s, data).group.id
 
 
 def _record(client, group_id: int, world: World, **extra: object):  # type: ignore[no-untyped-def]

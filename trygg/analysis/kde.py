@@ -174,39 +174,6 @@ def _norm(h: float, kernel: Kernel) -> float:
     return 3.0 / (math.pi * h * h) if kernel == "quartic" else 1.0 / (2.0 * math.pi * h * h)
 
 
-def _kernel_terms(
-    dx: NDArray[np.float64], dy: NDArray[np.float64], h: float, kernel: Kernel, order: int
-) -> list[NDArray[np.float64]]:
-    """K, -K_x, -K_y, K_xx/2, K_xy, K_yy/2 at offsets (dx, dy) (broadcast)."""
-    a = _norm(h, kernel)
-    h2 = h * h
-    if kernel == "gaussian":
-        gx = np.exp(-dx * dx / (2 * h2))
-        gy = np.exp(-dy * dy / (2 * h2))
-        k = a * gx * gy
-        terms = [k, k * dx / h2, k * dy / h2]
-        if order >= 2:
-            terms += [
-                k * (dx * dx / h2 - 1.0) / (2 * h2),
-                k * dx * dy / (h2 * h2),
-                k * (dy * dy / h2 - 1.0) / (2 * h2),
-            ]
-        return terms
-    u = 1.0 - (dx * dx + dy * dy) / h2
-    inside = u > 0
-    u = np.where(inside, u, 0.0)
-    k = a * u * u
-    c = 4.0 * a * u / h2
-    terms = [k, c * dx, c * dy]
-    if order >= 2:
-        terms += [
-            np.where(inside, -2.0 * a / h2 * (u - 2.0 * dx * dx / h2), 0.0),
-            np.where(inside, 8.0 * a * dx * dy / (h2 * h2), 0.0),
-            np.where(inside, -2.0 * a / h2 * (u - 2.0 * dy * dy / h2), 0.0),
-        ]
-    return terms
-
-
 # ---------------------------------------------------------------- exact
 
 

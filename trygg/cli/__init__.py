@@ -22,7 +22,9 @@ from trygg.domain import clock
 #: name: (module, attribute, kind, one-line help shown by `trygg --help`). kind "command" is a
 #: function, "group" a typer.Typer. Feature command groups are added below, one line each.
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
-    "serve": ("trygg.cli.serve", "serve", "command", "Serve the web app and API."),
+    "serve": ("trygg.cli.serve", "serve", "command",
+              "Serve the web app and API from one or several processes (each stateless: all they share is in "
+              "the database)."),
     "demo": ("trygg.cli.serve", "demo", "command", "Build the Trollhättan demo database (once) and serve it."),
     "backup": ("trygg.cli.backup", "backup", "command",
                "Write a consistent backup of the whole database to a file, and check it."),
@@ -54,6 +56,11 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "public": ("trygg.cli.public", "app", "group",
                "Public figures: a month is published once after it has closed and settled; later changes by an "
                "audited republication."),
+    "worker": ("trygg.cli.worker", "worker", "command",
+               "Run background jobs from the database's jobs table until stopped (SIGTERM finishes the current "
+               "job)."),
+    "feeds": ("trygg.cli.feeds", "app", "group",
+              "Feeds polled on a schedule by the job worker (the police's open events feed)."),
 }
 
 

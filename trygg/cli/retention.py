@@ -38,6 +38,7 @@ def run(dry_run: bool = typer.Option(False, "--dry-run", help="Only count what w
     out.print(table)
     verb = "would be" if dry_run else "were"
     out.print(f"{result.reports} reports {verb} anonymised.")
+    out.print(f"{result.idempotency_keys} stored answers of old Idempotency-Keys {verb} deleted.")
 
 
 @app.command("list")

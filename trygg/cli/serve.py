@@ -15,30 +15,57 @@ from trygg.domain import clock
 from trygg.storage.database import Database
 
 
-def _serve(settings: Settings, database: Database, host: str, port: int) -> None:
+def _serve(settings: Settings, database: Database, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from trygg.web.app import create_app
 
-    app = guarded(lambda: create_app(settings, database))
-    out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] (Ctrl+C stops).")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    app = guarded(lambda: create_app(settings, database))  # checks the database and settings once, here
+    jobs = "with a job worker loop in each" if settings.run_jobs else "without job workers (run `trygg worker`)"
+    out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] with {workers} "
+              f"process(es), {jobs} (Ctrl+C stops).")
+    if workers <= 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        return
+    # Several processes: each builds its app from the environment (`app_from_env`). Nothing they
+    # share lives in a process: sessions, rate limits, jobs and caches are in the database.
+    database.dispose()
+    os.environ["TRYGG_DATABASE_URL"] = database.url
+    os.environ["TRYGG_RUN_JOBS"] = "true" if settings.run_jobs else "false"
+    os.environ["TRYGG_DEMO"] = "1" if settings.demo else os.environ.get("TRYGG_DEMO", "")
+    if not os.environ.get("TRYGG_SECRET_KEY"):
+        os.environ["TRYGG_SECRET_KEY"] = settings.resolved_secret()  # one key, or sessions break across workers
+    uvicorn.run("trygg.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="info", access_log=False)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
 
 
 def serve(db: str | None = typer.Option(None, "--db", help=DB_HELP),
           host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
           port: int = typer.Option(8000, "--port", help="TCP port."),
-          upgrade: bool = typer.Option(False, "--upgrade", help="Migrate the schema before serving.")) -> None:
-    """Serve the web app and API.
+          upgrade: bool = typer.Option(False, "--upgrade", help="Migrate the schema before serving."),
+          workers: int = typer.Option(0, "--workers", min=0,
+                                      help="Server processes (default 0 = one per CPU core)."),
+          no_jobs: bool = typer.Option(False, "--no-jobs",
+                                       help="Run no job worker loop in the server (run `trygg worker` instead).")
+          ) -> None:
+    """Serve the web app and API from one or several processes (each stateless: all they share is in
+    the database).
 
-    Example: trygg serve --db postgresql://trygg@127.0.0.1/trygg --port 8000
+    Example: trygg serve --db postgresql://trygg@127.0.0.1/trygg --port 8000 --workers 4
     """
     url = resolve_db(db)
-    settings = guarded(lambda: Settings.from_env(database_url=url))
+    overrides: dict[str, object] = {"database_url": url}
+    if no_jobs:
+        overrides["run_jobs"] = False
+    settings = guarded(lambda: Settings.from_env(**overrides))
     database = guarded(lambda: Database(url))
     if upgrade:
         guarded(database.upgrade)
-    _serve(settings, database, host, port)
+    _serve(settings, database, host, port, workers or default_workers())
 
 
 def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build the demo (path or URL)."),

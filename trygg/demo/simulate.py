@@ -14,7 +14,7 @@ The process, per category:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -310,5 +310,3 @@ def simulate_events(geo: DemoGeography, seed: int = 2022, start: date = DEMO_STA
     )
 
 
-def local_date(start: date, day: int) -> date:
-    return start + timedelta(days=int(day))

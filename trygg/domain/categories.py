@@ -105,6 +105,20 @@ POLICE_TYPES_OUT_OF_SCOPE: dict[str, str] = {
 BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
 
 
+def category_label(code: str | None, lang: str) -> str:
+    """The name of category `code` in `lang` (sv or en); an unknown code as it is, None as "".
+
+    The one label function of the pages, the API and the documents.
+
+    >>> category_label("burglary", "en"), category_label("no_such", "sv"), category_label(None, "sv")
+    ('Burglary, theft', 'no_such', '')
+    """
+    if code is None:
+        return ""
+    cat = BY_CODE.get(code)
+    return cat.name(lang) if cat else code
+
+
 def category(code: str) -> Category:
     """Return the category with `code`; raise KeyError naming the known codes otherwise."""
     try:

@@ -1,4 +1,8 @@
-"""Information meetings (ANDTS and others): planned and held, audience and attendance."""
+"""Information meetings (ANDTS and others): planned and held, audience and attendance.
+
+Not the *EST meetings* of an EST group (`trygg.storage.meetings`, `/meetings`): an information
+meeting is field work (``InfoMeeting``, `/fieldwork/meetings`), an EST meeting is the weekly
+coordination meeting that decides short-term actions (``EstMeeting``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Who may do what in field work. Routes check these after `trygg.web.access.require_user`;
+"""Who may do what in field work, on top of the role table in `trygg.domain.permissions`.
+Services call these; routes declare the role part with `trygg.web.access.require_permission`;
 a read of something a user may not see answers 404 (NotFound), as everywhere in Trygg.
 
 - Managers (admin, coordinator, police analyst) plan walks and manage every registry.
@@ -11,13 +12,15 @@ a read of something a user may not see answers 404 (NotFound), as everywhere in 
 from __future__ import annotations
 
 from trygg.domain.enums import OrgKind, Role
+from trygg.domain.permissions import ANALYST_ROLES, FIELDWORK_READ_ALL, FIELDWORK_WRITERS, Permission, check
 from trygg.errors import NotFound, PermissionDenied
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import NightShift, SafetyWalk, WalkObservation
 
-MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
-READ_ALL = MANAGERS | {Role.KONTAKTCENTER, Role.VIEWER, Role.SIGNATORY}
-WRITERS = MANAGERS | {Role.REPORTER, Role.KONTAKTCENTER}
+# The role sets come from the one permission table (trygg.domain.permissions).
+MANAGERS = ANALYST_ROLES
+READ_ALL = FIELDWORK_READ_ALL
+WRITERS = FIELDWORK_WRITERS
 AUTHORITY_KINDS = frozenset({OrgKind.POLICE, OrgKind.MUNICIPALITY})
 
 
@@ -30,9 +33,12 @@ def is_partner(user: User) -> bool:
 
 
 def require_manager(user: User) -> None:
-    if not is_manager(user):
-        raise PermissionDenied("Only the safety coordinator, the police analyst or an administrator may do this.",
-                               hint=f"You are {user.role}.")
+    check(user, Permission.FIELDWORK_MANAGE)
+
+
+def require_walk_planner(user: User) -> None:
+    """PermissionDenied unless `user` may plan a safety walk (the one place of this rule)."""
+    check(user, Permission.WALK_PLAN)
 
 
 def walk_org_ids(walk: SafetyWalk) -> set[int]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def _(message: str) -> str:
-    return message
+from trygg.domain.msgid import _
 
 
 @dataclass(frozen=True)

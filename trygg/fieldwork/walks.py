@@ -90,6 +90,7 @@ def plan_walk(session: Session, user: User, *, title: str, planned_for: datetime
               checklist: Sequence[str] | None = None, notes: str = "", activity_id: int | None = None,
               organiser_id: int | None = None, lang: str = "sv") -> SafetyWalk:
     """Plan a walk organised by the user's organisation (managers may name another organiser)."""
+    policy.require_walk_planner(user)
     if organiser_id not in (None, user.organisation_id):
         policy.require_manager(user)
     errors: dict[str, str] = {}

@@ -1,112 +1,144 @@
 """Imports in the background: the web page starts one and follows its `ImportRun` row.
 
-`start_import` stores the run (status ``running``, the rows expected) and hands the work to a
-worker thread, which opens its own session on the `Database` (a session never crosses threads) and
-calls `run_import` with the run's id. Progress, the final counts and — when the run breaks off —
-the error are written to the run row, so every server thread and every reload sees the same
-state. `on_finish(session, run)` runs in the transaction that ends the run, done or failed (the web
-layer writes its audit entry there, with the final counts).
+`start_import` stores the run (status ``running``, the rows expected) and, in the same transaction,
+a job of kind ``import`` (`trygg.jobs`) that carries the file. A worker — the loop inside
+`trygg serve` or a separate `trygg worker` — runs `import_job`, which calls `run_import` with the
+run's id. Progress, the final counts and — when the run breaks off — the error are written to the
+run row, so every server process and every reload sees the same state. When the run ends, done or
+failed, its audit entry (with the final counts) is written in the transaction that ends it.
 
-A run left ``running`` by an earlier process (a restart, a crash) has no worker any more:
-`settle_interrupted`, called when runs are read, marks every run whose heartbeat is older than
-this process as failed.
+A worker that dies during an import (a crash, a restart, SIGKILL) loses its lease; the next worker
+runs the job again and `run_import` stores only the rows that are missing (duplicates are
+recognised by ``external_id``). A run left ``running`` without a live job and without a heartbeat
+for `STALE` (e.g. from a version before durable jobs) is marked failed by `settle_interrupted`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trygg import ingest
 from trygg.domain import clock
-from trygg.ingest.base import FinishHook, Importer, error_text, run_import
+from trygg.domain.msgid import _
+from trygg.ingest import open_importer
+from trygg.ingest.base import error_text, run_import
 from trygg.ingest.service import IntakeContext
+from trygg.jobs import JobContext, enqueue, job_handler
+from trygg.jobs.worker import wait_for
+from trygg.storage import audit
 from trygg.storage import intake as intake_store
+from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
 from trygg.storage.schema import ImportRun, Organisation
 
-WORKERS = 2  # imports running at once; more wait their turn (status running, 0 rows processed)
+KIND = "import"
 PROCESS_START = clock.real_now()  # real time: the clock may be pinned after this import
+STALE = timedelta(minutes=2)  # a run without a job and without a heartbeat this long has no worker
 log = logging.getLogger("trygg.ingest")
+Translator = Callable[[str], Callable[..., str]]
 
 
-def _(message: str) -> str:
-    """Mark a msgid for extraction (the page translates the stored English text)."""
-    return message
 
 
 INTERRUPTED = _("The server stopped before the import finished. Import the file again: "
                 "the rows already stored are recognised as duplicates.")
 
-_executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="trygg-import")
-_lock = threading.Lock()
-_futures: dict[int, Future[None]] = {}
+
+def job_key(run_id: int) -> str:
+    return f"import:{run_id}"
 
 
-def start_import(db: Database, session: Session, importer: Importer, *, organisation_id: int | None,
-                 user_id: int | None, lang: str = "sv", gettext: Callable[..., str] | None = None,
-                 on_finish: FinishHook | None = None) -> ImportRun:
-    """Store a new run for `importer` (committed) and import it in a worker thread; return the run."""
+def start_import(session: Session, content: bytes, fmt: str, *, filename: str = "",
+                 mapping: dict[str, str] | None = None, organisation_id: int | None = None,
+                 user_id: int | None = None, lang: str = "sv", audit_entry: bool = True) -> ImportRun:
+    """Store a new run and its import job (committed together); return the run.
+
+    With `audit_entry`, the run's audit entry (by `user_id`) is written when it ends.
+    """
+    importer = ingest.open_importer(content, fmt, filename=filename, mapping=mapping)  # for its size
     run = intake_store.start_run(session, importer.fmt, importer.filename, str(importer.source),
                                  organisation_id, user_id, False, total=importer.size() or 0)
+    payload = {"run_id": run.id, "fmt": fmt, "filename": filename, "mapping": mapping,
+               "organisation_id": organisation_id, "user_id": user_id, "lang": lang, "audit": audit_entry}
+    enqueue(session, KIND, payload, data=content, key=job_key(run.id), owner_id=user_id)
     session.commit()
-    run_id = run.id
-    with _lock:
-        future = _executor.submit(_work, db, run_id, importer, organisation_id, user_id, lang, gettext, on_finish)
-        _futures[run_id] = future
-    future.add_done_callback(lambda _f: _forget(run_id))
     return run
 
 
-def wait(run_id: int, timeout: float | None = None) -> bool:
-    """Wait until the worker of run `run_id` (of this process) ended; False if `timeout` passed first."""
-    with _lock:
-        future = _futures.get(run_id)
-    if future is None:
+def wait(db: Database, run_id: int, timeout: float | None = None) -> bool:
+    """Wait until the job of run `run_id` ended (in any process); False if `timeout` passed first."""
+    with db.session() as s:
+        job = job_store.by_key(s, job_key(run_id))
+        job_id = job.id if job is not None else None
+    if job_id is None:
         return True
-    try:
-        future.result(timeout)
-    except FutureTimeout:
-        return False
-    return True
+    return bool(wait_for(db, job_id, timeout))
 
 
 def settle_interrupted(session: Session) -> int:
-    """Mark failed the runs whose worker died with an earlier process; returns how many (committed)."""
-    count = intake_store.fail_interrupted_runs(session, before=clock.from_real(PROCESS_START), error=INTERRUPTED)
-    if count:
-        session.commit()
+    """Mark failed the runs left ``running`` with no job that could still finish them (committed)."""
+    stale = intake_store.stale_running_runs(session, before=clock.now() - STALE)
+    if not stale:
+        return 0
+    live = job_store.live_keys(session, [job_key(r) for r in stale])
+    dead = [r for r in stale if job_key(r) not in live]
+    if not dead:
+        return 0
+    count = intake_store.fail_runs(session, dead, error=INTERRUPTED)
+    session.commit()
     return count
 
 
-def _forget(run_id: int) -> None:
-    with _lock:
-        _futures.pop(run_id, None)
+_translator: list[Translator] = []
 
 
-def _work(db: Database, run_id: int, importer: Importer, organisation_id: int | None, user_id: int | None,
-          lang: str, gettext: Callable[..., str] | None, on_finish: FinishHook | None) -> None:
-    with db.session() as session:
-        try:
-            org = session.get(Organisation, organisation_id) if organisation_id is not None else None
-            ctx = IntakeContext(organisation=org, lang=lang)
-            if gettext is not None:
-                ctx.gettext = gettext
-            run_import(session, importer, ctx, user_id=user_id, run_id=run_id, on_finish=on_finish)
-        except Exception as exc:  # noqa: BLE001 - the run row tells the user; the log keeps the trace
-            log.exception("import run %s failed", run_id)
-            try:
-                _fail_if_running(session, run_id, exc, on_finish)
-            except Exception:  # noqa: BLE001 - e.g. the database is gone; a restart settles the run
-                session.rollback()
-                log.exception("could not mark import run %s failed", run_id)
+def set_translator(translator: Translator) -> None:
+    """How the job translates row messages into the run's language (the web layer's catalogs)."""
+    _translator[:] = [translator]
 
 
-def _fail_if_running(session: Session, run_id: int, exc: Exception, on_finish: FinishHook | None) -> None:
+@job_handler(KIND, max_attempts=3, lease_s=60.0, backoff_s=10.0)
+def import_job(ctx: JobContext) -> dict[str, Any]:
+    """The handler of kind ``import``: import the job's file into its run (again, after a crash)."""
+    translator = _translator[0] if _translator else None
+    p = ctx.payload
+    session, run_id = ctx.session, int(p["run_id"])
+    run = intake_store.get_run(session, run_id)
+    if run is None or run.status != "running":
+        return {"run_id": run_id, "status": run.status if run else "missing"}
+    on_finish = _audit(int(p["user_id"]), str(p["fmt"])) if p.get("audit") and p.get("user_id") else None
+    try:
+        org_id = p.get("organisation_id")
+        org = session.get(Organisation, org_id) if org_id is not None else None
+        ctx_in = IntakeContext(organisation=org, lang=str(p.get("lang") or "sv"))
+        if translator is not None:
+            ctx_in.gettext = translator(ctx_in.lang)
+        importer = open_importer(ctx.data or b"", str(p["fmt"]), filename=str(p.get("filename") or ""),
+                                 mapping=p.get("mapping"))
+        summary = run_import(session, importer, ctx_in, user_id=p.get("user_id"), run_id=run_id,
+                             on_finish=on_finish)
+        return {"run_id": run_id, "status": "done", "imported": summary.imported}
+    except Exception as exc:  # noqa: BLE001 - the run row tells the user; the log keeps the trace
+        log.exception("import run %s failed", run_id)
+        _fail_if_running(session, run_id, exc, on_finish)
+        return {"run_id": run_id, "status": "failed", "error": error_text(exc)}
+
+
+def _audit(user_id: int, fmt: str) -> Callable[[Session, ImportRun], None]:
+    def record(session: Session, run: ImportRun) -> None:
+        audit.record(session, user_id, "import", "import_run", run.id,
+                     {"fmt": fmt, "status": run.status, "imported": run.imported, "duplicates": run.duplicates})
+
+    return record
+
+
+def _fail_if_running(session: Session, run_id: int, exc: Exception,
+                     on_finish: Callable[[Session, ImportRun], None] | None) -> None:
     """A failure before `run_import` took charge of the run (it marks its own failures)."""
     session.rollback()
     run = intake_store.get_run(session, run_id)

@@ -3,8 +3,9 @@
     >>> lb = build_lagesbild(session, ReportFilter(), today=date(2026, 11, 27))   # doctest: +SKIP
     >>> lb.period.first_day, lb.total, lb.n_hot                                   # doctest: +SKIP
 
-The result is cached in-process per (filter, period, data version): any new or edited report changes
-the data version, so a cached picture is never stale.
+The result is cached per (filter, period, data version) in the process and in the database
+(`trygg.storage.shared_cache`), so every server process reuses a picture that one of them computed:
+any new or edited report changes the data version, so a cached picture is never stale.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import shapely
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
+from trygg import __version__
 from trygg.analysis.aggregate import count_cube, hour_of_week, rates_per_1000, split_by_area_type
 from trygg.analysis.fdr import DEFAULT_Q
 from trygg.analysis.trends import trend_alarms
@@ -35,6 +37,7 @@ from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
 from trygg.lagesbild.periods import HISTORY, Period, local64, resolve_period, to_local
 from trygg.lagesbild.summary import summarise
+from trygg.storage import shared_cache
 from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
 from trygg.storage.plans import list_places
 from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
@@ -88,10 +91,14 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     current = replace(flt, start=period.start, end=period.end)
     version = data_version(session)
     key = ("lagesbild", str(session.get_bind().engine.url), current, version)
+    shared_key, shared_version = shared_cache.cache_key("lagesbild", current), f"{__version__}:{version}"
     if use_cache:
         hit = CACHE.get(key)
-        if hit is not None:
-            assert isinstance(hit, Lagesbild)
+        if hit is None:  # computed by another server process for the same data?
+            hit = shared_cache.get(session, shared_key, shared_version)
+            if isinstance(hit, Lagesbild):
+                CACHE.put(key, hit)
+        if isinstance(hit, Lagesbild):
             return hit
     started = time.perf_counter()
     areas = area_profiles(session)
@@ -100,6 +107,7 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     result = compute(arrays, areas, period, version=version, started=started, places=places)
     if use_cache:
         CACHE.put(key, result)
+        shared_cache.put(session, shared_key, shared_version, result)
     return result
 
 

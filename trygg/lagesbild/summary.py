@@ -9,12 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from trygg.domain.msgid import _
 from trygg.lagesbild.model import Alarm, AreaTypeGroup, CategoryCount, HotCell, SummaryLine
-
-
-def _(message: str) -> str:
-    """Mark a msgid for extraction; translated later by `render_summary`."""
-    return message
 
 
 def _change(current: int, other: int) -> float | None:

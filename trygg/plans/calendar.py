@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from trygg.domain.msgid import _
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import ActionPlan, Activity
 
@@ -28,9 +29,6 @@ MIN_SPIKE = 10
 MIN_CATEGORY = 100  # reports before a category's season is judged
 
 
-def _(message: str) -> str:
-    """Mark an English msgid for extraction; it is translated where it is shown."""
-    return message
 _DAYS_IN_MONTH = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 #: Recurring dates (month, day, English msgid) that plans usually prepare for.
 KNOWN_DATES: tuple[tuple[int, int, str], ...] = (

@@ -28,8 +28,8 @@ from trygg.analysis.fdr import benjamini_hochberg
 from trygg.analysis.getis_ord import HOT, gi_star
 from trygg.analysis.grid import cell_indices, grid_counts, grid_for_points
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import many_to_sweref, to_wgs84
+from trygg.domain.msgid import _
 from trygg.storage import plans as store
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Area
@@ -44,9 +44,6 @@ MIN_INCREASE_COUNT = 10
 Q = 0.05
 
 
-def _(message: str) -> str:
-    """Mark an English msgid for extraction; it is translated where it is shown."""
-    return message
 
 #: English names (msgids) of the survey indicators the police's trygghetsmätning asks.
 SURVEY_LABELS: dict[str, str] = {
@@ -74,13 +71,6 @@ def data_as_of(session: Any, today: date | None = None) -> date:
     if last is None:
         return today
     return min(today, last.astimezone(TIMEZONE).date() + timedelta(days=1))
-
-
-def group_of(area_type: int | None) -> str | None:
-    for name, types in GROUPS.items():
-        if area_type in types:
-            return name
-    return None
 
 
 def _binom_p(cur: int, prev: int) -> float:
@@ -247,8 +237,3 @@ def focus_evidence(evidence: dict[str, Any] | None, categories: list[str] | None
         "hotspots": [h for h in evidence.get("hotspots", [])
                      if h["category"] in cats and fits([h["area_type"]] if h["area_type"] else None)],
     }
-
-
-def category_label(code: str, lang: str) -> str:
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from trygg.analysis.effect import rate_ratio_ci
 from trygg.domain import clock
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, check
 from trygg.errors import ValidationError
 from trygg.plans.evidence import local_midnight
 from trygg.plans.indicators import Reading, reading
@@ -27,8 +27,6 @@ from trygg.storage import plans as store
 from trygg.storage.reports import ReportFilter, count_reports
 from trygg.storage.schema import ActionPlan, Activity, ActivityUpdate, FocusArea, Indicator, IndicatorValue, User
 from trygg.storage.schema.plans_extra import EffectEvaluation
-
-UPDATE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
 
 
 @dataclass(frozen=True)
@@ -87,6 +85,7 @@ def _r(v: float) -> float | None:
 def record_update(session: Session, activity: Activity, user: User, status: str, note: str,
                   on: date | None = None) -> ActivityUpdate:
     """A status update with a note; also sets the activity's current status (allowed in any plan status)."""
+    check(user, Permission.PLAN_EDIT)
     errors = {}
     if status not in ACTIVITY_STATUSES:
         errors["status"] = f"must be one of {', '.join(ACTIVITY_STATUSES)}"
@@ -104,6 +103,7 @@ def record_update(session: Session, activity: Activity, user: User, status: str,
 
 def record_value(session: Session, ind: Indicator, user: User, on: date, value: float,
                  note: str = "") -> IndicatorValue:
+    check(user, Permission.PLAN_EDIT)
     if ind.source_kind != "manual":
         raise ValidationError("Only manual indicators take entered figures.",
                               fields={"value": f"this indicator is computed from {ind.source_kind} data"})

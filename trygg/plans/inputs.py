@@ -1,14 +1,17 @@
-"""Parse and check what a user sends for a plan, a focus area, an activity or an indicator.
+"""The input contracts of a plan, a focus area, an activity and an indicator (pydantic models).
 
-Both the JSON API and the browser forms hand a plain dict to these functions; every problem is
-collected per field and raised as one `ValidationError` (→ 422 with field details).
+The JSON API declares them as request bodies (so OpenAPI documents every field) and the browser
+forms validate their posted fields with the same models; every problem is collected per field and
+raised as one `ValidationError` (→ 422 with field details, shown beside the field on a page).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ActivityKind
@@ -104,103 +107,194 @@ class _Fields:
             raise ValidationError(message, fields=self.errors)
 
 
-@dataclass(frozen=True)
-class FocusAreaInput:
-    title: str
-    problem: str
-    target_area_types: list[int]
-    target_area_ids: list[int]
-    categories: list[str]
+class _Input(BaseModel):
+    """One typed contract, shared by the JSON API (its OpenAPI schema) and the browser forms.
+
+    Both hand over a plain mapping (JSON object or posted form); `_parse` reads it with `_Fields`,
+    collecting every problem per field, and raises one `ValidationError` (422, field details)
+    before pydantic sees the cleaned values. So a page and the API answer the same bad input with
+    the same field messages.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    _message: ClassVar[str] = "The input is not valid."
+
+    @model_validator(mode="before")
+    @classmethod
+    def _checked(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, Mapping):
+            raise ValidationError(cls._message, fields={"body": "send an object with the fields"})
+        f = _Fields(dict(data))
+        out = cls._parse(f, info.context or {})
+        f.check(cls._message)
+        return out
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class ActivityInput:
-    title: str
-    description: str
-    kind: str
-    responsible_role: str
-    period_start: date | None
-    period_end: date | None
-    owner_ids: list[int]
-    focus_area_ids: list[int]
-    area_id: int | None
-    status: str
+AreaType = Annotated[int, Field(ge=1, le=5, description="SCB area type 1 (most vulnerable) – 5")]
+Id = Annotated[int, Field(ge=1)]
 
 
-@dataclass(frozen=True)
-class IndicatorInput:
-    name: str
-    source_kind: str
-    category: str | None
-    area_id: int | None
-    area_types: list[int]
-    survey_indicator: str | None
-    baseline: float | None
-    target: float | None
-    unit: str
+class FocusAreaInput(_Input):
+    """A focus area of an action plan (create and replace)."""
+
+    _message: ClassVar[str] = "The focus area is not valid."
+    title: str = Field(max_length=300)
+    problem: str = Field("", max_length=5000, description="the problem the focus area addresses")
+    target_area_types: list[AreaType] = []
+    target_area_ids: list[Id] = Field([], description="ids of the targeted districts")
+    categories: list[str] = Field([], description="report category codes (GET /api/v1/categories)")
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        return {"title": f.text("title", required=True), "problem": f.text("problem", max_len=5000),
+                "target_area_types": f.ints("target_area_types", 1, 5),
+                "target_area_ids": f.ints("target_area_ids", 1), "categories": f.categories()}
 
 
-def focus_area_input(data: dict[str, Any]) -> FocusAreaInput:
-    f = _Fields(data)
-    out = FocusAreaInput(title=f.text("title", required=True), problem=f.text("problem", max_len=5000),
-                         target_area_types=f.ints("target_area_types", 1, 5),
-                         target_area_ids=f.ints("target_area_ids", 1), categories=f.categories())
-    f.check("The focus area is not valid.")
-    return out
+class ActivityInput(_Input):
+    """An activity of an action plan, linked to its focus areas (create and replace)."""
+
+    _message: ClassVar[str] = "The activity is not valid."
+    title: str = Field(max_length=300)
+    description: str = Field("", max_length=5000)
+    kind: str = Field(json_schema_extra={"enum": [str(k) for k in ActivityKind]})
+    responsible_role: str = Field("", max_length=200)
+    period_start: date | None = None
+    period_end: date | None = Field(None, description="not before period_start")
+    owner_ids: list[Id] = Field(min_length=1, description="ids of the owner organisations")
+    focus_area_ids: list[Id] = []
+    area_id: Id | None = None
+    status: str = Field("planned", json_schema_extra={"enum": list(ACTIVITY_STATUSES)})
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        kinds = tuple(str(k) for k in ActivityKind)
+        start, end = f.day("period_start"), f.day("period_end")
+        out: dict[str, Any] = {
+               "title": f.text("title", required=True), "description": f.text("description", max_len=5000),
+               "kind": f.choice("kind", kinds), "responsible_role": f.text("responsible_role", max_len=200),
+               "period_start": start, "period_end": end,
+               "owner_ids": f.ints("owner_ids", 1), "focus_area_ids": f.ints("focus_area_ids", 1),
+               "area_id": f.opt_int("area_id"), "status": f.choice("status", ACTIVITY_STATUSES, default="planned")}
+        if start and end and end < start:
+            f.errors["period_end"] = "must not be before period_start"
+        if not out["owner_ids"] and "owner_ids" not in f.errors:
+            f.errors["owner_ids"] = "name at least one owner organisation"
+        return out
 
 
-def activity_input(data: dict[str, Any]) -> ActivityInput:
-    f = _Fields(data)
-    kinds = tuple(str(k) for k in ActivityKind)
-    out = ActivityInput(
-        title=f.text("title", required=True), description=f.text("description", max_len=5000),
-        kind=f.choice("kind", kinds), responsible_role=f.text("responsible_role", max_len=200),
-        period_start=f.day("period_start"), period_end=f.day("period_end"),
-        owner_ids=f.ints("owner_ids", 1), focus_area_ids=f.ints("focus_area_ids", 1),
-        area_id=f.opt_int("area_id"), status=f.choice("status", ACTIVITY_STATUSES, default="planned"))
-    if out.period_start and out.period_end and out.period_end < out.period_start:
-        f.errors["period_end"] = "must not be before period_start"
-    if not out.owner_ids and "owner_ids" not in f.errors:
-        f.errors["owner_ids"] = "name at least one owner organisation"
-    f.check("The activity is not valid.")
-    return out
+class IndicatorInput(_Input):
+    """An indicator of an activity or a promise commitment (create and replace)."""
+
+    _message: ClassVar[str] = "The indicator is not valid."
+    name: str = Field(max_length=300)
+    source_kind: str = Field(json_schema_extra={"enum": list(SOURCE_KINDS)})
+    category: str | None = Field(None, max_length=40, description="report category code (report_category)")
+    area_id: Id | None = None
+    area_types: list[AreaType] = []
+    survey_indicator: str | None = Field(None, max_length=80, description="the survey question (survey)")
+    baseline: float | None = None
+    target: float | None = None
+    unit: str = Field("", max_length=40)
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        kind = f.choice("source_kind", SOURCE_KINDS)
+        category = f.text("category", max_len=40) or None
+        survey = f.text("survey_indicator", max_len=80) or None
+        out = {"name": f.text("name", required=True), "source_kind": kind, "category": category,
+               "area_id": f.opt_int("area_id"), "area_types": f.ints("area_types", 1, 5),
+               "survey_indicator": survey, "baseline": f.number("baseline"), "target": f.number("target"),
+               "unit": f.text("unit", max_len=40)}
+        if kind == "report_category":
+            if not category:
+                f.errors["category"] = "a report-category indicator needs a category"
+            elif category not in BY_CODE:
+                f.errors["category"] = f"unknown category {category!r}"
+        if kind == "survey" and not survey:
+            f.errors["survey_indicator"] = "a survey indicator needs the survey question"
+        return out
 
 
-def indicator_input(data: dict[str, Any]) -> IndicatorInput:
-    f = _Fields(data)
-    kind = f.choice("source_kind", SOURCE_KINDS)
-    category = f.text("category", max_len=40) or None
-    survey = f.text("survey_indicator", max_len=80) or None
-    out = IndicatorInput(name=f.text("name", required=True), source_kind=kind, category=category,
-                         area_id=f.opt_int("area_id"), area_types=f.ints("area_types", 1, 5),
-                         survey_indicator=survey, baseline=f.number("baseline"), target=f.number("target"),
-                         unit=f.text("unit", max_len=40))
-    if kind == "report_category":
-        if not category:
-            f.errors["category"] = "a report-category indicator needs a category"
-        elif category not in BY_CODE:
-            f.errors["category"] = f"unknown category {category!r}"
-    if kind == "survey" and not survey:
-        f.errors["survey_indicator"] = "a survey indicator needs the survey question"
-    f.check("The indicator is not valid.")
-    return out
+class PlanCreate(_Input):
+    """A new draft plan for a year, its evidence taken from the current lägesbild."""
+
+    _message: ClassVar[str] = "The plan is not valid."
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field("", max_length=300, description="default: Åtgärdsplan <year>")
+    summary: str = Field("", max_length=10000)
+    suggest_focus_areas: bool = Field(False, description="add focus areas suggested by the evidence")
+    as_of: date | None = Field(None, description="the day the evidence is taken on (default: today)")
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        years = f.ints("year", 2000, 2100)
+        if not years and "year" not in f.errors:
+            f.errors["year"] = "is required"
+        year = years[0] if years else 0
+        title = f.text("title") or f"Åtgärdsplan {year}"
+        if len(title) > 300:
+            f.errors["title"] = "is longer than 300 characters"
+        return {"year": year, "title": title, "summary": f.text("summary", max_len=10000),
+                "suggest_focus_areas": bool(f.data.get("suggest_focus_areas")), "as_of": f.day("as_of")}
 
 
-def plan_fields(data: dict[str, Any], *, require_title: bool = False) -> dict[str, str]:
-    f = _Fields(data)
-    out = {}
-    if require_title or "title" in data:
-        out["title"] = f.text("title", required=True)
-    if "summary" in data:
-        out["summary"] = f.text("summary", max_len=10000)
-    f.check("The plan is not valid.")
-    return out
+class PlanUpdate(_Input):
+    """A change of a plan's title or summary; fields left out stay as they are.
+
+    Validated with ``context={"require_title": True}`` (the edit form) a title must be given.
+    """
+
+    _message: ClassVar[str] = "The plan is not valid."
+    title: str | None = Field(None, max_length=300)
+    summary: str | None = Field(None, max_length=10000)
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if context.get("require_title") or "title" in f.data:
+            out["title"] = f.text("title", required=True)
+        if "summary" in f.data:
+            out["summary"] = f.text("summary", max_len=10000)
+        return out
+
+    def changes(self) -> dict[str, str]:
+        """The fields given, as {name: value}."""
+        return {k: v for k, v in self.model_dump(include=self.model_fields_set).items() if v is not None}
 
 
-def year_of(data: dict[str, Any]) -> int:
-    f = _Fields(data)
-    years = f.ints("year", 2000, 2100)
-    if not years and "year" not in f.errors:
-        f.errors["year"] = "is required"
-    f.check("The plan is not valid.")
-    return years[0]
+class PlanTransition(_Input):
+    """A move of a plan in its lifecycle (signed is reached by signing)."""
+
+    _message: ClassVar[str] = "The status change is not valid."
+    to: str = Field(description="consultation, approved, draft, active or evaluated")
+    note: str = Field("", description="why (the first 500 characters are kept)")
+    acknowledge_warnings: bool = Field(False, description="move on although the plan has warnings")
+
+    @classmethod
+    def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
+        return {"to": str(f.data.get("to") or ""), "note": str(f.data.get("note") or "")[:500],
+                "acknowledge_warnings": bool(f.data.get("acknowledge_warnings"))}
+
+
+def focus_area_input(data: Mapping[str, Any]) -> FocusAreaInput:
+    return FocusAreaInput.model_validate(data)
+
+
+def activity_input(data: Mapping[str, Any]) -> ActivityInput:
+    return ActivityInput.model_validate(data)
+
+
+def indicator_input(data: Mapping[str, Any]) -> IndicatorInput:
+    return IndicatorInput.model_validate(data)
+
+
+def plan_fields(data: Mapping[str, Any], *, require_title: bool = False) -> dict[str, str]:
+    """The title and summary given in `data` (the title required on the edit form)."""
+    return PlanUpdate.model_validate(data, context={"require_title": require_title}).changes()

@@ -14,16 +14,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import PlanStatus, Role
+from trygg.domain.msgid import _
 from trygg.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from trygg.storage import audit
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, SignatoryRole, Signature, User
-
-
-def _(message: str) -> str:
-    """Mark a msgid for extraction; it is translated where it is shown."""
-    return message
-
 
 TITLE_UNKNOWN = _("Choose one of the signatory roles, or none.")
 TITLE_NEEDS_ROLE = _("Only users with the role signatory sign: choose that role, or no title.")

@@ -15,14 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from trygg.domain.msgid import _
 from trygg.storage.schema import ActionPlan, Activity, FocusArea
 
 MAX_PROBLEM_WARNINGS = 10
 
 
-def _(message: str) -> str:
-    """Mark an English msgid for extraction; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 Generated from the meeting itself: who took part, a summary of the picture the meeting looked at
 (reports since the meeting before, by category, trend alarms, new hot spots, near-repeat warnings),
 the decisions (notes), the new actions with owner and deadline and the reports that caused them,
-and the follow-up of earlier actions with their status and latest note. Uses the plan documents'
-Jinja environment, style and texts (`trygg.reports.plan_pdf`).
+and the follow-up of earlier actions with their status and latest note. Uses the one document
+pipeline (`trygg.reports.documents`) and the plan documents' context (`trygg.reports.plan_pdf`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trygg.lagesbild.meeting import MeetingBrief
-from trygg.reports.plan_pdf import DocTexts, _context, _env, to_pdf
+from trygg.reports.documents import DocTexts, env, to_pdf
+from trygg.reports.plan_pdf import _context
 from trygg.storage import actions as action_store
 from trygg.storage import meetings as store
 from trygg.storage.schema import EstMeeting
@@ -48,7 +49,7 @@ def minutes_html(session: Session, meeting: EstMeeting, t: DocTexts, *, generate
                causes=causes, notes={a.id: _latest_note(session, a.id) for a in followed},
                since=prev.held_on if prev else meeting.held_on - timedelta(days=7), brief=brief,
                lb=brief.picture if brief else None)
-    return _env.get_template("minutes.html").render(ctx)
+    return env.get_template("minutes.html").render(ctx)
 
 
 def minutes_document(session: Session, meeting: EstMeeting, t: DocTexts, *, generated: datetime,

@@ -1,19 +1,14 @@
 """The action plan and its yearly follow-up report as HTML and PDF (WeasyPrint), Swedish or English.
 
-The caller supplies the texts and formatters (`DocTexts`: gettext and Babel formatters), so this
-module needs nothing of ``trygg.web`` and serves the web, the API and ``trygg plan export``.
+Texts, Jinja environment and printing are the shared document pipeline (`trygg.reports.documents`);
+this module serves the web, the API and ``trygg plan export``.
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from trygg.domain.vocabulary import term_for
@@ -23,28 +18,9 @@ from trygg.plans.evidence import snapshot as evidence_snapshot
 from trygg.plans.followup import yearly_report
 from trygg.plans.warnings import plan_warnings
 from trygg.reports import plan_charts
+from trygg.reports.documents import DocTexts, env, img, to_pdf
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan
-
-TEMPLATES = Path(__file__).parent / "templates"
-_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-
-
-@dataclass(frozen=True)
-class DocTexts:
-    lang: str
-    gettext: Callable[..., str]
-    number: Callable[[Any, int], str]
-    percent: Callable[[Any, int], str]
-    date: Callable[[Any, str], str]
-    datetime: Callable[[Any], str]
-    category_name: Callable[[str], str]
-    municipality: str
-    labels: dict[str, Any]
-
-
-def _img(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _context(t: DocTexts, generated: datetime) -> dict[str, Any]:
@@ -67,7 +43,7 @@ def plan_html(session: Session, plan: ActionPlan, t: DocTexts, *, generated: dat
         if not ev.get("totals", {}).get("current"):
             ev = {}
     cats = sorted(ev.get("categories", []), key=lambda r: -r["current"])[:12]
-    chart = _img(plan_charts.paired_bars([t.category_name(r["category"]) for r in cats],
+    chart = img(plan_charts.paired_bars([t.category_name(r["category"]) for r in cats],
                                          [r["current"] for r in cats], [r["previous"] for r in cats],
                                          current_label=_("12 months"), previous_label=_("12 months before"))) \
         if cats else ""
@@ -75,7 +51,7 @@ def plan_html(session: Session, plan: ActionPlan, t: DocTexts, *, generated: dat
     ctx = _context(t, generated)
     ctx.update(plan=plan, evidence=ev, chart=chart, lines=signing.signature_lines(session, plan),
                warnings=warnings, areas=store.areas_by_id(session), reconstructed=reconstructed)
-    return _env.get_template("plan.html").render(ctx)
+    return env.get_template("plan.html").render(ctx)
 
 
 def followup_html(session: Session, plan: ActionPlan, t: DocTexts, *, generated: datetime) -> str:
@@ -89,17 +65,13 @@ def followup_html(session: Session, plan: ActionPlan, t: DocTexts, *, generated:
     charts = {}
     for f in report.focus:
         if f.changes and has_previous:
-            charts[f.focus_area.id] = _img(plan_charts.paired_bars(
+            charts[f.focus_area.id] = img(plan_charts.paired_bars(
                 [t.category_name(c.category) for c in f.changes], [c.after for c in f.changes],
                 [c.before for c in f.changes], current_label=str(plan.year), previous_label=str(plan.year - 1)))
     ctx = _context(t, generated)
     ctx.update(plan=plan, report=report, charts=charts, lines=signing.signature_lines(session, plan),
                has_previous=has_previous)
-    return _env.get_template("plan_followup.html").render(ctx)
+    return env.get_template("plan_followup.html").render(ctx)
 
 
-def to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
-    return pdf
+__all__ = ["DocTexts", "followup_html", "plan_html", "to_pdf"]

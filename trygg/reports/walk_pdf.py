@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shapely
-from jinja2 import Environment, select_autoescape
 
+from trygg.reports.documents import DocTexts, env, to_pdf
 from trygg.storage.schema.fieldwork import SafetyWalk
 
 STATUS_COLOURS = {"open": "#c0392b", "in_progress": "#e08e0b", "resolved": "#1e8449"}
@@ -121,10 +121,11 @@ def format_datetime(value: Any, lang: str) -> str:
                               locale="sv_SE" if lang == "sv" else "en_GB"))
 
 
-def walk_report_pdf(walk: SafetyWalk, *, lang: str = "sv", gettext: Callable[..., str] | None = None) -> bytes:
-    """The walk report as PDF bytes."""
-    from weasyprint import HTML
-
+def walk_report_pdf(walk: SafetyWalk, *, lang: str = "sv", gettext: Callable[..., str] | None = None,
+                    texts: DocTexts | None = None) -> bytes:
+    """The walk report as PDF bytes, with the document `texts` (or just a language and a gettext)."""
+    if texts is not None:
+        lang, gettext = texts.lang, texts.gettext
     from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_ITEMS
     from trygg.fieldwork.walks import summary
 
@@ -138,11 +139,10 @@ def walk_report_pdf(walk: SafetyWalk, *, lang: str = "sv", gettext: Callable[...
                      "status": _(OBSERVATION_STATUSES.get(o.status, o.status)),
                      "colour": STATUS_COLOURS.get(o.status, "#888"), "resolution": o.resolution})
         photos.extend({"n": n, "mime": p.mime, "data": base64.b64encode(p.content).decode()} for p in o.photos)
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     html = env.from_string(TEMPLATE).render(
         walk=walk, lang=lang, _=_, rows=rows, photos=photos, summary=summary(walk),
         when=format_datetime(walk.planned_for, lang),
         orgs=", ".join(o.name for o in walk.organisations),
         checklist=", ".join(_(WALK_ITEMS[c].label) for c in walk.checklist if c in WALK_ITEMS),
         map_png=base64.b64encode(walk_map_png(walk)).decode())
-    return bytes(HTML(string=html).write_pdf())
+    return to_pdf(html)

@@ -15,14 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
-from trygg.errors import Conflict, ValidationError
-from trygg.storage.meetings import count_meetings, get_group
-from trygg.storage.schema import Area, EstGroup, Organisation
+from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 4000
@@ -88,9 +87,27 @@ def group_members(session: Session, group_id: int) -> list[Organisation]:
     return list(get_group(session, group_id).members)
 
 
-def list_groups(session: Session, *, archived: bool) -> list[EstGroup]:
-    """The active (``archived=False``) or the archived groups, by name."""
-    return list(session.scalars(select(EstGroup).where(EstGroup.archived == archived).order_by(EstGroup.name)))
+def list_groups(session: Session, *, archived: bool | None = None) -> list[EstGroup]:
+    """The active (``archived=False``), the archived (``True``) or all groups (None), by name."""
+    q = select(EstGroup).order_by(EstGroup.name)
+    return list(session.scalars(q if archived is None else q.where(EstGroup.archived == archived)))
+
+
+def get_group(session: Session, group_id: int) -> EstGroup:
+    group = session.get(EstGroup, group_id)
+    if group is None:
+        raise NotFound(f"No EST group with id {group_id}.", hint="See the list of EST groups at /meetings.")
+    return group
+
+
+def group_areas(session: Session, group_id: int) -> list[Area]:
+    """The RegSO-level areas the group owns, by name."""
+    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO).order_by(Area.name)
+    return list(session.scalars(q))
+
+
+def count_meetings(session: Session, group_id: int) -> int:
+    return int(session.scalar(select(func.count(EstMeeting.id)).where(EstMeeting.est_group_id == group_id)) or 0)
 
 
 def validate(session: Session, data: GroupInput, group_id: int | None = None) -> dict[str, str]:

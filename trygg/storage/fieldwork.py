@@ -125,10 +125,6 @@ def set_checklist_route(session: Session, item: str, organisation_id: int | None
     session.flush()
 
 
-def organisations_of_kind(session: Session, kind: str) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).where(Organisation.kind == kind).order_by(Organisation.id)))
-
-
 # --------------------------------------------------------------------------- night shifts
 
 
@@ -182,18 +178,6 @@ def list_premises(session: Session, *, active_only: bool = False) -> list[Premis
     if active_only:
         q = q.where(Premises.active.is_(True))
     return list(session.scalars(q.order_by(Premises.name)))
-
-
-def list_inspections(session: Session, *, premises_id: int | None = None, start: date | None = None,
-                     end: date | None = None, limit: int = 500) -> list[Inspection]:
-    q = select(Inspection)
-    if premises_id is not None:
-        q = q.where(Inspection.premises_id == premises_id)
-    if start is not None:
-        q = q.where(Inspection.inspected_on >= start)
-    if end is not None:
-        q = q.where(Inspection.inspected_on < end)
-    return list(session.scalars(q.order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(limit)))
 
 
 def last_inspections(session: Session) -> dict[int, date]:

@@ -55,9 +55,18 @@ def store_idempotency(session: Session, scope: str, key: str, request_hash: str,
     return rec
 
 
-def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=30)) -> int:
-    cutoff = clock.now() - older_than
-    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+IDEMPOTENCY_DAYS = 30  # a retry comes within minutes; a month is ample
+
+
+def purge_idempotency(session: Session, older_than: timedelta = timedelta(days=IDEMPOTENCY_DAYS), *,
+                      now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the stored answers of Idempotency-Keys older than `older_than` (run by retention);
+    the number deleted (or, with `dry_run`, that would be)."""
+    cutoff = (now or clock.now()) - older_than
+    old = IdempotencyRecord.created_at < cutoff
+    if dry_run:
+        return int(session.scalar(select(func.count(IdempotencyRecord.id)).where(old)) or 0)
+    result = session.execute(delete(IdempotencyRecord).where(old))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -179,15 +188,15 @@ def fail_run(session: Session, run: ImportRun, error: str, *, issues: list[dict[
     return run
 
 
-def fail_interrupted_runs(session: Session, *, before: datetime, error: str) -> int:
-    """Mark failed every run still ``running`` whose last heartbeat is older than `before`.
-
-    Called with the time this process started: such a run's worker died with an earlier process.
-    """
+def stale_running_runs(session: Session, *, before: datetime) -> list[int]:
+    """Ids of the runs still ``running`` whose last heartbeat is older than `before`."""
     heartbeat = ImportRun.updated_at
     stale = or_(heartbeat < before, (heartbeat.is_(None)) & (ImportRun.started_at < before))
-    # Read first: a page view writes (and on SQLite takes the write lock) only when there is a run to settle.
-    ids = list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
+    return list(session.scalars(select(ImportRun.id).where(ImportRun.status == "running", stale)))
+
+
+def fail_runs(session: Session, ids: list[int], *, error: str) -> int:
+    """Mark failed those of runs `ids` that are still ``running`` (their worker is gone); the caller commits."""
     if not ids:
         return 0
     now = clock.now()

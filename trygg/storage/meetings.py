@@ -1,7 +1,9 @@
-"""EST groups, their weekly meetings and the short-term actions decided there.
+"""EST meetings (the weekly meetings of an EST group) and the short-term actions decided there.
 
-An EST group owns a set of areas (``Area.est_group_id``); creating, editing, archiving and deleting
-groups from the browser lives in `trygg.storage.est_groups`. Each meeting (``EstMeeting``) records the
+Not to be confused with the *information meetings* of field work (`trygg.storage.fieldwork`,
+``InfoMeeting``). The EST groups themselves — their areas, members, archive — are owned by
+`trygg.storage.est_groups`; `get_group`, `group_areas` and `list_groups` are re-exported here for
+the meeting pages. Each meeting (``EstMeeting``) records the
 decisions as short-term actions (``ShortTermAction``) with an owner organisation and a deadline; the
 next meeting reads how they went (status and outcome).
 """
@@ -12,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from trygg.domain.enums import OPEN_ACTION_STATUSES, ActionStatus, AreaLevel
+from trygg.domain.enums import OPEN_ACTION_STATUSES, ActionStatus
 from trygg.errors import NotFound, ValidationError
 from trygg.storage import actions
+from trygg.storage.est_groups import get_group, group_areas, list_groups
 from trygg.storage.schema import (
     ActionNote,
     Area,
@@ -39,45 +42,10 @@ class GroupOverview:
     open_actions: int
 
 
-def list_groups(session: Session) -> list[EstGroup]:
-    return list(session.scalars(select(EstGroup).order_by(EstGroup.name)))
-
-
-def create_group(session: Session, name: str, description: str = "", area_ids: tuple[int, ...] = ()) -> EstGroup:
-    """A new EST group owning the given areas (an area belongs to one group at a time)."""
-    if not name.strip():
-        raise ValidationError("The group needs a name.", fields={"name": "Give the group a name."})
-    group = EstGroup(name=name.strip(), description=description.strip())
-    session.add(group)
-    session.flush()
-    for area_id in area_ids:
-        area = session.get(Area, area_id)
-        if area is None:
-            raise ValidationError("Unknown area.", fields={"area_ids": f"No area with id {area_id}."})
-        area.est_group_id = group.id
-    session.flush()
-    return group
-
-
-def get_group(session: Session, group_id: int) -> EstGroup:
-    group = session.get(EstGroup, group_id)
-    if group is None:
-        raise NotFound(f"No EST group with id {group_id}.", hint="See the list of EST groups at /meetings.")
-    return group
-
-
-def group_areas(session: Session, group_id: int) -> list[Area]:
-    """The RegSO-level areas the group owns, by name."""
-    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO).order_by(Area.name)
-    return list(session.scalars(q))
-
-
 def group_overviews(session: Session, *, archived: bool = False) -> list[GroupOverview]:
     """The active groups (or, with ``archived=True``, the archived ones) with their areas and meetings."""
     out: list[GroupOverview] = []
-    for g in list_groups(session):
-        if g.archived != archived:
-            continue
+    for g in list_groups(session, archived=archived):
         out.append(GroupOverview(g, tuple(group_areas(session, g.id)), last_meeting(session, g.id),
                                  len(open_actions(session, g.id))))
     return out
@@ -110,13 +78,6 @@ def create_meeting(session: Session, group_id: int, held_on: date, notes: str = 
     get_group(session, group_id)
     meeting = EstMeeting(est_group_id=group_id, held_on=held_on, notes=notes.strip(), created_by=created_by)
     session.add(meeting)
-    session.flush()
-    return meeting
-
-
-def update_meeting_notes(session: Session, meeting_id: int, notes: str) -> EstMeeting:
-    meeting = get_meeting(session, meeting_id)
-    meeting.notes = notes.strip()
     session.flush()
     return meeting
 
@@ -196,10 +157,6 @@ def actions_in_areas(session: Session, area_ids: list[int], limit: int = 20) -> 
     q = (select(ShortTermAction).where(ShortTermAction.area_id.in_(area_ids))
          .order_by(ShortTermAction.due.desc(), ShortTermAction.id.desc()).limit(limit))
     return list(session.scalars(q))
-
-
-def count_meetings(session: Session, group_id: int) -> int:
-    return int(session.scalar(select(func.count(EstMeeting.id)).where(EstMeeting.est_group_id == group_id)) or 0)
 
 
 def list_organisations(session: Session) -> list[Organisation]:

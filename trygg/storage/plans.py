@@ -18,7 +18,6 @@ from trygg.storage.schema import (
     ActivityUpdate,
     Area,
     CitizenPromise,
-    FocusArea,
     Indicator,
     IndicatorValue,
     Organisation,
@@ -74,10 +73,6 @@ def add(session: Session, obj: Any) -> Any:
 def delete(session: Session, obj: Any) -> None:
     session.delete(obj)
     session.flush()
-
-
-def get_focus_area(session: Session, focus_area_id: int) -> FocusArea | None:
-    return session.get(FocusArea, focus_area_id)
 
 
 def get_activity(session: Session, activity_id: int) -> Activity | None:
@@ -195,22 +190,6 @@ def survey_indicator_names(session: Session) -> list[str]:
     return list(session.scalars(select(SurveyResult.indicator).distinct().order_by(SurveyResult.indicator)))
 
 
-def survey_table(session: Session) -> list[tuple[int, int | None, str, float, int, float | None, str]]:
-    """(area id, area type, indicator, value, n, normal value, scale) of the latest survey year."""
-    year = session.scalar(select(func.max(SurveyResult.year)))
-    if year is None:
-        return []
-    rows = session.execute(select(SurveyResult.area_id, Area.area_type, SurveyResult.indicator,
-                                  SurveyResult.value, SurveyResult.n, SurveyResult.normal_value,
-                                  SurveyResult.scale, SurveyResult.year)
-                           .join(Area, Area.id == SurveyResult.area_id).where(SurveyResult.year == year)).all()
-    return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
-
-
-def latest_survey_year(session: Session) -> int | None:
-    return session.scalar(select(func.max(SurveyResult.year)))
-
-
 def report_time_range(session: Session) -> tuple[datetime | None, datetime | None]:
     lo, hi = session.execute(select(func.min(Report.occurred_from), func.max(Report.occurred_from))).one()
     return lo, hi
@@ -225,10 +204,6 @@ def list_promises(session: Session) -> list[CitizenPromise]:
 def get_promise(session: Session, promise_id: int) -> CitizenPromise | None:
     return session.scalar(select(CitizenPromise).where(CitizenPromise.id == promise_id).options(
         selectinload(CitizenPromise.commitments).selectinload(PromiseCommitment.indicators)))
-
-
-def get_commitment(session: Session, commitment_id: int) -> PromiseCommitment | None:
-    return session.get(PromiseCommitment, commitment_id)
 
 
 # --------------------------------------------------------------------------- effect evaluations

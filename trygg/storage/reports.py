@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +12,10 @@ from typing import Any, TypeVar
 import numpy as np
 import shapely
 from sqlalchemy import Select, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from trygg.storage.schema import Area, Report
+from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
+from trygg.storage.schema import Area, Organisation, Report
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
@@ -94,10 +97,6 @@ def get_report(session: Session, report_id: int) -> Report | None:
     return session.get(Report, report_id)
 
 
-def get_report_by_public_id(session: Session, public_id: str) -> Report | None:
-    return session.scalar(select(Report).where(Report.public_id == public_id))
-
-
 def find_by_external_id(session: Session, source: str, external_id: str) -> Report | None:
     return session.scalar(
         select(Report).where(Report.source == source, Report.external_id == external_id)
@@ -109,6 +108,33 @@ def list_reports(session: Session, flt: ReportFilter, *, limit: int = 50, offset
     order = Report.occurred_from.desc() if newest_first else Report.occurred_from.asc()
     q = flt.apply(select(Report)).order_by(order, Report.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(q))
+
+
+_ListArea = aliased(Area, name="list_area")
+_ListOrg = aliased(Organisation, name="list_org")
+#: The columns of a report in a list, with its area's and organisation's names (no geometry, no ORM objects).
+LIST_COLUMNS = (Report.id, Report.public_id, Report.category, Report.description, Report.lon, Report.lat, Report.x,
+                Report.y, Report.precision, Report.area_id, _ListArea.name.label("area_name"), Report.outside,
+                Report.occurred_from, Report.occurred_to, Report.insecurity, Report.organisation_id,
+                _ListOrg.name.label("organisation_name"), Report.people_count, Report.police_called, Report.status,
+                Report.source, Report.feedback_note, Report.created_at, Report.updated_at)
+
+
+def list_report_rows(session: Session, flt: ReportFilter, *, limit: int = 50, offset: int = 0,
+                     after: tuple[datetime, int] | None = None) -> list[Any]:
+    """A page of matching reports, newest first, as plain rows of `LIST_COLUMNS`.
+
+    `after` = (occurred_from, id) of the last row of the previous page: keyset paging, which reads
+    only the rows of the page (along the ``(occurred_from, id)`` index) however deep the page is.
+    """
+    q = (select(*LIST_COLUMNS).outerjoin(_ListArea, _ListArea.id == Report.area_id)
+         .outerjoin(_ListOrg, _ListOrg.id == Report.organisation_id))
+    q = flt.apply(q)
+    if after is not None:
+        at, last_id = after
+        q = q.where(or_(Report.occurred_from < at, and_(Report.occurred_from == at, Report.id < last_id)))
+    q = q.order_by(Report.occurred_from.desc(), Report.id.desc()).limit(limit).offset(offset)
+    return list(session.execute(q).all())
 
 
 def iter_reports(session: Session, flt: ReportFilter, batch: int = 2000) -> Iterator[Report]:
@@ -126,6 +152,27 @@ def iter_reports(session: Session, flt: ReportFilter, batch: int = 2000) -> Iter
 
 def count_reports(session: Session, flt: ReportFilter) -> int:
     return int(session.scalar(flt.apply(select(func.count(Report.id)))) or 0)
+
+
+_COUNTS: OrderedDict[Any, int] = OrderedDict()
+_COUNTS_LOCK = threading.Lock()
+COUNT_CACHE_SIZE = 256
+
+
+def count_reports_cached(session: Session, flt: ReportFilter, version: Any) -> int:
+    """`count_reports`, remembered per filter and data `version` (`trygg.storage.lagesbild.data_version`):
+    paging through a list counts its filter once, not once per page; any write changes the version."""
+    key = (str(session.get_bind().engine.url), flt, version)
+    with _COUNTS_LOCK:
+        if key in _COUNTS:
+            _COUNTS.move_to_end(key)
+            return _COUNTS[key]
+    total = count_reports(session, flt)
+    with _COUNTS_LOCK:
+        _COUNTS[key] = total
+        while len(_COUNTS) > COUNT_CACHE_SIZE:
+            _COUNTS.popitem(last=False)
+    return total
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from trygg.domain.categories import CATEGORIES, is_sensitive
 from trygg.domain.enums import AreaLevel, Precision
 from trygg.domain.geo import to_sweref
 from trygg.errors import ValidationError
-from trygg.storage import audit
+from trygg.storage import audit, intake
 from trygg.storage.schema import Area, Notification, Report, ReportPhoto, ResidentContact, RetentionPolicy
 
 DEFAULT_DAYS = 3 * 365  # normal categories: three years
@@ -80,6 +80,8 @@ class CategoryResult:
 class RetentionResult:
     dry_run: bool
     categories: list[CategoryResult] = field(default_factory=list)
+    #: stored answers of old Idempotency-Keys deleted (they would otherwise pile up forever)
+    idempotency_keys: int = 0
 
     @property
     def reports(self) -> int:
@@ -88,7 +90,8 @@ class RetentionResult:
 
 def run(session: Session, *, dry_run: bool = False, now: datetime | None = None, user_id: int | None = None,
         batch: int = 1000) -> RetentionResult:
-    """Remove or anonymise the details of reports older than their category's period.
+    """Remove or anonymise the details of reports older than their category's period, and delete
+    the stored answers of Idempotency-Keys older than 30 days.
 
     With ``dry_run`` nothing changes and nothing is audited; the counts say what would go.
     The caller commits.
@@ -124,6 +127,7 @@ def run(session: Session, *, dry_run: bool = False, now: datetime | None = None,
                 "days": days, "cutoff": cutoff.date().isoformat(), "reports": res.reports,
                 "photos": res.photos, "contacts": res.contacts})
         result.categories.append(res)
+    result.idempotency_keys = intake.purge_idempotency(session, now=now, dry_run=dry_run)
     return result
 
 

@@ -13,6 +13,7 @@ from trygg import __version__
 from trygg.config import Settings
 from trygg.domain import clock
 from trygg.errors import ConfigError
+from trygg.jobs.worker import BackgroundWorker
 from trygg.storage.database import Database
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import UnexpectedErrorMiddleware, install_error_handlers
@@ -22,6 +23,7 @@ from trygg.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
 
+IDLE_EXIT_S = 2.0  # a worker loop started by an enqueue outside the server's lifespan (tests) stops when idle
 API_DESCRIPTION = """Trygg's JSON API. Authenticate with `Authorization: Bearer <token>`
 (`trygg tokens create --user NAME`). Every error has the shape
 `{"error": {"code", "message", "details"}}`; `details` maps field names to messages for 422."""
@@ -56,13 +58,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             f"The database {db.display_url} is not at the current schema version.",
             hint=f"Run 'trygg db upgrade --db {db.display_url}' first.",
         )
-    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
-                  lifespan=_notification_sender)
+    from trygg.web import jobs as _job_kinds  # noqa: F401  registers the job handlers
+
+    jobs = BackgroundWorker(db, idle_exit_s=IDLE_EXIT_S)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.run_jobs:
+            jobs.start()
+        try:
+            async with _notification_sender(_app):
+                yield
+        finally:
+            jobs.stop()
+
+    app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
-    app.state.rate_limiter = RateLimiter()
+    app.state.rate_limiter = RateLimiter(db)
+    app.state.jobs = jobs if settings.run_jobs else None
 
     install_error_handlers(app)
     app.add_middleware(UnexpectedErrorMiddleware)  # innermost: a route's crash keeps the connection
@@ -72,14 +88,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     # Routers, one per page group or API resource. Feature work adds its line here.
-    from trygg.web import open311  # intake (issue 3)
-    from trygg.web.api import actions as api_actions  # inbox and notifications (issue 15)
+    from trygg.web import open311  # intake
+    from trygg.web.api import actions as api_actions  # inbox and notifications
     from trygg.web.api import areas as api_areas
     from trygg.web.api import docs as api_docs
     from trygg.web.api import fieldwork as api_fieldwork
-    from trygg.web.api import followup as api_followup  # plans and follow-up (issue 5)
+    from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
-    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild (issue 4)
+    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild
     from trygg.web.api import meta as api_meta
     from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public
@@ -126,3 +142,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    account_email_routes, publication_admin_routes):
         app.include_router(module.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory` (``trygg serve --workers N``): settings from the environment."""
+    return create_app(Settings.from_env())

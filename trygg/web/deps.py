@@ -31,6 +31,13 @@ def get_database(request: Request) -> Database:
     return db
 
 
+def wake_jobs(request: Request) -> None:
+    """A job was enqueued and committed: let this process's worker loop look for it now."""
+    worker = getattr(request.app.state, "jobs", None)
+    if worker is not None:
+        worker.wake()
+
+
 def get_settings(request: Request) -> Settings:
     """The app's settings with the municipality's details an administrator edited in the browser
     (`trygg.storage.municipality_details`), looked up at most every ``_MUNICIPALITY_TTL`` seconds."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime, time
 
 from starlette.datastructures import QueryParams
@@ -83,6 +84,26 @@ def parse_report_filter(params: QueryParams, visible: DetailScope | None = None)
     if errors:
         raise ValidationError("Some filters are not valid.", fields=errors)
     return flt
+
+
+def make_cursor(occurred_from: datetime, report_id: int) -> str:
+    """The opaque keyset cursor after a row: its time and id (URL-safe base64)."""
+    raw = f"{occurred_from.astimezone(UTC).isoformat()}|{report_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_cursor(cursor: str) -> tuple[datetime, int]:
+    """(occurred_from, id) of a `make_cursor` value; 422 on anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, rid = raw.partition("|")
+        when = datetime.fromisoformat(at)
+        if when.tzinfo is None:
+            raise ValueError(at)
+        return when, int(rid)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("The paging cursor is not valid.",
+                              fields={"cursor": "Pass the next_cursor of the previous page unchanged."}) from None
 
 
 def paging(params: QueryParams, default_limit: int = 50, max_limit: int = 1000) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -22,6 +23,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
 from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
+
+from trygg.domain.categories import category_label
+from trygg.reports.documents import DocTexts
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -112,3 +116,21 @@ def pick_language(query: str | None, cookie: str | None, default: str) -> str:
         if candidate in LANGUAGES:
             return candidate
     return default
+
+
+def document_texts(lang: str, municipality: str, **extra: Any) -> DocTexts:
+    """The texts and formatters of a document (PDF/HTML) in `lang`: the one place they are built for
+    the lägesbild, plan, follow-up and walk documents. `extra` fills the optional fields of `DocTexts`."""
+
+    def number(v: Any, digits: int = 0) -> str:
+        return format_number(v, lang, digits)
+
+    def percent(v: Any, digits: int = 0) -> str:
+        return format_percent(v, lang, digits)
+
+    def day(v: Any, fmt: str = "medium") -> str:
+        return format_date(v, lang, fmt)
+
+    return DocTexts(lang=lang, gettext=gettext_for(lang), number=number, percent=percent, date=day,
+                    datetime=lambda v: format_datetime(v, lang), category_name=lambda c: category_label(c, lang),
+                    municipality=municipality, **extra)

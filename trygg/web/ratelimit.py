@@ -1,42 +1,63 @@
-"""Rate limits per client and bucket (public report form, Open311 POST, login).
+"""Rate limits per client and bucket (public report form, Open311 POST, login, PDFs).
 
-A sliding window kept in memory per server process: enough for one municipality's server. A
-refused request raises `RateLimited` (HTTP 429 with Retry-After).
+The counters live in the database (`trygg.storage.ratelimits`), so every server process — and every
+machine behind a load balancer — counts the same client together. The limit is a sliding window
+approximated from two fixed windows, as the `limits` library's "sliding window counter" does: the
+current window's count plus the previous window's weighted by how much of it still overlaps.
+A refused request raises `RateLimited` (HTTP 429 with Retry-After) and is not counted.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 import time
-from collections import defaultdict, deque
 
 from fastapi import Request
 
 from trygg.errors import RateLimited
+from trygg.storage import ratelimits as store
+from trygg.storage.database import Database
+
+PURGE_EVERY = 500  # hits between two clean-ups of the counters of past windows
 
 
 class RateLimiter:
-    def __init__(self) -> None:
-        self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._hits = 0
 
     def hit(self, bucket: str, key: str, limit: int, window_s: float) -> None:
         """Count one request of `key` in `bucket`; raise RateLimited past `limit` per `window_s`."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[(bucket, key)]
-            while hits and hits[0] <= now - window_s:
-                hits.popleft()
-            if len(hits) >= limit:
-                retry = max(1, int(hits[0] + window_s - now) + 1)
+        width = max(1, int(window_s))
+        now = time.time()
+        start = int(now // width) * width
+        with self.db.session() as s:
+            current = store.add(s, bucket, key, start, expires=start + 2 * width)
+            previous = store.count(s, bucket, key, start - width)
+            weight = 1.0 - (now - start) / width
+            if previous * weight + current > limit:
+                store.take_back(s, bucket, key, start)
+                s.commit()
+                retry = _retry_after(now, start, width, current - 1, previous, limit)
                 raise RateLimited(
                     f"Too many requests ({limit} per {int(window_s // 60) or 1} min).",
                     retry_after=retry, hint=f"Try again in {retry} seconds.")
-            hits.append(now)
+            self._hits += 1
+            if self._hits % PURGE_EVERY == 0:
+                store.purge(s, now=int(now))
 
     def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
+        with self.db.session() as s:
+            store.clear(s)
+
+
+def _retry_after(now: float, start: int, width: int, current: int, previous: int, limit: int) -> int:
+    """Seconds until one more request fits: when the previous window has slid far enough out."""
+    if current + 1 > limit or previous == 0:
+        return max(1, math.ceil(start + width - now))
+    # previous * (1 - (t - start) / width) + current + 1 <= limit
+    t = start + width * (1 - (limit - current - 1) / previous)
+    return max(1, math.ceil(t - now))
 
 
 def client_key(request: Request) -> str:

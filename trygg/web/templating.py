@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from trygg.domain.categories import CATEGORIES
+from trygg.domain.categories import CATEGORIES, category_label
 from trygg.domain.vocabulary import term_for
 from trygg.web import i18n
 from trygg.web.deps import get_settings, language, municipality_name
@@ -63,13 +63,7 @@ def page_context(request: Request) -> dict[str, Any]:
     }
 
 
-def _category_name(code: str | None, lang: str) -> str:
-    from trygg.domain.categories import BY_CODE
-
-    if code is None:
-        return ""
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code
+_category_name = category_label  # the one label function (trygg.domain.categories); old name kept
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,

@@ -22,6 +22,7 @@ from trygg.storage.schema.inbox import (  # noqa: F401
     meeting_attendees,
 )
 from trygg.storage.schema.intake import ColumnMapping, ImportRun, Open311Client, RoutingRule  # noqa: F401
+from trygg.storage.schema.jobs import DataVersion, Job, JobSchedule, RateCounter, SharedCache  # noqa: F401
 from trygg.storage.schema.plans import (
     ActionPlan,
     Activity,

@@ -36,6 +36,15 @@ class Report(Base):
         UniqueConstraint("source", "external_id", name="uq_reports_source_external_id"),
         Index("ix_reports_occurred_from", "occurred_from"),
         Index("ix_reports_area_category", "area_id", "category"),
+        # Keyset paging of lists (newest first) and one index for every list filter (0008_scale).
+        Index("ix_reports_occurred_id", "occurred_from", "id"),
+        Index("ix_reports_status_occurred", "status", "occurred_from"),
+        Index("ix_reports_source_occurred", "source", "occurred_from"),
+        Index("ix_reports_category_occurred", "category", "occurred_from"),
+        Index("ix_reports_organisation_occurred", "organisation_id", "occurred_from"),
+        Index("ix_reports_routed_to_id", "routed_to_id"),
+        Index("ix_reports_reporter_id", "reporter_id"),
+        Index("ix_reports_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from trygg.domain import personal_data
-from trygg.domain.enums import ActionStatus, Role
+from trygg.domain.enums import ActionStatus
+from trygg.domain.permissions import Permission
 from trygg.errors import ValidationError
 from trygg.notify import events
 from trygg.notify.messages import MailTexts
@@ -27,11 +28,10 @@ from trygg.storage import inbox as inbox_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import ActionNote, ShortTermAction, User
 from trygg.web.access import (
-    INBOX_ALL_ROLES,
     can_see_report_detail,
     check_update_action,
     inbox_organisations,
-    require_roles,
+    require_permission,
     require_user,
     visible_action,
 )
@@ -41,7 +41,6 @@ from trygg.web.i18n import gettext_for
 from trygg.web.notify import mail_texts
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
-PARTNERS = [r for r in Role if r != Role.PUBLIC]
 
 
 class ActionIn(BaseModel):
@@ -100,7 +99,7 @@ def get_inbox(request: Request, organisation: int | None = Query(None, descripti
                                                                                    "organisation's inbox."),
               include_done: bool = Query(False, description="Also finished items."),
               kind: list[str] = Query([], description="action, activity, case, feedback (repeatable)."),
-              user: User = Depends(require_roles(*PARTNERS)),
+              user: User = Depends(require_permission(Permission.SIGNED_IN)),
               session: Session = Depends(db_session)) -> dict[str, Any]:
     bad = [k for k in kind if k not in inbox_store.KINDS]
     if bad:
@@ -120,7 +119,7 @@ def _check_text(fields: dict[str, str | None], request: Request) -> None:
 
 @router.post("/actions", status_code=201, summary="Create an action from reports, a place or a cell "
                                                   "(EST coordinators)")
-def post_action(body: ActionIn, request: Request, user: User = Depends(require_roles(*INBOX_ALL_ROLES)),
+def post_action(body: ActionIn, request: Request, user: User = Depends(require_permission(Permission.INBOX_ALL)),
                 session: Session = Depends(db_session)) -> dict[str, Any]:
     _check_text({"title": body.title}, request)
     for rid in body.report_ids:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
-from trygg.errors import NotFound, PermissionDenied, ValidationError
+from trygg.domain.permissions import Permission
+from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import gyms as gym_service
 from trygg.fieldwork import policy
 from trygg.fieldwork import premises as premises_service
@@ -25,12 +26,11 @@ from trygg.fieldwork.counts import fieldwork_counts
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity, User
 from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
-from trygg.web.access import require_user
-from trygg.web.api.serialize import report_json
+from trygg.web.access import require_permission, require_user
+from trygg.web.api.serialize import observation_json, report_json
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.idempotency import HEADER, idempotency_key, idempotent
-from trygg.web.routes.walks import observation_json
 from trygg.web.uploads import sanitise_image
 
 router = APIRouter(prefix="/api/v1", tags=["field work"])
@@ -74,10 +74,8 @@ def list_walks(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/walks", status_code=201, summary="Plan a safety walk")
-def plan_walk(body: WalkIn, request: Request, user: User = Depends(require_user),
+def plan_walk(body: WalkIn, request: Request, user: User = Depends(require_permission(Permission.WALK_PLAN)),
               session: Session = Depends(db_session)) -> dict[str, Any]:
-    if user.role not in policy.WRITERS:
-        raise PermissionDenied("Your role may not plan walks.", hint=f"You are {user.role}.")
     walk = walk_service.plan_walk(session, user, **body.model_dump(), lang=language(request))
     session.commit()
     return walk_json(walk, language(request), details=True)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
+from trygg.domain.permissions import Permission
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import evaluate, followup, lifecycle
 from trygg.plans import promise as promises
@@ -18,11 +19,12 @@ from trygg.plans.indicators import reading
 from trygg.plans.inputs import indicator_input
 from trygg.storage import plans as store
 from trygg.storage.schema import User
-from trygg.web.access import ANALYST_ROLES, require_roles
+from trygg.web.access import require_permission
 from trygg.web.deps import db_session
 from trygg.web.public_data import public_db
-from trygg.web.routes.plans import edit_user, view_user
 
+view_user = require_permission(Permission.PLAN_VIEW)
+edit_user = require_permission(Permission.PLAN_EDIT)
 router = APIRouter(prefix="/api/v1", tags=["follow-up"])
 JSON = Body(default_factory=dict)
 
@@ -99,7 +101,7 @@ def add_update(activity_id: int, body: dict[str, Any] = JSON, user: User = Depen
              description="Body: {place (known place name/id) or lon+lat, start (YYYY-MM-DD, first of a month), "
                          "categories: [code], radius_m?, comparison?: [place name or {name, lon, lat}], "
                          "months_before?, months_after?, seed?, title?, plan_id?, activity_id?}.")
-def create_evaluation(body: dict[str, Any] = JSON, user: User = Depends(require_roles(*ANALYST_ROLES)),
+def create_evaluation(body: dict[str, Any] = JSON, user: User = Depends(require_permission(Permission.PLAN_EDIT)),
                       session: Session = Depends(db_session)) -> dict[str, Any]:
     row = evaluate.evaluate_and_save(session, evaluate.parse_input(session, body), user)
     session.commit()

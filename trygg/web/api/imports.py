@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from sqlalchemy.orm import Session
 
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission
 from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
 from trygg.ingest import FORMATS, jobs, open_importer, run_import
@@ -19,12 +19,12 @@ from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.storage.schema.intake import ImportRun
-from trygg.web.access import import_run_scope, require_roles, visible_import_run
+from trygg.web.access import import_run_scope, require_permission, visible_import_run
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
-IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST)
+importer = require_permission(Permission.IMPORT)
 MAX_IMPORT = 50 * 1024 * 1024
 
 
@@ -46,7 +46,7 @@ def create_import(request: Request, file: UploadFile = File(...),
                                                             "object {our field: column}"),
                         organisation: str = Form("", description="Organisation id the rows belong to"),
                         dry_run: bool = Form(False),
-                        user: User = Depends(require_roles(*IMPORT_ROLES)),
+                        user: User = Depends(importer),
                         session: Session = Depends(db_session)) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise ValidationError("Unknown import format.", fields={"fmt": f"one of {', '.join(FORMATS)}"})
@@ -79,7 +79,7 @@ def create_import(request: Request, file: UploadFile = File(...),
 
 
 @router.get("/imports", summary="Recent import runs (those of your organisation; all for administrators)")
-def list_imports(user: User = Depends(require_roles(*IMPORT_ROLES)),
+def list_imports(user: User = Depends(importer),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     jobs.settle_interrupted(session)
     runs = intake_store.list_runs(session, organisation_id=import_run_scope(user))
@@ -88,7 +88,7 @@ def list_imports(user: User = Depends(require_roles(*IMPORT_ROLES)),
 
 @router.get("/imports/{run_id}", summary="One import run: status, progress (processed of total rows) and, "
                                          "when it ended, every skipped and rejected row")
-def get_import(run_id: int, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def get_import(run_id: int, user: User = Depends(importer),
                session: Session = Depends(db_session)) -> dict[str, Any]:
     jobs.settle_interrupted(session)
     return run_json(visible_import_run(user, intake_store.get_run(session, run_id)))  # hidden = missing: 404

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import category_label
 from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import PermissionDenied, TryggError, ValidationError
 from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import last_complete_week, resolve_period, to_local
@@ -40,8 +41,7 @@ from trygg.web.filters import parse_report_filter
 router = APIRouter(prefix="/api/v1", tags=["lägesbild"])
 
 #: Who sees the lägesbild (aggregates, hot spots, map).
-VIEW_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST, Role.VIEWER, Role.SIGNATORY,
-                        Role.KONTAKTCENTER})
+VIEW_ROLES = roles_for(Permission.LAGESBILD_VIEW)
 WEEK_CHOICES = (1, 2, 4, 13, 26, 52)
 MAX_POINTS = 5000
 FILTER_KEYS = ("weeks", "start", "end", "area", "area_type", "category", "organisation", "source")
@@ -99,11 +99,6 @@ def query_string(params: QueryParams) -> str:
     """The filter part of the query string (for links: exports, PDF, the API)."""
     pairs = [(k, v) for k, v in params.multi_items() if k in FILTER_KEYS and v != ""]
     return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
-
-
-def category_label(code: str, lang: str) -> str:
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code
 
 
 def summary_texts(lb: Lagesbild, lang: str) -> list[str]:

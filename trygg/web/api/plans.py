@@ -12,20 +12,23 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trygg.errors import NotFound, ValidationError
+from trygg.domain.permissions import Permission
+from trygg.errors import NotFound
 from trygg.notify import events
 from trygg.plans import lifecycle, signing
-from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
-from trygg.plans.inputs import activity_input, focus_area_input, indicator_input, plan_fields, year_of
+from trygg.plans.inputs import ActivityInput, FocusAreaInput, IndicatorInput, PlanCreate, PlanTransition, PlanUpdate
 from trygg.plans.serialize import activity_json, focus_area_json, indicator_json, plan_json
+from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User
+from trygg.web.access import require_permission
 from trygg.web.deps import db_session
 from trygg.web.notify import mail_texts
-from trygg.web.routes.plans import edit_user, view_user
 
+view_user = require_permission(Permission.PLAN_VIEW)
+edit_user = require_permission(Permission.PLAN_EDIT)
 router = APIRouter(prefix="/api/v1", tags=["action plans"])
 JSON = Body(default_factory=dict)
 
@@ -49,22 +52,11 @@ def list_plans(year: int | None = Query(None), user: User = Depends(view_user),
 
 
 @router.post("/plans", status_code=201, summary="Create a draft plan from the current lägesbild",
-             description="Body: {year, title?, summary?, suggest_focus_areas?: bool, as_of?: YYYY-MM-DD}.")
-def create_plan(body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+)
+def create_plan(body: PlanCreate = JSON, user: User = Depends(edit_user),
                 session: Session = Depends(db_session)) -> dict[str, Any]:
-    from datetime import date
-
-    year = year_of(body)
-    fields = plan_fields({"title": body.get("title") or f"Åtgärdsplan {year}", "summary": body.get("summary", "")})
-    as_of = None
-    if body.get("as_of"):
-        try:
-            as_of = date.fromisoformat(str(body["as_of"]))
-        except ValueError:
-            raise ValidationError("The plan is not valid.", fields={"as_of": "is not a date (YYYY-MM-DD)"}) from None
-    plan = lifecycle.create_draft(session, year, user, title=fields["title"], summary=fields.get("summary", ""),
-                                  as_of=as_of)
-    if body.get("suggest_focus_areas") and plan.evidence:
+    plan = lifecycle.create_draft(session, body.year, user, title=body.title, summary=body.summary, as_of=body.as_of)
+    if body.suggest_focus_areas and plan.evidence:
         for fa in suggested_focus_areas(plan.evidence):
             lifecycle.add_focus_area(session, plan, user, fa)
     session.commit()
@@ -78,10 +70,10 @@ def get_plan(plan_id: int, evidence: bool = Query(False, description="include th
 
 
 @router.patch("/plans/{plan_id}", summary="Change title or summary (draft or consultation only)")
-def patch_plan(plan_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+def patch_plan(plan_id: int, body: PlanUpdate = JSON, user: User = Depends(edit_user),
                session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
-    lifecycle.update_plan(session, plan, user, plan_fields(body))
+    lifecycle.update_plan(session, plan, user, body.changes())
     session.commit()
     return full(session, plan)
 
@@ -100,22 +92,21 @@ def refresh(plan_id: int, user: User = Depends(edit_user), session: Session = De
     return full(session, plan, with_evidence=True)
 
 
-@router.post("/plans/{plan_id}/focus-areas", status_code=201, summary="Add a focus area",
-             description="Body: {title, problem, categories: [code], target_area_types: [1–5], target_area_ids: [id]}.")
-def add_focus_area(plan_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+@router.post("/plans/{plan_id}/focus-areas", status_code=201, summary="Add a focus area")
+def add_focus_area(plan_id: int, body: FocusAreaInput = JSON, user: User = Depends(edit_user),
                    session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
-    fa = lifecycle.add_focus_area(session, plan, user, focus_area_input(body))
+    fa = lifecycle.add_focus_area(session, plan, user, body)
     session.commit()
     return focus_area_json(fa)
 
 
 @router.put("/plans/{plan_id}/focus-areas/{fa_id}", summary="Replace a focus area")
-def put_focus_area(plan_id: int, fa_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+def put_focus_area(plan_id: int, fa_id: int, body: FocusAreaInput = JSON, user: User = Depends(edit_user),
                    session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     fa = lifecycle.find_focus_area(plan, fa_id)
-    lifecycle.update_focus_area(session, plan, fa, user, focus_area_input(body))
+    lifecycle.update_focus_area(session, plan, fa, user, body)
     session.commit()
     return focus_area_json(fa)
 
@@ -129,23 +120,21 @@ def delete_focus_area(plan_id: int, fa_id: int, user: User = Depends(edit_user),
     return Response(status_code=204)
 
 
-@router.post("/plans/{plan_id}/activities", status_code=201, summary="Add an activity linked to focus areas",
-             description="Body: {title, description, kind, responsible_role, period_start, period_end, "
-                         "owner_ids: [id], focus_area_ids: [id], area_id, status}.")
-def add_activity(plan_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+@router.post("/plans/{plan_id}/activities", status_code=201, summary="Add an activity linked to focus areas")
+def add_activity(plan_id: int, body: ActivityInput = JSON, user: User = Depends(edit_user),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
-    act = lifecycle.add_activity(session, plan, user, activity_input(body))
+    act = lifecycle.add_activity(session, plan, user, body)
     session.commit()
     return activity_json(act)
 
 
 @router.put("/plans/{plan_id}/activities/{activity_id}", summary="Replace an activity")
-def put_activity(plan_id: int, activity_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+def put_activity(plan_id: int, activity_id: int, body: ActivityInput = JSON, user: User = Depends(edit_user),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     act = lifecycle.find_activity(plan, activity_id)
-    lifecycle.update_activity(session, plan, act, user, activity_input(body))
+    lifecycle.update_activity(session, plan, act, user, body)
     session.commit()
     return activity_json(act)
 
@@ -159,24 +148,22 @@ def delete_activity(plan_id: int, activity_id: int, user: User = Depends(edit_us
     return Response(status_code=204)
 
 
-@router.post("/plans/{plan_id}/activities/{activity_id}/indicators", status_code=201, summary="Add an indicator",
-             description="Body: {name, source_kind: report_category|survey|manual, category, area_id, "
-                         "area_types, survey_indicator, baseline, target, unit}.")
-def add_indicator(plan_id: int, activity_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+@router.post("/plans/{plan_id}/activities/{activity_id}/indicators", status_code=201, summary="Add an indicator")
+def add_indicator(plan_id: int, activity_id: int, body: IndicatorInput = JSON, user: User = Depends(edit_user),
                   session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     ind = lifecycle.add_indicator(session, plan, lifecycle.find_activity(plan, activity_id), user,
-                                  indicator_input(body))
+                                  body)
     session.commit()
     return indicator_json(ind)
 
 
 @router.put("/plans/{plan_id}/indicators/{indicator_id}", summary="Replace an indicator")
-def put_indicator(plan_id: int, indicator_id: int, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+def put_indicator(plan_id: int, indicator_id: int, body: IndicatorInput = JSON, user: User = Depends(edit_user),
                   session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     ind = lifecycle.find_indicator(plan, indicator_id)
-    lifecycle.update_indicator(session, plan, ind, user, indicator_input(body))
+    lifecycle.update_indicator(session, plan, ind, user, body)
     session.commit()
     return indicator_json(ind)
 
@@ -190,14 +177,11 @@ def delete_indicator(plan_id: int, indicator_id: int, user: User = Depends(edit_
     return Response(status_code=204)
 
 
-@router.post("/plans/{plan_id}/status", summary="Move the plan in its lifecycle",
-             description="Body: {to: consultation|approved|draft|active|evaluated, acknowledge_warnings?: bool, "
-                         "note?}. Signed is reached by signing.")
-def status(plan_id: int, request: Request, body: dict[str, Any] = JSON, user: User = Depends(edit_user),
+@router.post("/plans/{plan_id}/status", summary="Move the plan in its lifecycle")
+def status(plan_id: int, request: Request, body: PlanTransition = JSON, user: User = Depends(edit_user),
            session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
-    lifecycle.transition(session, plan, str(body.get("to", "")), user, note=str(body.get("note", ""))[:500],
-                         acknowledge_warnings=bool(body.get("acknowledge_warnings")))
+    lifecycle.transition(session, plan, body.to, user, note=body.note, acknowledge_warnings=body.acknowledge_warnings)
     if plan.status == "approved":  # the signatories are told in the same transaction
         events.plan_ready_to_sign(session, plan.id, plan.title, mail_texts(request))
     session.commit()
@@ -205,7 +189,8 @@ def status(plan_id: int, request: Request, body: dict[str, Any] = JSON, user: Us
 
 
 @router.post("/plans/{plan_id}/sign", summary="Sign the approved plan for your signatory role")
-def sign(plan_id: int, user: User = Depends(view_user), session: Session = Depends(db_session)) -> dict[str, Any]:
+def sign(plan_id: int, user: User = Depends(require_permission(Permission.PLAN_SIGN)),
+         session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = _plan(session, plan_id)
     signing.sign(session, plan, user)
     session.commit()
@@ -238,7 +223,7 @@ def diff(plan_id: int, against: int | None = Query(None), user: User = Depends(v
             description="format=pdf|html, lang=sv|en, document=plan|followup.")
 def export(plan_id: int, request: Request, format: str = Query("pdf"), document: str = Query("plan"),
            user: User = Depends(view_user), session: Session = Depends(db_session)) -> Response:
-    from trygg.web.routes.plan_documents import followup_document, plan_document
+    from trygg.web.documents import followup_document, plan_document
 
     plan = _plan(session, plan_id)
     if document == "followup":

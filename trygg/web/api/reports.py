@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from trygg.domain.categories import is_sensitive
-from trygg.domain.enums import Role, Source
+from trygg.domain.enums import Source
+from trygg.domain.permissions import Permission
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
 from trygg.notify import events
@@ -27,12 +28,19 @@ from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
+from trygg.storage.lagesbild import data_version
 from trygg.storage.schema import User
-from trygg.web.access import detail_scope, note_sensitive_reads, require_roles, require_user, visible_report
+from trygg.web.access import (
+    detail_scope,
+    note_sensitive_reads,
+    require_permission,
+    require_user,
+    visible_report,
+)
 from trygg.web.api.actions import report_action_json
-from trygg.web.api.serialize import report_feature, report_json
+from trygg.web.api.serialize import report_feature, report_json, report_row_json
 from trygg.web.deps import db_session, get_database, language
-from trygg.web.filters import paging, parse_report_filter
+from trygg.web.filters import make_cursor, paging, parse_cursor, parse_report_filter
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.notify import mail_texts
@@ -41,8 +49,6 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 FILTER_DOC = ("Filters: start, end (YYYY-MM-DD or ISO 8601), area (id, repeatable), area_type (1–5), "
               "category (code), organisation (id), status, source; paging: limit, offset.")
-REPORTING_ROLES = (Role.REPORTER, Role.COORDINATOR, Role.ADMIN, Role.POLICE_ANALYST, Role.KONTAKTCENTER)
-TRIAGE_ROLES = (Role.COORDINATOR, Role.ADMIN, Role.KONTAKTCENTER)
 CSV_COLUMNS = ("id", "public_id", "category", "category_name", "description", "occurred_from", "occurred_to",
                "lon", "lat", "x", "y", "precision", "area_id", "area_name", "outside", "insecurity",
                "organisation_id", "organisation_name", "people_count", "police_called", "status", "source",
@@ -77,7 +83,7 @@ class ReportPatch(BaseModel):
 
 
 @router.post("/reports", status_code=201, summary="Create a report (idempotent with Idempotency-Key)")
-def post_report(request: Request, body: ReportIn, user: User = Depends(require_roles(*REPORTING_ROLES)),
+def post_report(request: Request, body: ReportIn, user: User = Depends(require_permission(Permission.REPORT_CREATE)),
                 session: Session = Depends(db_session)) -> Response:
     lang = language(request)
 
@@ -94,19 +100,27 @@ def post_report(request: Request, body: ReportIn, user: User = Depends(require_r
                       payload=body.model_dump(mode="json"), create=create)
 
 
-@router.get("/reports", summary="List reports whose details you may see", description=FILTER_DOC)
+@router.get("/reports", summary="List reports whose details you may see (newest first)",
+            description=FILTER_DOC + " For deep pages pass the previous page's `next_cursor` as `cursor` "
+            "(keyset paging: as fast on page 1,000 as on page 1).")
 def list_reports(request: Request, user: User = Depends(require_user),
                  session: Session = Depends(db_session),
                  start: str | None = Query(None), end: str | None = Query(None),
-                 limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                 limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
+                 cursor: str | None = Query(None, description="`next_cursor` of the previous page.")
+                 ) -> JSONResponse:
     flt = parse_report_filter(request.query_params, detail_scope(user))
     limit, offset = paging(request.query_params)
+    after = parse_cursor(cursor) if cursor else None
     lang = language(request)
-    rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
-    total = report_store.count_reports(session, flt)
+    rows = report_store.list_report_rows(session, flt, limit=limit, offset=0 if after else offset, after=after)
+    total = report_store.count_reports_cached(session, flt, data_version(session))
     note_sensitive_reads(user, rows, session)
-    return {"total": total, "limit": limit, "offset": offset,
-            "reports": [report_json(r, lang) for r in rows]}
+    last = rows[-1] if len(rows) == limit else None
+    body = {"total": total, "limit": limit, "offset": offset,
+            "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
+            "reports": [report_row_json(r, lang) for r in rows]}
+    return JSONResponse(body)
 
 
 def _stream_rows(request: Request, user: User) -> Iterator[Any]:
@@ -182,7 +196,7 @@ def get_report(report_id: int, request: Request, user: User = Depends(require_us
 @router.patch("/reports/{report_id}", summary="Change status, routing or the feedback note (coordinators, "
                                               "Kontaktcenter)")
 def patch_report(report_id: int, body: ReportPatch, request: Request,
-                 user: User = Depends(require_roles(*TRIAGE_ROLES)),
+                 user: User = Depends(require_permission(Permission.TRIAGE)),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
     lang = language(request)

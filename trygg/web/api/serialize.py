@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import shapely
 
 from trygg.domain.categories import BY_CODE
+from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_ITEMS
 from trygg.storage.schema import Area, Report
+from trygg.storage.schema.fieldwork import WalkObservation
+from trygg.web.i18n import gettext_for
 
 
 def area_json(area: Area) -> dict[str, Any]:
@@ -30,6 +34,16 @@ def area_feature(area: Area, extra: dict[str, Any] | None = None, precision: int
 
 
 def report_json(report: Report, lang: str = "sv") -> dict[str, Any]:
+    return _report_dict(report, report.area.name if report.area else None,
+                        report.organisation.name if report.organisation else None, lang)
+
+
+def report_row_json(row: Any, lang: str = "sv") -> dict[str, Any]:
+    """The same shape as `report_json`, from a row of `trygg.storage.reports.LIST_COLUMNS` (no ORM object)."""
+    return _report_dict(row, row.area_name, row.organisation_name, lang)
+
+
+def _report_dict(report: Any, area_name: str | None, organisation_name: str | None, lang: str) -> dict[str, Any]:
     cat = BY_CODE.get(report.category)
     return {
         "id": report.id,
@@ -40,21 +54,25 @@ def report_json(report: Report, lang: str = "sv") -> dict[str, Any]:
         "location": {"lon": report.lon, "lat": report.lat, "x": report.x, "y": report.y,
                      "precision": report.precision},
         "area_id": report.area_id,
-        "area_name": report.area.name if report.area else None,
+        "area_name": area_name,
         "outside": report.outside,
-        "occurred_from": report.occurred_from.isoformat(),
-        "occurred_to": report.occurred_to.isoformat() if report.occurred_to else None,
+        "occurred_from": _utc(report.occurred_from).isoformat(),
+        "occurred_to": _utc(report.occurred_to).isoformat() if report.occurred_to else None,
         "insecurity": report.insecurity,
         "organisation_id": report.organisation_id,
-        "organisation_name": report.organisation.name if report.organisation else None,
+        "organisation_name": organisation_name,
         "people_count": report.people_count,
         "police_called": report.police_called,
         "status": report.status,
         "source": report.source,
         "feedback_note": report.feedback_note,
-        "created_at": report.created_at.isoformat(),
-        "updated_at": report.updated_at.isoformat(),
+        "created_at": _utc(report.created_at).isoformat(),
+        "updated_at": _utc(report.updated_at).isoformat(),
     }
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def report_feature(report: Report, lang: str = "sv") -> dict[str, Any]:
@@ -66,3 +84,13 @@ def report_feature(report: Report, lang: str = "sv") -> dict[str, Any]:
     return {"type": "Feature", "id": report.id,
             "geometry": {"type": "Point", "coordinates": [round(report.lon, 6), round(report.lat, 6)]},
             "properties": props}
+
+
+def observation_json(o: WalkObservation, lang: str) -> dict[str, Any]:
+    _ = gettext_for(lang)
+    return {"id": o.id, "item": o.item, "item_label": _(WALK_ITEMS[o.item].label) if o.item in WALK_ITEMS else o.item,
+            "note": o.note, "lon": o.lon, "lat": o.lat, "status": o.status,
+            "status_label": _(OBSERVATION_STATUSES.get(o.status, o.status)),
+            "observed_at": o.observed_at.isoformat(), "key": o.client_key,
+            "routed_to": o.routed_to.short_name or o.routed_to.name if o.routed_to else None,
+            "photos": [f"/fieldwork/photos/{p.id}" for p in o.photos]}

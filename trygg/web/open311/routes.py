@@ -137,6 +137,9 @@ def service_definition(code: str, fmt: str, request: Request) -> Response:
 def list_requests(fmt: str, request: Request, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     q = request.query_params
+    if any("\x00" in v for v in q.values()):
+        # PostgreSQL cannot hold a NUL (→ 400); answer the same on SQLite rather than an empty list
+        raise Open311BadRequest("A filter holds a NUL character, which no stored value can contain; remove it.")
     lang = language(request)
     ids = [i.strip() for i in q.get("service_request_id", "").split(",") if i.strip()]
     hidden = [c.code for c in CATEGORIES if not single_report_public(c.code)]
@@ -248,7 +251,6 @@ def _client_for(request: Request, session: Session, form: dict[str, str]) -> Ope
 def _post_request(fmt: str, request: Request, session: Session, form: dict[str, str]) -> Response:
     client = _client_for(request, session, form)
     settings = get_settings(request)
-    limit(request, "open311_post", settings.public_rate_limit)
     _checked_form(form)
     code = form.get("service_code", "").strip()
     if not code:
@@ -260,6 +262,8 @@ def _post_request(fmt: str, request: Request, session: Session, form: dict[str, 
     place = form.get("address_string", "").strip() or form.get("address_id", "").strip() or None
     if (lat is None or lon is None) and place is None:
         raise Open311BadRequest("Give a location: lat and long, address_string or address_id.")
+    # Counted (in the database, shared by every server process) only for a request that could be stored.
+    limit(request, "open311_post", settings.public_rate_limit)
     attrs = _attributes(form)
     lang = language(request)
     payload = {k: v for k, v in sorted(form.items()) if k != "api_key"}

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import AuthenticationRequired
 from trygg.storage import audit
 from trygg.storage import users as user_store
@@ -30,7 +30,7 @@ from trygg.web.signin_audit import record_signin
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-register_nav("/account", "My account", roles=frozenset(Role) - {Role.PUBLIC}, order=95)
+register_nav("/account", "My account", roles=roles_for(Permission.SIGNED_IN), order=95)
 
 
 def _me_or_pending(request: Request, user: User | None = Depends(current_user),

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import NotFound, TryggError, ValidationError
 from trygg.plans import signing
 from trygg.reports.csv_stream import csv_chunks
@@ -25,7 +26,7 @@ from trygg.storage import audit
 from trygg.storage import plans as plan_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
-from trygg.web.access import require_roles
+from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, get_database
 from trygg.web.errors import wants_html
@@ -36,8 +37,8 @@ from trygg.web.routes.audit_labels import ACTION_LABELS, action_choices
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-register_nav("/admin", "Administration", roles={Role.ADMIN}, order=90)
-admin_only = require_roles(Role.ADMIN)
+register_nav("/admin", "Administration", roles=roles_for(Permission.ADMIN), order=90)
+admin_only = require_permission(Permission.ADMIN)
 ROLES = [str(r) for r in Role if r != Role.PUBLIC]
 
 

@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from trygg.domain.enums import AreaLevel, Role
+from trygg.domain.enums import AreaLevel
+from trygg.domain.permissions import Permission
 from trygg.errors import ConfigError, TryggError, ValidationError
 from trygg.setup.area_import import LEVELS, AreaImportResult, FieldMap, import_areas
 from trygg.setup.organisations import import_organisations, set_active
@@ -33,7 +34,7 @@ from trygg.storage import areas as area_store
 from trygg.storage import audit, invitations, municipality_details
 from trygg.storage import users as user_store
 from trygg.storage.schema import Place, Report, User
-from trygg.web.access import require_roles
+from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, forget_details, get_settings
 from trygg.web.i18n import gettext_for
@@ -42,7 +43,7 @@ from trygg.web.svg_map import MapShape, areas_svg
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-admin_only = require_roles(Role.ADMIN)
+admin_only = require_permission(Permission.ADMIN)
 MAX_UPLOAD = 50 * 1024 * 1024
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".csv", ".txt", ".xlsx", ".xlsm")
 T = TypeVar("T")

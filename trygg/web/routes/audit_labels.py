@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
+from trygg.domain.msgid import _
 from trygg.storage.audit import SIGNIN_ACTIONS
-
-
-def _(message: str) -> str:
-    """Mark a msgid for extraction; it is translated where it is shown."""
-    return message
-
 
 ACTION_LABELS = {
     # sign-in (trygg.web.signin_audit)

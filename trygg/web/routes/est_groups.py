@@ -83,7 +83,7 @@ def _form_page(request: Request, session: Session, group: EstGroup | None, value
     return render(request, "meetings/group_form.html", {
         "group": group, "values": values, "errors": errors or {}, "choices": choices, "moves": moves,
         "organisations": store.list_organisations(session),
-        "meetings": store.count_meetings(session, group.id) if group else 0,
+        "meetings": service.count_meetings(session, group.id) if group else 0,
         "map_data": {"type": "FeatureCollection", "features": features, "group_id": group_id},
     }, status_code=status_code)
 

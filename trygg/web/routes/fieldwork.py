@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.domain import clock
-from trygg.domain.enums import AreaLevel, Role
+from trygg.domain.enums import AreaLevel
+from trygg.domain.permissions import Permission, roles_for
 from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
 from trygg.fieldwork import gyms as gym_service
@@ -30,7 +31,7 @@ from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-register_nav("/fieldwork", "Field work", roles=frozenset(Role) - {Role.PUBLIC}, order=45)
+register_nav("/fieldwork", "Field work", roles=roles_for(Permission.SIGNED_IN), order=45)
 
 
 # --------------------------------------------------------------------------- form helpers

@@ -12,14 +12,14 @@ from starlette.datastructures import FormData
 
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, may, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import evaluate, followup, lifecycle
 from trygg.plans.calendar import year_wheel
 from trygg.reports import plan_charts
 from trygg.storage import plans as store
 from trygg.storage.schema import User
-from trygg.web.access import ANALYST_ROLES, PARTNER_ROLES, require_roles
+from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
@@ -28,8 +28,8 @@ from trygg.web.routes.plans import back, edit_user, form_dict, get_plan, view_us
 from trygg.web.templating import _category_name, render
 
 router = APIRouter(include_in_schema=False)
-analyst = require_roles(*ANALYST_ROLES)
-register_nav("/followup", "Follow-up", PARTNER_ROLES - {Role.REPORTER}, order=61)
+analyst = require_permission(Permission.PLAN_EDIT)
+register_nav("/followup", "Follow-up", roles_for(Permission.PLAN_VIEW), order=61)
 
 
 def parse_day(raw: str | None, field: str = "on") -> date | None:
@@ -55,7 +55,7 @@ def followup_page(plan_id: int, request: Request, user: User = Depends(view_user
     on = parse_day(request.query_params.get("on"))
     report = followup.yearly_report(session, plan, on)
     return render(request, "followup/plan.html", {
-        "plan": plan, "report": report, "manager": user.role in ANALYST_ROLES,
+        "plan": plan, "report": report, "manager": may(user, Permission.PLAN_EDIT),
         "saved": request.query_params.get("saved", ""), "today": clock.today()})
 
 
@@ -102,7 +102,7 @@ def calendar_page(plan_id: int, request: Request, user: User = Depends(view_user
 @router.get("/followup/plans/{plan_id}/report.{fmt}")
 def followup_report(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                     session: Session = Depends(db_session)) -> Response:
-    from trygg.web.routes.plan_documents import followup_document
+    from trygg.web.documents import followup_document
 
     return followup_document(request, session, get_plan(session, plan_id), fmt)
 
@@ -113,7 +113,7 @@ def evaluations_page(request: Request, user: User = Depends(view_user),
     plans = store.list_plans(session)
     return render(request, "followup/evaluations.html", {
         "evaluations": store.list_evaluations(session), "places": store.list_places(session),
-        "all_categories": CATEGORIES, "plans": plans, "analyst": user.role in ANALYST_ROLES,
+        "all_categories": CATEGORIES, "plans": plans, "analyst": may(user, Permission.PLAN_EDIT),
         "activities": [(p, a) for p in plans for a in p.activities]})
 
 

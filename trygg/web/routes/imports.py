@@ -5,8 +5,9 @@ shows the first rows, lets you map our fields to the file's columns (saved per s
 name) and lists, from a dry run, every row that would be rejected with its line number →
 ``/imports/run`` starts the import in the background and answers at once with a redirect to
 ``/imports/{id}``, whose progress bar polls ``/imports/{id}/progress`` (htmx, every second) until
-the run is done or failed, then shows the summary with every rejected row. The run row holds the
-progress (`trygg.ingest.jobs`), so reloads and other server threads see the same.
+the run is done or failed, then shows the summary with every rejected row. The import is a durable
+job (`trygg.ingest.jobs`) and the run row holds its progress, so reloads and other server processes see
+the same.
 """
 
 from __future__ import annotations
@@ -19,28 +20,26 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission, roles_for
 from trygg.domain.text import whole_number
 from trygg.errors import ValidationError
 from trygg.ingest import FORMATS, jobs, open_importer, run_import
-from trygg.ingest.base import FinishHook
 from trygg.ingest.csv_source import FIELDS
 from trygg.ingest.service import IntakeContext
-from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.storage.schema.intake import ImportRun
-from trygg.web.access import import_run_scope, require_roles, visible_import_run
+from trygg.web.access import import_run_scope, require_permission, visible_import_run
 from trygg.web.blocking import read_form
-from trygg.web.deps import db_session, get_database, language
+from trygg.web.deps import db_session, language, wake_jobs
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-IMPORT_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST)
-register_nav("/imports", "Imports", set(IMPORT_ROLES), order=70)
+importer = require_permission(Permission.IMPORT)
+register_nav("/imports", "Imports", roles_for(Permission.IMPORT), order=70)
 MAX_IMPORT = 50 * 1024 * 1024
 
 
@@ -53,7 +52,7 @@ def _orgs(session: Session) -> list[Any]:
 
 
 @router.get("/imports")
-def imports_page(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def imports_page(request: Request, user: User = Depends(importer),
                  session: Session = Depends(db_session)) -> Response:
     jobs.settle_interrupted(session)
     runs = intake_store.list_runs(session, organisation_id=import_run_scope(user))
@@ -107,7 +106,7 @@ def _prepare(request: Request, session: Session, user: User, form: FormData) -> 
 
 
 @router.post("/imports/preview")
-def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def preview(request: Request, user: User = Depends(importer),
             session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     (importer, ctx), state = _prepare(request, session, user, form)
     summary = run_import(session, importer, ctx, dry_run=True, record=False)
@@ -116,27 +115,20 @@ def preview(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES))
                                                     "preview": rows() if rows else []})
 
 
-def audit_when_finished(user_id: int, fmt: str) -> FinishHook:
-    """The audit entry of an import, written with the final counts when the run ends."""
-    def record(session: Session, run: ImportRun) -> None:
-        audit.record(session, user_id, "import", "import_run", run.id,
-                     {"fmt": fmt, "status": run.status, "imported": run.imported, "duplicates": run.duplicates})
-
-    return record
-
-
 @router.post("/imports/run")
-def run(request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run(request: Request, user: User = Depends(importer),
         session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     (importer, ctx), state = _prepare(request, session, user, form)
     name = state["mapping_name"].strip()
     if name and state["fmt"] in ("csv", "excel", "geojson") and state["form"].get("save_mapping") == "1":
         intake_store.save_mapping(session, name, state["fmt"], state["mapping"])
         session.commit()
-    run_row = jobs.start_import(get_database(request), session, importer,
+    content = base64.b64decode(state["content"])
+    mapping = state["mapping"] if state["fmt"] in ("csv", "excel", "geojson") else None
+    run_row = jobs.start_import(session, content, state["fmt"], filename=state["filename"], mapping=mapping or None,
                                 organisation_id=ctx.organisation.id if ctx.organisation else None,
-                                user_id=user.id, lang=ctx.lang, gettext=ctx.gettext,
-                                on_finish=audit_when_finished(user.id, state["fmt"]))
+                                user_id=user.id, lang=ctx.lang, audit_entry=True)
+    wake_jobs(request)
     return RedirectResponse(f"/imports/{run_row.id}", status_code=303)
 
 
@@ -146,13 +138,13 @@ def _visible_run(session: Session, user: User, run_id: int) -> ImportRun:
 
 
 @router.get("/imports/{run_id:int}")
-def run_page(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run_page(run_id: int, request: Request, user: User = Depends(importer),
              session: Session = Depends(db_session)) -> Response:
     return render(request, "imports/run.html", {"run": _visible_run(session, user, run_id)})
 
 
 @router.get("/imports/{run_id:int}/progress")
-def run_progress(run_id: int, request: Request, user: User = Depends(require_roles(*IMPORT_ROLES)),
+def run_progress(run_id: int, request: Request, user: User = Depends(importer),
                  session: Session = Depends(db_session)) -> Response:
     """The run's state as an HTML fragment: the progress bar while running (it polls itself), the
     summary when done."""

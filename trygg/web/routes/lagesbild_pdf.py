@@ -1,18 +1,16 @@
-"""The lägesbild PDF: created in a background job whose progress the page polls, or directly.
+"""The lägesbild PDF: created in a durable background job whose progress the page polls, or directly.
 
 ``POST /lagesbild/pdf-jobs`` (form fields ``query`` = the dashboard's filter query string, ``lang``)
 starts a job and answers ``{"id", "status_url"}``; ``GET /lagesbild/pdf-jobs/{id}`` tells its state and
 progress; ``GET /lagesbild/pdf-jobs/{id}/file`` downloads the PDF. ``GET /lagesbild/report.pdf?…``
-makes it in one request (the link works without JavaScript).
+makes it in one request (the link works without JavaScript). The job is a row of the jobs table
+(kind ``lagesbild.pdf``, `trygg.jobs`): any server process or `trygg worker` makes it, and the PDF is
+kept with the job, so every process can answer the status and the download.
 """
 
 from __future__ import annotations
 
-import secrets
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,15 +21,19 @@ from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
 from trygg.domain.enums import Source
+from trygg.domain.msgid import _
+from trygg.domain.text import whole_number
 from trygg.errors import NotFound
+from trygg.jobs import JobContext, enqueue, job_handler
 from trygg.lagesbild.service import PRECISE, build_lagesbild
 from trygg.lagesbild.surveys import survey_figures
-from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
+from trygg.reports.lagesbild_pdf import render_lagesbild_pdf
 from trygg.storage import areas as area_store
+from trygg.storage import jobs as job_store
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter, report_arrays
-from trygg.storage.schema import Organisation, User
+from trygg.storage.schema import Job, Organisation, User
 from trygg.web import i18n
 from trygg.web.access import detail_scope, require_user
 from trygg.web.api.lagesbild import (
@@ -44,22 +46,16 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.deps import current_user, db_session, get_database, language, municipality_name
+from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
 from trygg.web.i18n import LANGUAGES
 from trygg.web.ratelimit import limit
 from trygg.web.routes.lagesbild import day_names
 
 router = APIRouter(include_in_schema=False)
 
-MAX_JOBS = 20
-JOB_TTL_S = 3600
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trygg-pdf")
-_lock = threading.Lock()
+KIND = "lagesbild.pdf"
 
 
-def _(message: str) -> str:
-    """Mark a msgid for extraction (the job translates it when reporting)."""
-    return message
 
 
 STEPS = {
@@ -67,22 +63,6 @@ STEPS = {
     "charts": _("Drawing the charts"), "typesetting": _("Typesetting the PDF"), "done": _("The PDF is ready"),
     "failed": _("The PDF could not be created"),
 }
-
-
-@dataclass
-class PdfJob:
-    id: str
-    user_id: int
-    lang: str
-    state: str = "queued"
-    step: str = "queued"
-    progress: float = 0.0
-    pdf: bytes | None = None
-    filename: str = "lagesbild.pdf"
-    created: float = field(default_factory=time.monotonic)
-
-
-JOBS: dict[str, PdfJob] = {}
 
 
 def filter_description(session: Session, flt: ReportFilter, lang: str) -> tuple[str, ...]:
@@ -121,82 +101,81 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         described = filter_description(s, flt, lang)
         surveys = survey_figures(s, flt.area_ids)
     keep = np.isin(pts.precision.astype(str), PRECISE)
-    texts = PdfTexts(
-        lang=lang, gettext=i18n.gettext_for(lang),
-        number=lambda v, d: i18n.format_number(v, lang, d), percent=lambda v, d: i18n.format_percent(v, lang, d),
-        date=lambda v, f: i18n.format_date(v, lang, f), datetime=lambda v: i18n.format_datetime(v, lang),
-        category_name=lambda c: category_label(c, lang), day_names=tuple(day_names(lang)),
-        municipality=municipality, filters=described, summary=tuple(summary_texts(lb, lang)))
+    texts = i18n.document_texts(lang, municipality, day_names=tuple(day_names(lang)), filters=described,
+                                summary=tuple(summary_texts(lb, lang)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus, surveys=surveys)
     return pdf, f"lagesbild-{lb.period.first_day.isoformat()}-{lb.period.last_day.isoformat()}.pdf"
 
 
-def _prune() -> None:
-    now = time.monotonic()
-    for key in [k for k, j in JOBS.items() if now - j.created > JOB_TTL_S]:
-        JOBS.pop(key, None)
-    while len(JOBS) > MAX_JOBS:
-        JOBS.pop(next(iter(JOBS)))
+@job_handler(KIND, max_attempts=2, lease_s=60.0, backoff_s=5.0)
+def pdf_job(ctx: JobContext) -> dict[str, Any]:
+    """The handler of kind ``lagesbild.pdf``: the PDF of the payload's filter for its user."""
+    p = ctx.payload
 
-
-def _run(job: PdfJob, db: Database, params: QueryParams, municipality: str) -> None:
     def progress(step: str, share: float) -> None:
-        job.step, job.progress = step, max(job.progress, min(share, 0.99))
+        ctx.progress(min(share, 0.99), step)
 
-    job.state = "running"
-    try:
-        job.pdf, job.filename = make_pdf(db, job.user_id, params, job.lang, municipality, progress)
-        job.step, job.progress, job.state = "done", 1.0, "done"
-    except Exception:  # noqa: BLE001 - reported to the user through the job state
-        import logging
-
-        logging.getLogger("trygg.web").exception("lägesbild PDF job %s failed", job.id)
-        job.step, job.state = "failed", "failed"
+    pdf, filename = make_pdf(ctx.db, int(p["user_id"]), QueryParams(str(p.get("query") or "")), str(p["lang"]),
+                             str(p.get("municipality") or ""), progress)
+    ctx.output = pdf
+    return {"filename": filename}
 
 
-def _job_for(user: User, job_id: str) -> PdfJob:
-    job = JOBS.get(job_id)
-    if job is None or job.user_id != user.id:
+def _job_for(session: Session, user: User, job_id: str) -> Job:
+    number = whole_number(job_id)
+    job = job_store.get(session, number) if number is not None else None
+    if job is None or job.kind != KIND or job.owner_id != user.id:
         raise NotFound("No such PDF job.", hint="Start a new one from the situation picture.")
     return job
 
 
 @router.post("/lagesbild/pdf-jobs")
 def start_job(request: Request, query: str = Form(""), lang: str = Form(""), user: User = Depends(require_user),
-              db: Database = Depends(get_database)) -> JSONResponse:
+              session: Session = Depends(db_session)) -> JSONResponse:
     check_role(user, VIEW_ROLES)
     limit(request, "lagesbild-pdf", 20, 600, key=str(user.id))
     params = QueryParams(query)
     dashboard_filter(params, user)  # validate now: a bad filter answers 422 at once
     lang = lang if lang in LANGUAGES else language(request)
-    job = PdfJob(id=secrets.token_urlsafe(12), user_id=user.id, lang=lang)
-    with _lock:
-        _prune()
-        JOBS[job.id] = job
-    _executor.submit(_run, job, db, params, municipality_name(request))
-    return JSONResponse({"id": job.id, "status_url": f"/lagesbild/pdf-jobs/{job.id}", "state": job.state},
+    job = enqueue(session, KIND, {"user_id": user.id, "query": query, "lang": lang,
+                                  "municipality": municipality_name(request)}, owner_id=user.id)
+    session.commit()
+    wake_jobs(request)
+    return JSONResponse({"id": str(job.id), "status_url": f"/lagesbild/pdf-jobs/{job.id}", "state": "queued"},
                         status_code=202)
 
 
+def _state(job: Job) -> str:
+    """The job's state for the page; a failed attempt that will be retried is still waiting."""
+    return {"queued": "queued", "running": "running", "done": "done"}.get(job.status, "failed")
+
+
 @router.get("/lagesbild/pdf-jobs/{job_id}")
-def job_status(job_id: str, request: Request, user: User = Depends(require_user)) -> dict[str, Any]:
-    job = _job_for(user, job_id)
-    translate = i18n.gettext_for(job.lang)
-    return {"id": job.id, "state": job.state, "progress": round(job.progress, 2),
-            "message": translate(STEPS[job.step]),
-            "download_url": f"/lagesbild/pdf-jobs/{job.id}/file" if job.state == "done" else None,
-            "filename": job.filename, "link_text": translate(_("Download the PDF"))}
+def job_status(job_id: str, request: Request, user: User = Depends(require_user),
+               session: Session = Depends(db_session)) -> JSONResponse:
+    job = _job_for(session, user, job_id)
+    lang = str((job.payload or {}).get("lang") or "sv")
+    translate = i18n.gettext_for(lang)
+    state = _state(job)
+    step = state if state in ("done", "failed") else (job.step if job.step in STEPS else "queued")
+    result = job.result or {}
+    body = {"id": str(job.id), "state": state, "progress": round(1.0 if state == "done" else job.progress, 2),
+            "message": translate(STEPS[step]),
+            "download_url": f"/lagesbild/pdf-jobs/{job.id}/file" if state == "done" else None,
+            "filename": result.get("filename", "lagesbild.pdf"), "link_text": translate(_("Download the PDF"))}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/lagesbild/pdf-jobs/{job_id}/file")
-def job_file(job_id: str, user: User = Depends(require_user)) -> Response:
-    job = _job_for(user, job_id)
-    if job.state != "done" or job.pdf is None:
+def job_file(job_id: str, user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
+    job = _job_for(session, user, job_id)
+    if job.status != "done" or job.output is None:
         raise NotFound("The PDF is not ready yet.", hint="Wait until the progress bar is full.")
-    return Response(job.pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{job.filename}"'})
+    filename = (job.result or {}).get("filename", "lagesbild.pdf")
+    return Response(job.output, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/lagesbild/report.pdf")

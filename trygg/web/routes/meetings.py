@@ -19,6 +19,7 @@ from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActionStatus
 from trygg.domain.geo import to_sweref
+from trygg.domain.permissions import Permission
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.lagesbild.meeting import NEAR_DAYS, NEAR_DISTANCE, build_meeting_brief
 from trygg.notify import events
@@ -38,6 +39,7 @@ from trygg.web.access import (
     can_manage_est_groups,
     can_see_report_detail,
     can_see_sensitive,
+    require_permission,
     require_user,
 )
 from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
@@ -288,10 +290,9 @@ def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), 
 @router.post("/meetings/actions/{action_id}")
 @html_errors
 def update_action(action_id: int, request: Request, status: str = Form(...), outcome: str = Form(""),
-                  next: str = Form(""), user: User = Depends(require_user),
+                  next: str = Form(""), user: User = Depends(require_permission(Permission.EST_MEETINGS)),
                   session: Session = Depends(db_session)) -> Response:
     """Record how an action went: status (open, done, cancelled) and a short outcome."""
-    check_role(user, MEETING_ROLES)
     before = store.get_action(session, action_id).status
     action = store.update_action(session, action_id, status=status, outcome=outcome, user_id=user.id,
                                  organisation_id=user.organisation_id)

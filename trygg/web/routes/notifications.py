@@ -7,16 +7,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission
 from trygg.errors import NotFound
 from trygg.storage import audit, outbox
 from trygg.storage.schema import User
-from trygg.web.access import require_roles
+from trygg.web.access import require_permission
 from trygg.web.deps import db_session
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-admin_only = require_roles(Role.ADMIN)
+admin_only = require_permission(Permission.ADMIN)
 
 
 @router.get("/admin/notifications")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-
-def _(message: str) -> str:
-    """Mark a msgid for extraction; it is translated where it is shown."""
-    return message
-
+from trygg.domain.msgid import _
 
 PLAN_STATUS = {"draft": _("Draft"), "consultation": _("Consultation"), "approved": _("Approved"),
                "signed": _("Signed"), "active": _("Active"), "evaluated": _("Evaluated")}

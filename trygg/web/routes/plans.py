@@ -15,17 +15,18 @@ from starlette.datastructures import FormData
 
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActivityKind, PlanStatus, Role
+from trygg.domain.permissions import Permission, may, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.notify import events
 from trygg.plans import lifecycle, signing
-from trygg.plans.demo import suggested_focus_areas
 from trygg.plans.diff import plan_diff
 from trygg.plans.evidence import GROUPS, SURVEY_LABELS
-from trygg.plans.inputs import ACTIVITY_STATUSES, SOURCE_KINDS, plan_fields, year_of
+from trygg.plans.inputs import ACTIVITY_STATUSES, SOURCE_KINDS, PlanCreate, plan_fields
+from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
 from trygg.storage.schema import ActionPlan, User
-from trygg.web.access import PARTNER_ROLES, require_roles
+from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
@@ -36,14 +37,13 @@ from trygg.web.templating import _category_name, render, templates
 
 router = APIRouter(include_in_schema=False)
 templates.env.globals.setdefault("plan_labels", LABELS)
-EDIT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.POLICE_ANALYST})
-register_nav("/plans", "Action plans", PARTNER_ROLES - {Role.REPORTER}, order=60)
+register_nav("/plans", "Action plans", roles_for(Permission.PLAN_VIEW), order=60)
 
 LIST_FIELDS = frozenset({"owner_ids", "focus_area_ids", "categories", "target_area_types", "target_area_ids",
                          "area_types", "comparison"})
 
-view_user = require_roles(*(PARTNER_ROLES - {Role.REPORTER}))
-edit_user = require_roles(*EDIT_ROLES)
+view_user = require_permission(Permission.PLAN_VIEW)
+edit_user = require_permission(Permission.PLAN_EDIT)
 
 
 def form_dict(form: FormData) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def get_plan(session: Session, plan_id: int) -> ActionPlan:
 
 
 def can_edit(user: User, plan: ActionPlan) -> bool:
-    return user.role in EDIT_ROLES and plan.status in lifecycle.EDITABLE
+    return may(user, Permission.PLAN_EDIT) and plan.status in lifecycle.EDITABLE
 
 
 def plan_context(request: Request, session: Session, plan: ActionPlan, user: User) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def plan_context(request: Request, session: Session, plan: ActionPlan, user: Use
     return {
         "plan": plan, "warnings": [(w, _(w.message, **w.params)) for w in warnings],
         "lines": lines, "my_line": my_line, "editable": can_edit(user, plan),
-        "manager": user.role in EDIT_ROLES,
+        "manager": may(user, Permission.PLAN_EDIT),
         "transitions": sorted(lifecycle.TRANSITIONS.get(plan.status, frozenset())),
         "next_version": store.next_version(session, plan.id), "history": store.status_changes(session, plan.id),
         "areas": areas, "regsos": sorted((a for a in areas.values() if a.level == "regso"), key=lambda a: a.name),
@@ -99,7 +99,7 @@ def list_plans(request: Request, user: User = Depends(view_user), session: Sessi
         latest.setdefault(p.year, p.id)
     years = [p.year for p in plans]
     return render(request, "plans/list.html", {
-        "plans": plans, "latest": latest, "manager": user.role in EDIT_ROLES,
+        "plans": plans, "latest": latest, "manager": may(user, Permission.PLAN_EDIT),
         "next_year": (max(years) + 1) if years else 2023, "promises": store.list_promises(session)})
 
 
@@ -108,9 +108,8 @@ def create_plan(request: Request, user: User = Depends(edit_user),
                 session: Session = Depends(db_session),
                 form: FormData = Depends(read_form)) -> Response:
     data = form_dict(form)
-    year = year_of(data)
-    fields = plan_fields({"title": data.get("title") or f"Åtgärdsplan {year}", "summary": data.get("summary", "")})
-    plan = lifecycle.create_draft(session, year, user, title=fields["title"], summary=fields.get("summary", ""))
+    new = PlanCreate.model_validate({k: v for k, v in data.items() if k != "as_of"})
+    plan = lifecycle.create_draft(session, new.year, user, title=new.title, summary=new.summary)
     if data.get("suggest") and plan.evidence:
         for fa in suggested_focus_areas(plan.evidence):
             lifecycle.add_focus_area(session, plan, user, fa)
@@ -127,7 +126,7 @@ def signatories_page(request: Request, user: User = Depends(view_user),
 
 
 @router.post("/plans/signatories")
-def add_signatory_role(request: Request, user: User = Depends(require_roles(Role.ADMIN)),
+def add_signatory_role(request: Request, user: User = Depends(require_permission(Permission.ADMIN)),
                        session: Session = Depends(db_session),
                        form: FormData = Depends(read_form)) -> Response:
     data = form_dict(form)
@@ -141,7 +140,7 @@ def add_signatory_role(request: Request, user: User = Depends(require_roles(Role
 
 
 @router.post("/plans/signatories/{role_id}/delete")
-def delete_signatory_role(role_id: int, user: User = Depends(require_roles(Role.ADMIN)),
+def delete_signatory_role(role_id: int, user: User = Depends(require_permission(Permission.ADMIN)),
                           session: Session = Depends(db_session)) -> Response:
     signing.delete_role(session, role_id, user)
     session.commit()
@@ -188,7 +187,7 @@ def change_status(plan_id: int, request: Request, user: User = Depends(edit_user
 
 
 @router.post("/plans/{plan_id}/sign")
-def sign_plan(plan_id: int, user: User = Depends(require_roles(Role.SIGNATORY)),
+def sign_plan(plan_id: int, user: User = Depends(require_permission(Permission.PLAN_SIGN)),
               session: Session = Depends(db_session)) -> Response:
     plan = get_plan(session, plan_id)
     signing.sign(session, plan, user)
@@ -223,6 +222,6 @@ def diff_page(plan_id: int, request: Request, user: User = Depends(view_user),
 @router.get("/plans/{plan_id}/export.{fmt}")
 def export_plan(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                 session: Session = Depends(db_session)) -> Response:
-    from trygg.web.routes.plan_documents import plan_document
+    from trygg.web.documents import plan_document
 
     return plan_document(request, session, get_plan(session, plan_id), fmt)

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
+from trygg.domain.permissions import Permission, may
 from trygg.errors import ValidationError
 from trygg.plans import promise as promises
 from trygg.plans.evidence import SURVEY_LABELS
@@ -56,8 +57,8 @@ def edit_page(promise_id: int, request: Request, user: User = Depends(view_user)
     p = promises.get(session, promise_id)
     return render(request, "promise/edit.html", {
         "promise": p, "views": promises.public_view(session, p, _today()),  # type: ignore[arg-type]
-        "editable": p.status == "draft" and user.role in {"admin", "coordinator", "police_analyst"},
-        "manager": user.role in {"admin", "coordinator", "police_analyst"}, "parties": PARTIES,
+        "editable": p.status == "draft" and may(user, Permission.PLAN_EDIT),
+        "manager": may(user, Permission.PLAN_EDIT), "parties": PARTIES,
         "source_kinds": SOURCE_KINDS, "all_categories": CATEGORIES, "survey_labels": SURVEY_LABELS,
         "survey_names": store.survey_indicator_names(session), "saved": request.query_params.get("saved", ""),
         "regsos": sorted((a for a in store.areas_by_id(session).values() if a.level == "regso"), key=lambda a: a.name)})

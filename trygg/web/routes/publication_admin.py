@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
-from trygg.domain.enums import Role
+from trygg.domain.permissions import Permission
 from trygg.errors import Conflict, ValidationError
 from trygg.publication import schedule
 from trygg.publication.groups import GROUPS_BY_CODE
@@ -23,14 +23,14 @@ from trygg.publication.months import month_key, month_start, next_month
 from trygg.storage import areas as area_store
 from trygg.storage import publication as store
 from trygg.storage.schema import User
-from trygg.web.access import require_roles
+from trygg.web.access import require_permission
 from trygg.web.deps import db_session, get_settings
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-admin_only = require_roles(Role.ADMIN)
+admin_only = require_permission(Permission.ADMIN)
 
 
 def _now() -> datetime:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain.permissions import Permission, allows
 from trygg.errors import ValidationError
 from trygg.ingest.status import TRANSITIONS, update_report
 from trygg.notify import events
@@ -25,7 +26,6 @@ from trygg.web.api.lagesbild import html_errors, login_redirect
 from trygg.web.deps import current_user, db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.notify import mail_texts
-from trygg.web.routes.triage import TRIAGE_ROLES
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +39,7 @@ def _context(session: Session, user: User, report_id: int, **extra: Any) -> dict
     can_respond = can_respond_to_report(user, report)
     return {"report": report, "actions": intake_store.actions_for_reports(session, [report.id]).get(report.id, []),
             "photos": intake_store.photos_of(session, report.id),
-            "can_triage": user.role in {str(r) for r in TRIAGE_ROLES},
+            "can_triage": allows(user.role, Permission.TRIAGE),
             "action_group": area.est_group_id if area is not None and user.role in MEETING_ROLES else None,
             "can_respond": can_respond,
             "response_statuses": [s for s in RESPONSE_STATUSES if s in TRANSITIONS.get(report.status, ())],

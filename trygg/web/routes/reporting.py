@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from trygg.domain import clock
-from trygg.domain.enums import AreaLevel, Role, Source
+from trygg.domain.enums import AreaLevel, Source
+from trygg.domain.permissions import Permission, roles_for
 from trygg.domain.text import check_text, whole_number
 from trygg.domain.timespans import SPANS
 from trygg.errors import ValidationError
@@ -27,7 +28,7 @@ from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import can_see_report_detail, require_roles
+from trygg.web.access import can_see_report_detail, require_permission
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE, gettext_for
@@ -36,8 +37,8 @@ from trygg.web.templating import render
 from trygg.web.uploads import MAX_PHOTOS, sanitise_image
 
 router = APIRouter(include_in_schema=False)
-REPORTING_ROLES = (Role.REPORTER, Role.COORDINATOR, Role.ADMIN, Role.POLICE_ANALYST, Role.KONTAKTCENTER)
-register_nav("/report", "New report", set(REPORTING_ROLES), order=20)
+reporter = require_permission(Permission.REPORT_CREATE)
+register_nav("/report", "New report", roles_for(Permission.REPORT_CREATE), order=20)
 BATCH_ROWS = 8
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -145,7 +146,7 @@ def _ctx(request: Request, user: User) -> IntakeContext:
 
 
 @router.get("/report")
-def report_form(request: Request, done: str | None = None, user: User = Depends(require_roles(*REPORTING_ROLES)),
+def report_form(request: Request, done: str | None = None, user: User = Depends(reporter),
                 session: Session = Depends(db_session)) -> Response:
     ctx = form_context(session, language(request))
     done_id = whole_number(done or "")
@@ -157,7 +158,7 @@ def report_form(request: Request, done: str | None = None, user: User = Depends(
 
 
 @router.post("/report")
-async def report_submit(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
+async def report_submit(request: Request, user: User = Depends(reporter),
                         session: Session = Depends(db_session)) -> Response:
     form = await request.form()
     return await run_blocking(session, _report_submit, request, user, session, form)
@@ -209,14 +210,14 @@ def _batch_rows(form: FormData | None) -> list[dict[str, str]]:
 
 
 @router.get("/report/batch")
-def batch_form(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
+def batch_form(request: Request, user: User = Depends(reporter),
                session: Session = Depends(db_session)) -> Response:
     return render(request, "reporting/batch.html", {**form_context(session, language(request)),
                                                     "rows": _batch_rows(None), "row_errors": {}, "saved": 0})
 
 
 @router.post("/report/batch")
-async def batch_submit(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
+async def batch_submit(request: Request, user: User = Depends(reporter),
                        session: Session = Depends(db_session)) -> Response:
     """Store every valid row; keep the rows with errors in the table with their messages."""
     form = await request.form()
@@ -257,7 +258,7 @@ def _batch_submit(request: Request, user: User, session: Session, form: FormData
 
 
 @router.post("/report/batch/upload")
-async def batch_upload(request: Request, user: User = Depends(require_roles(*REPORTING_ROLES)),
+async def batch_upload(request: Request, user: User = Depends(reporter),
                        session: Session = Depends(db_session)) -> Response:
     """CSV/Excel upload: first a preview (dry run with per-line errors), then the import on confirm."""
     form = await request.form()
@@ -294,7 +295,7 @@ def _batch_upload(request: Request, user: User, session: Session, form: FormData
 
 
 @router.get("/report/mine")
-def my_reports(request: Request, page: int = 1, user: User = Depends(require_roles(*REPORTING_ROLES)),
+def my_reports(request: Request, page: int = 1, user: User = Depends(reporter),
                session: Session = Depends(db_session)) -> Response:
     page = max(1, page)
     rows = intake_store.reports_of_organisation(session, user.organisation_id, limit=50, offset=(page - 1) * 50)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
-from trygg.domain.enums import AreaLevel, ReportStatus, Role
+from trygg.domain.enums import AreaLevel, ReportStatus
 from trygg.domain.holidays import STOCKHOLM, subtract_working_days, working_days_between
+from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.status import TRANSITIONS, update_report
 from trygg.notify import events
@@ -29,7 +30,7 @@ from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
-from trygg.web.access import require_roles, visible_report
+from trygg.web.access import require_permission, visible_report
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
@@ -37,8 +38,8 @@ from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-TRIAGE_ROLES = (Role.KONTAKTCENTER, Role.COORDINATOR, Role.ADMIN)
-register_nav("/triage", "Triage", set(TRIAGE_ROLES), order=25)
+triager = require_permission(Permission.TRIAGE)
+register_nav("/triage", "Triage", roles_for(Permission.TRIAGE), order=25)
 VIEWS = {"open": [str(s) for s in intake_store.OPEN_STATUSES],
          "closed": [str(s) for s in intake_store.CLOSED_STATUSES]}
 
@@ -62,7 +63,7 @@ def _int(value: str) -> int | None:
 
 @router.get("/triage")
 def queue(request: Request, view: str = "open", area: str = "", category: str = "", routed: str = "",
-          age: str = "", q: str = "", page: int = 1, user: User = Depends(require_roles(*TRIAGE_ROLES)),
+          age: str = "", q: str = "", page: int = 1, user: User = Depends(triager),
           session: Session = Depends(db_session)) -> Response:
     """The Kontaktcenter queue: newest first, counts per status, filters, search by public id, paging;
     an open case older than the agreed working days (TRYGG_CASE_DAYS) is flagged."""
@@ -108,7 +109,7 @@ def _detail(request: Request, session: Session, user: User, report_id: int, **ex
 
 
 @router.get("/triage/{report_id:int}")
-def detail(report_id: int, request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def detail(report_id: int, request: Request, user: User = Depends(triager),
            session: Session = Depends(db_session)) -> Response:
     return render(request, "triage/detail.html", _detail(request, session, user, report_id))
 
@@ -116,7 +117,7 @@ def detail(report_id: int, request: Request, user: User = Depends(require_roles(
 @router.post("/triage/{report_id:int}")
 def change(report_id: int, request: Request, status: str = Form(""), routed_to: str = Form(""),
            duplicate_of: str = Form(""), feedback_note: str | None = Form(None),
-           user: User = Depends(require_roles(*TRIAGE_ROLES)), session: Session = Depends(db_session)) -> Response:
+           user: User = Depends(triager), session: Session = Depends(db_session)) -> Response:
     lang = language(request)
     _ = gettext_for(lang)
     report = visible_report(user, report_store.get_report(session, report_id))
@@ -141,7 +142,7 @@ def change(report_id: int, request: Request, status: str = Form(""), routed_to: 
 
 
 @router.get("/triage/rules")
-def rules(request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
+def rules(request: Request, user: User = Depends(triager),
           session: Session = Depends(db_session)) -> Response:
     return render(request, "triage/rules.html", {
         "rules": intake_store.list_rules(session), "orgs": _organisations(session),
@@ -151,7 +152,7 @@ def rules(request: Request, user: User = Depends(require_roles(*TRIAGE_ROLES)),
 
 @router.post("/triage/rules")
 def add_rule(request: Request, organisation: int = Form(...), area: str = Form(""), category: str = Form(""),
-             note: str = Form(""), delete: str = Form(""), user: User = Depends(require_roles(*TRIAGE_ROLES)),
+             note: str = Form(""), delete: str = Form(""), user: User = Depends(triager),
              session: Session = Depends(db_session)) -> Response:
     if delete.isdigit():
         intake_store.delete_rule(session, int(delete))

@@ -10,32 +10,24 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trygg.domain.permissions import Permission, may
 from trygg.domain.text import whole_number
-from trygg.errors import NotFound, PermissionDenied, ValidationError
+from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import walks as walk_service
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS, WALK_STATUSES
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
-from trygg.storage.schema.fieldwork import SafetyWalk, WalkObservation
-from trygg.web.access import require_user
+from trygg.storage.schema.fieldwork import SafetyWalk
+from trygg.web.access import require_permission, require_user
+from trygg.web.api.serialize import observation_json
 from trygg.web.blocking import run_blocking
-from trygg.web.deps import db_session, language
-from trygg.web.i18n import gettext_for
+from trygg.web.deps import db_session, language, municipality_name
+from trygg.web.i18n import document_texts, gettext_for
 from trygg.web.routes.fieldwork import common_choices, form_int, local_datetime, local_input, see_other
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def observation_json(o: WalkObservation, lang: str) -> dict[str, Any]:
-    _ = gettext_for(lang)
-    return {"id": o.id, "item": o.item, "item_label": _(WALK_ITEMS[o.item].label) if o.item in WALK_ITEMS else o.item,
-            "note": o.note, "lon": o.lon, "lat": o.lat, "status": o.status,
-            "status_label": _(OBSERVATION_STATUSES.get(o.status, o.status)),
-            "observed_at": o.observed_at.isoformat(), "key": o.client_key,
-            "routed_to": o.routed_to.short_name or o.routed_to.name if o.routed_to else None,
-            "photos": [f"/fieldwork/photos/{p.id}" for p in o.photos]}
 
 
 def walk_map_data(walk: SafetyWalk, lang: str) -> dict[str, Any]:
@@ -51,7 +43,7 @@ def _plan_page(request: Request, user: User, session: Session, errors: dict[str,
     scope = None if user.role in policy.READ_ALL else user.organisation_id
     return render(request, "fieldwork/walks.html", {
         "walks": store.list_walks(session, organisation_id=scope), "checklist": WALK_CHECKLIST,
-        "statuses": WALK_STATUSES, "may_plan": user.role in policy.WRITERS, "is_manager": policy.is_manager(user),
+        "statuses": WALK_STATUSES, "may_plan": may(user, Permission.WALK_PLAN), "is_manager": policy.is_manager(user),
         "errors": errors or {}, "values": values or {}, **common_choices(session)}, status_code=status_code)
 
 
@@ -62,10 +54,8 @@ def walks_page(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/fieldwork/walks")
-async def plan_walk(request: Request, user: User = Depends(require_user),
+async def plan_walk(request: Request, user: User = Depends(require_permission(Permission.WALK_PLAN)),
                     session: Session = Depends(db_session)) -> Response:
-    if user.role not in policy.WRITERS:
-        raise PermissionDenied("Your role may not plan walks.", hint=f"You are {user.role}.")
     form = await request.form()
     return await run_blocking(session, _plan_walk, request, user, session, form)
 
@@ -155,7 +145,7 @@ def walk_pdf(walk_id: int, request: Request, user: User = Depends(require_user),
 
     walk = walk_service.get_visible_walk(session, user, walk_id)
     lang = language(request)
-    pdf = walk_report_pdf(walk, lang=lang, gettext=gettext_for(lang))
+    pdf = walk_report_pdf(walk, texts=document_texts(lang, municipality_name(request)))
     name = f"trygghetsrond-{walk.id}-{walk.planned_for:%Y-%m-%d}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
