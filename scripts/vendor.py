@@ -14,8 +14,9 @@ FILES = {
                               "dist/MarkerCluster.Default.css"],
     "chart.js": ["dist/chart.umd.js"],
     "htmx": ["dist/htmx.min.js"],
+    "swagger-ui": ["swagger-ui-bundle.js", "swagger-ui.css"],  # /api/docs
 }
-PACKAGE_DIR = {"htmx": "htmx.org"}
+PACKAGE_DIR = {"htmx": "htmx.org", "swagger-ui": "swagger-ui-dist"}
 
 
 def main() -> None:

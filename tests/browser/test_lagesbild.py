@@ -68,6 +68,7 @@ def test_the_pdf_is_created_with_progress_and_downloads_with_pages(
     login_as(page, "analytiker")
     page.goto("/lagesbild?weeks=4")
     page.wait_for_selector(LOADED)
+    assert not page.locator("#pdf-progress").is_visible()  # hidden until a PDF is asked for
     page.click("#pdf-link")
     page.wait_for_selector("#pdf-progress:not([hidden])")
     link = page.wait_for_selector("#pdf-download", timeout=60000)
@@ -96,3 +97,35 @@ def test_the_area_page_and_english(page: Any, login_as: Callable[[Any, str], Non
     assert "Reports per week" in page.content()
     page.goto("/lagesbild?lang=sv")
     page.wait_for_selector(LOADED)
+
+
+def test_hot_spots_jump_to_the_map_and_the_week_table_shows_every_hour(
+        browser: Any, live_server: str, login_as: Callable[[Any, str], None]) -> None:
+    context = browser.new_context(base_url=live_server, locale="sv-SE", viewport={"width": 1440, "height": 900},
+                                  geolocation={"latitude": 58.2836, "longitude": 12.2886},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        login_as(page, "samordnare")
+        page.goto("/lagesbild?weeks=13")
+        page.wait_for_selector(LOADED)
+        heat = page.locator("table.heatmap").locator("xpath=..")
+        assert heat.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the weekday × hour table is cut"
+        rows = page.locator("tr[data-hotspot]")
+        assert rows.count() >= 5
+        assert "m bort" in rows.first.inner_text()  # the nearest known place
+        rows.first.locator("[data-goto-lat]").click()
+        lat = float(rows.first.locator("[data-goto-lat]").get_attribute("data-goto-lat") or 0)
+        centre = page.evaluate("() => window.TryggLagesbild.state.map.getCenter().lat")
+        assert abs(centre - lat) < 0.001
+        page.goto("/report")
+        page.click("#use-position")
+        status = page.locator("#picker-status")
+        page.wait_for_function("() => document.getElementById('picker-status').textContent.includes('Din position')")
+        assert "m från" in status.inner_text() or "Din position:" in status.inner_text()
+        assert page.locator("#area").input_value() != ""
+    finally:
+        context.close()
+    assert not errors, errors

@@ -95,6 +95,8 @@ def test_a_safety_walk_is_planned_walked_offline_routed_resolved_and_exported(
     phone.click("#obs-save")
     expect(phone.locator("#queue-count")).to_have_attribute("data-waiting", "2")
     assert waiting.get_attribute("data-sent") == "1"
+    expect(waiting).to_have_text("3")  # the badge counts the listed observations, sent or waiting
+    expect(phone.locator("#obs-list > li")).to_have_count(3)
     assert "telefonen" in phone.locator("#conn-state").inner_text()
     screenshot(phone, "walk-phone-offline")
 

@@ -51,6 +51,9 @@ def test_quirks_commas_summaries_centroids_and_personal_data(database: Database,
     reasons = {i.line: i.reason for i in summary.skipped + summary.rejected}
     assert "summary row" in reasons[2] and "'Trafikolycka' has no Trygg category" in reasons[3]
     assert "outside Trollhättan (Göteborg)" in reasons[4] and "no id" in reasons[5]
+    outside = next(i for i in summary.skipped if i.line == 4).as_dict()  # the import page translates it
+    from trygg.web.i18n import gettext_for
+    assert gettext_for("sv")(outside["msgid"], **outside["params"]) == "utanför Trollhättan (Göteborg)"
     with database.session() as s:
         r = s.scalar(select(Report).where(Report.source == "police_events"))
         assert r.category == "burglary" and r.precision == "municipality_centroid" and r.area_id is None

@@ -168,3 +168,15 @@ def _read_everything(base: str, fmt: str) -> None:
     by_id = client.get_service_requests(service_request_id=requests[0]["service_request_id"])
     by_id = by_id if isinstance(by_id, list) else [by_id]
     assert len(by_id) == 1
+
+
+def test_status_notes_speak_the_requested_language(o311: TestClient) -> None:
+    """Without a feedback note the status note is the status in words, Swedish by default."""
+    from trygg.domain.vocabulary import REPORT_STATUS
+    from trygg.web.i18n import gettext_for
+
+    swedish = {gettext_for("sv")(m) for m in REPORT_STATUS.values()}
+    sv = [r["status_notes"] for r in o311.get("/open311/v2/requests.json").json()]
+    en = [r["status_notes"] for r in o311.get("/open311/v2/requests.json?lang=en").json()]
+    assert sv and set(sv) <= swedish and "Mottagen" in sv, sv
+    assert set(en) <= set(REPORT_STATUS.values()) and "Received" in en, en

@@ -52,3 +52,22 @@ def test_activities_land_in_their_months(database: Database, plan_world: PlanWor
     titles = {m.month: [a.title for a in m.activities] for m in wheel.months}
     assert titles[7] == ["Klottersanering", "Sommarinsats"] and titles[1] == ["Klottersanering"]
     assert len(wheel.as_dict()["months"]) == 12 and date(2024, 1, 1).year == wheel.year
+
+
+def test_the_wheel_shows_the_yearly_process_and_activities_when_they_begin_and_end(
+        database: Database, plan_world: PlanWorld) -> None:
+    w = plan_world.world
+    with database.session() as s:
+        plan = lifecycle.get_plan(s, plan_world.plan_id)
+        lifecycle.add_activity(s, plan, None, activity_input(
+            {"title": "Sommarinsats", "kind": "situational", "owner_ids": [w.org_ids["polis"]],
+             "focus_area_ids": [plan_world.focus_area_id], "period_start": "2024-06-01",
+             "period_end": "2024-08-31"}))
+        wheel = year_wheel(s, plan)
+    rows = {m.month: m for m in wheel.months}
+    assert [a.title for a in wheel.all_year] == ["Klottersanering"]
+    assert [a.title for a in rows[6].starts] == ["Sommarinsats"] and [a.title for a in rows[8].ends] == ["Sommarinsats"]
+    assert rows[7].starts == [] and rows[7].ends == [] and rows[1].starts == []  # not repeated every month
+    steps = [step for m in wheel.months for step in m.process]
+    assert any("Follow-up" in s for s in rows[1].process) and any("signed" in s for s in rows[3].process)
+    assert any("survey" in s.lower() for s in rows[9].process) and len(steps) >= 8

@@ -90,7 +90,7 @@ def test_a_data_error_in_a_plain_page_endpoint_is_a_422_page_with_the_user(
     r = boss.post(f"{walk.headers['location']}/status", data={"status": "done"},
                   headers={"Accept": "text/html"}, follow_redirects=False)
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), r.text[:300]
-    assert "<nav" in r.text and "out of range" in r.text
+    assert "<nav" in r.text and "utanför det tillåtna" in r.text
 
 
 def test_an_error_page_that_cannot_be_rendered_falls_back_to_a_plain_page(

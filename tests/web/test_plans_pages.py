@@ -78,3 +78,25 @@ def test_public_promise_page_needs_no_login(login, client) -> None:  # type: ign
     _post(c, f"{url}/publish", {"publish": "1"})
     page = client.get(f"/public/promises/{pid}")
     assert page.status_code == 200 and "Åtgärda otrygga platser" in page.text
+
+
+def test_the_indicator_forms_of_a_draft_activity_and_a_new_commitment_render(  # type: ignore[no-untyped-def]
+        login, database: Database, world: World) -> None:
+    """Both pages include plans/_indicator_form.html with its survey indicator list (a 500 once)."""
+    from trygg.storage.surveys import upsert_survey_result
+
+    with database.session() as s:
+        upsert_survey_result(s, next(iter(world.area_ids.values())), 2025, "worry_crime", 31.0, "percent", 40)
+        s.commit()
+    c = login("samordnare")
+    plan_url = _post(c, "/plans", {"year": "2026", "title": "Utkast 2026"})
+    act_url = _post(c, f"{plan_url}/activities", {
+        "title": "Trygghetsvandring", "kind": "social", "owner_ids": [str(world.org_ids["bostad"])],
+        "period_start": "2026-01-01", "period_end": "2026-12-31", "status": "planned"})
+    page = c.get(act_url, headers=HTML)
+    assert page.status_code == 200 and 'name="survey_indicator"' in page.text
+    assert "Oroad över brottslighet" in page.text or 'value="worry_crime"' in page.text
+    promise_url = _post(c, "/promises", {"year": "2026", "title": "Medborgarlöfte 2026", "text": "Vi lovar"})
+    _post(c, f"{promise_url}/commitments", {"party": "police", "text": "Fler promenader i centrum"})
+    page = c.get(promise_url, headers=HTML)
+    assert page.status_code == 200 and 'name="survey_indicator"' in page.text

@@ -261,5 +261,7 @@ def _group(s) -> int:  # type: ignore[no-untyped-def]
 def test_reporting_pages_need_a_reporting_role(client, login) -> None:  # type: ignore[no-untyped-def]
     viewer = login("lasare")
     for path in ("/report", "/report/batch", "/report/mine"):
-        assert client.get(path, headers={"accept": "text/html"}).status_code == 401
+        signed_out = client.get(path, headers={"accept": "text/html"}, follow_redirects=False)
+        assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login?next=")
+        assert client.get(path).status_code == 401  # no browser: the JSON 401
         assert viewer.get(path).status_code == 403

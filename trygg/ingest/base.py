@@ -52,9 +52,15 @@ class RowIssue:
     reason: str
     ref: str = ""
     kind: str = REJECTED  # rejected (bad data) | skipped (deliberately not imported)
+    #: The reason for pages: an English msgid with {placeholders} and their values (translated where shown).
+    msgid: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "ref": self.ref, "reason": self.reason, "kind": self.kind}
+        out = {"line": self.line, "ref": self.ref, "reason": self.reason, "kind": self.kind}
+        if self.msgid:
+            out |= {"msgid": self.msgid, "params": self.params}
+        return out
 
 
 @dataclass

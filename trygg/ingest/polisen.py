@@ -42,6 +42,14 @@ _PUBLISHED = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2}) ([+
 _NAME = re.compile(r"^(\d{1,2}) (\w+) (\d{1,2})[.:](\d{2}),")
 
 
+def _(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+OUTSIDE = _("outside {municipality} ({place})")
+
+
 def parse_published(text: str) -> datetime:
     """``"2023-04-20 9:22:45 +02:00"`` (hour not zero-padded) → aware datetime."""
     m = _PUBLISHED.match(text.strip())
@@ -139,8 +147,9 @@ class PolisenImporter(Importer):
         except ValueError:
             return RowIssue(n, f"location.gps {loc.get('gps')!r} is not 'lat,lon'", ref)
         if self._index is not None and not self._keep_outside and not self._index.inside_municipality(lon, lat):
-            return RowIssue(n, f"outside {self._municipality or 'the municipality'} "
-                               f"({loc.get('name') or 'unknown place'})", ref, SKIPPED)
+            where = {"municipality": self._municipality or "the municipality",
+                     "place": loc.get("name") or "unknown place"}
+            return RowIssue(n, OUTSIDE.format(**where), ref, SKIPPED, OUTSIDE, where)
         occurred = incident_time(name, published) or published
         if occurred > published + timedelta(hours=1):  # a name time after publication: previous day
             occurred -= timedelta(days=1)

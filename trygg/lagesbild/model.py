@@ -77,6 +77,19 @@ class HotCell:
     area_name: str
     x: float  # cell centre, SWEREF 99 TM
     y: float
+    # What the hot spot is about (trygg.lagesbild.hotspot_profile): filled for hot cells.
+    place: str = ""  # the nearest known place within 600 m
+    place_distance: int | None = None  # metres from the cell centre, rounded to 10
+    top_categories: tuple[str, ...] = ()  # the one or two most reported categories in the cell
+    pattern: str = ""  # the time-of-week band with most reports (an English msgid)
+    pattern_share: float = 0.0
+    previous_count: int = 0  # reports in the cell in the previous period
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """(lon, lat) of the cell: the mean of its outline's corners."""
+        ring = self.ring[:-1] if len(self.ring) > 1 and self.ring[0] == self.ring[-1] else self.ring
+        return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -29,7 +30,8 @@ from trygg.analysis.trends import trend_alarms
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Precision
-from trygg.domain.geo import to_wgs84
+from trygg.domain.geo import to_sweref, to_wgs84
+from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
 from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
 from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
@@ -37,6 +39,7 @@ from trygg.lagesbild.periods import HISTORY, Period, local64, resolve_period, to
 from trygg.lagesbild.summary import summarise
 from trygg.storage import shared_cache
 from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
+from trygg.storage.plans import list_places
 from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
 
 CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
@@ -100,7 +103,8 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     started = time.perf_counter()
     areas = area_profiles(session)
     arrays = report_arrays(session, replace(flt, start=period.start - HISTORY, end=period.end))
-    result = compute(arrays, areas, period, version=version, started=started)
+    places = tuple((p.name, *to_sweref(p.lon, p.lat)) for p in list_places(session) if p.kind == "place")
+    result = compute(arrays, areas, period, version=version, started=started, places=places)
     if use_cache:
         CACHE.put(key, result)
         shared_cache.put(session, shared_key, shared_version, result)
@@ -148,7 +152,7 @@ def _window(local: NDArray[np.datetime64], p: Period) -> NDArray[np.bool_]:
 
 def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *,
             version: tuple[int, int, str] = (0, 0, ""), started: float | None = None,
-            q: float = DEFAULT_Q) -> Lagesbild:
+            q: float = DEFAULT_Q, places: Sequence[tuple[str, float, float]] = ()) -> Lagesbild:
     """The lägesbild from report columns covering `period` and its history (pure, no database)."""
     started = time.perf_counter() if started is None else started
     n_areas, n_cats = len(areas), len(CATEGORY_CODES)
@@ -216,6 +220,11 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     pc, pp = cur & precise, prev & precise
     locator = _AreaLocator(areas)
     cells, inference = hot_cells(arr.x[pc], arr.y[pc], arr.x[pp], arr.y[pp], locator, q)
+    days = local[pc].astype("datetime64[D]")
+    cells = nearest_places(profile_cells(cells, CellReports(
+        arr.x[pc], arr.y[pc], arr.category[pc].astype(object),
+        (days.astype(np.int64) + 3) % 7, (local[pc].astype("datetime64[h]") - days).astype(np.int64),
+        arr.x[pp], arr.y[pp]), HOTSPOT_CELL), places)
     bands, bandwidth = density_bands(arr.x[pc], arr.y[pc])
     hot_by_area: dict[str, int] = {}
     for cell in cells:

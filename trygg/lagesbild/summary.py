@@ -48,9 +48,8 @@ def summarise(total: int, previous: int, last_year: int, categories: tuple[Categ
     n_hot = sum(1 for c in hot if c.cls == "hot")
     n_new = sum(1 for c in hot if c.cls == "hot" and c.new)
     if n_hot:
-        places = sorted({c.area_name for c in hot if c.cls == "hot" and c.area_name})
-        lines.append(SummaryLine(_("{n} hot-spot cells ({new} new), in {places}."),
-                                 {"n": n_hot, "new": n_new, "places": ", ".join(places[:4])}))
+        lines.append(SummaryLine(_("{n} hot-spot cells ({new} new); the strongest, by Gi* z-score: {ranked}."),
+                                 {"n": n_hot, "new": n_new, "ranked": strongest_places(hot)}))
     groups = {g.key: g for g in area_types}
     low, high = groups.get("challenged"), groups.get("advantaged")
     if low and high:
@@ -63,6 +62,35 @@ def summarise(total: int, previous: int, last_year: int, categories: tuple[Categ
     return tuple(lines)
 
 
+MAX_NAMED = 4
+
+
+def strongest_places(hot: tuple[HotCell, ...]) -> list[dict[str, Any]]:
+    """The districts with the strongest hot spots, strongest first (by each district's highest Gi* z),
+    each with why it is named: its strongest cell's place, z-score and reports, and whether it is new."""
+    best: dict[str, HotCell] = {}
+    for c in hot:
+        if c.cls == "hot" and c.area_name and (c.area_name not in best or c.z > best[c.area_name].z):
+            best[c.area_name] = c
+    ranked = sorted(best.values(), key=lambda c: (-c.z, -c.count, c.area_name))[:MAX_NAMED]
+    return [{"area": c.area_name, "place": c.place, "z": round(c.z, 1), "count": c.count, "new": c.new}
+            for c in ranked]
+
+
+def _ranked_text(items: list[dict[str, Any]], gettext: Callable[[str], str],
+                 number: Callable[[Any, int], str]) -> str:
+    parts = []
+    for item in items:
+        msgid = _("{place} in {area} (z = {z}, {count} reports)") if item.get("place") else \
+            _("{area} (z = {z}, {count} reports)")
+        if item.get("new"):
+            msgid = _("{place} in {area} (z = {z}, {count} reports, new)") if item.get("place") else \
+                _("{area} (z = {z}, {count} reports, new)")
+        parts.append(gettext(msgid).format(place=item.get("place", ""), area=item["area"],
+                                           z=number(item["z"], 1), count=number(item["count"], 0)))
+    return "; ".join(parts)
+
+
 def render_summary(lines: tuple[SummaryLine, ...], gettext: Callable[[str], str],
                    number: Callable[[Any, int], str], percent: Callable[[float], str],
                    category_name: Callable[[str], str]) -> list[str]:
@@ -71,7 +99,9 @@ def render_summary(lines: tuple[SummaryLine, ...], gettext: Callable[[str], str]
     for line in lines:
         params: dict[str, str] = {}
         for key, value in line.params.items():
-            if key.endswith("_pct"):
+            if key == "ranked" and isinstance(value, list):
+                params[key] = _ranked_text(value, gettext, number)
+            elif key.endswith("_pct"):
                 params[key] = percent(float(value))
             elif key == "category":
                 params[key] = category_name(str(value))

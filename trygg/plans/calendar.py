@@ -56,12 +56,36 @@ class SpecialDay:
     label: str = ""  # English msgid of a known date
 
 
+def _(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+#: The yearly process of the collaboration (docs: DOMAIN.md, cadence table), month by month: the
+#: follow-up of last year's plan, the new plan from the lägesbild, signing, the analyses every four
+#: months, the police's autumn survey and the yearly lägesbild that the next plan builds on.
+PROCESS: dict[int, tuple[str, ...]] = {
+    1: (_("Follow-up of last year's plan: which measures went with which changes"),),
+    2: (_("New action plan drafted from the joint lägesbild"),),
+    3: (_("Plan and citizen promise signed and published"),),
+    4: (_("Analysis of the first four months"),),
+    8: (_("Analysis of the second four months"),),
+    9: (_("Safety survey (trygghetsmätning) in the field"),),
+    10: (_("Survey results in; citizen promise followed up"),),
+    11: (_("Yearly lägesbild: reports and survey together"),),
+    12: (_("Analysis of the year; input to next year's plan"),),
+}
+
+
 @dataclass(frozen=True)
 class MonthRow:
     month: int
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # every activity running in the month
     peaks: list[Peak] = field(default_factory=list)
     days: list[SpecialDay] = field(default_factory=list)
+    process: tuple[str, ...] = ()  # the yearly process's steps this month (English msgids)
+    starts: list[Activity] = field(default_factory=list)  # activities that begin this month
+    ends: list[Activity] = field(default_factory=list)  # … and end this month (all-year ones excluded)
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,7 @@ class YearWheel:
     months: list[MonthRow]
     peaks: list[Peak]
     days: list[SpecialDay]
+    all_year: list[Activity] = field(default_factory=list)  # activities running all twelve months
 
     def as_dict(self) -> dict[str, Any]:
         return {"year": self.year, "months": [
@@ -135,7 +160,12 @@ def year_wheel(session: Session, plan: ActionPlan) -> YearWheel:
     cats = np.asarray([str(c) for c in arrays.category], dtype=object)
     peaks, days = seasonal_patterns(local, cats)
     months = []
+    spans = {a.id: active_months(a, plan.year) for a in plan.activities}
+    all_year = [a for a in plan.activities if len(spans[a.id]) == 12]
     for m in range(1, 13):
-        months.append(MonthRow(m, [a for a in plan.activities if m in active_months(a, plan.year)],
-                               [p for p in peaks if m in p.months], [s for s in days if s.month == m]))
-    return YearWheel(plan.year, months, peaks, days)
+        running = [a for a in plan.activities if m in spans[a.id]]
+        partial = [a for a in running if len(spans[a.id]) < 12]
+        months.append(MonthRow(m, running, [p for p in peaks if m in p.months], [s for s in days if s.month == m],
+                               PROCESS.get(m, ()), [a for a in partial if spans[a.id][0] == m],
+                               [a for a in partial if spans[a.id][-1] == m and spans[a.id][0] != m]))
+    return YearWheel(plan.year, months, peaks, days, all_year)

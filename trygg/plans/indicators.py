@@ -13,7 +13,7 @@ baseline, 1 = target reached); it is None without a baseline or target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,6 +34,9 @@ class Reading:
     basis: str  # e.g. "2023-06-01–2024-05-31", "survey 2023 (n = 412)", "entered 2024-04-30"
     progress: float | None
     status: str  # reached | improving | worse | unchanged | no_data | no_baseline
+    #: The basis for pages: an English msgid with {placeholders} and their values, translated where shown.
+    basis_msgid: str = ""
+    basis_params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"value": self.value, "on": self.on.isoformat(), "basis": self.basis,
@@ -57,35 +60,53 @@ def progress_of(value: float | None, baseline: float | None, target: float | Non
     return p, "unchanged"
 
 
+def _(message: str) -> str:
+    """Mark an English msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+SURVEY_BASIS = _("survey {year} (n = {n})")
+ENTERED_BASIS = _("entered {date}")
+
+
 def raw_value(session: Session, ind: Indicator, on: date) -> tuple[float | None, str]:
+    value, basis, _msgid, _params = described_value(session, ind, on)
+    return value, basis
+
+
+def described_value(session: Session, ind: Indicator,
+                    on: date) -> tuple[float | None, str, str, dict[str, Any]]:
+    """(value, basis as the API states it, the basis's msgid for pages, its parameters)."""
     if ind.source_kind == "report_category":
         start = on - timedelta(days=WINDOW_DAYS - 1)
         flt = ReportFilter(start=local_midnight(start), end=local_midnight(on + timedelta(days=1)),
                            categories=(ind.category,) if ind.category else (),
                            area_ids=(ind.area_id,) if ind.area_id else (),
                            area_types=tuple(ind.area_types or ()) if not ind.area_id else ())
-        return float(count_reports(session, flt)), f"{start.isoformat()}–{on.isoformat()}"
+        period = f"{start.isoformat()}–{on.isoformat()}"
+        return float(count_reports(session, flt)), period, "{period}", {"period": period}
     if ind.source_kind == "survey":
         rows = store.survey_years(session, ind.survey_indicator or "",
                                   area_ids=(ind.area_id,) if ind.area_id else (),
                                   area_types=tuple(ind.area_types or ()) if not ind.area_id else ())
         rows = [r for r in rows if r[0] <= on.year]
         if not rows:
-            return None, ""
+            return None, "", "", {}
         year, value, n, _scale = rows[-1]
-        return round(value, 1), f"survey {year} (n = {n})"
+        return round(value, 1), f"survey {year} (n = {n})", SURVEY_BASIS, {"year": year, "n": n}
     values = store.indicator_values(session, ind.id, until=on)
     if not values:
-        return None, ""
+        return None, "", "", {}
     last = values[-1]
-    return float(last.value), f"entered {last.on_date.isoformat()}"
+    day = last.on_date.isoformat()
+    return float(last.value), f"entered {day}", ENTERED_BASIS, {"date": day}
 
 
 def reading(session: Session, ind: Indicator, on: date) -> Reading:
     """The indicator's value on `on` with its progress from baseline towards target."""
-    value, basis = raw_value(session, ind, on)
+    value, basis, msgid, params = described_value(session, ind, on)
     progress, status = progress_of(value, ind.baseline, ind.target)
-    return Reading(value, on, basis, progress, status)
+    return Reading(value, on, basis, progress, status, msgid, params)
 
 
 def series(session: Session, ind: Indicator, dates: list[date]) -> list[Reading]:

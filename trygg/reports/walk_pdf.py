@@ -31,8 +31,10 @@ th { background: #eef2f6; } .map { width: 100%; } .photo { max-width: 100%; max-
 .fig { display: inline-block; width: 48%; margin: 0 0 6pt; }
 dl { display: block; } dt { font-weight: bold; float: left; width: 42mm; } dd { margin: 0 0 2pt 44mm; }
 .dot { display: inline-block; width: 8pt; height: 8pt; border-radius: 4pt; }
+thead { display: table-header-group; } tr, img { break-inside: avoid; page-break-inside: avoid; }
 </style></head><body>
-<h1>{{ _("Safety walk") }}: {{ walk.title }}</h1>
+{% set kind = _("Safety walk") %}{% set named = walk.title.lower().startswith((kind.lower(), "trygghetsrond")) %}
+<h1>{% if named %}{{ walk.title }}{% else %}{{ kind }}: {{ walk.title }}{% endif %}</h1>
 <p class="muted">{{ when }} · {{ walk.area.name if walk.area else "" }} ·
 {{ _("Organiser") }}: {{ walk.organiser.name }}</p>
 <dl>

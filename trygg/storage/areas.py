@@ -77,3 +77,18 @@ def search_places(session: Session, text: str, limit: int = 10) -> list[Place]:
     rows = list(session.scalars(select(Place).where(Place.name.ilike(f"%{text}%")).limit(50)))
     rows.sort(key=lambda p: (not p.name.lower().startswith(text.lower()), len(p.name)))
     return rows[:limit]
+
+
+def nearest_place(session: Session, lon: float, lat: float, *,
+                  max_metres: float = 1500.0) -> tuple[Place, float] | None:
+    """The known place nearest (lon, lat) and its distance in metres; None when none is within `max_metres`."""
+    from trygg.domain.geo import to_sweref
+
+    x, y = to_sweref(lon, lat)
+    best: tuple[Place, float] | None = None
+    for p in session.scalars(select(Place)):
+        px, py = to_sweref(p.lon, p.lat)
+        d = float(np.hypot(px - x, py - y))
+        if d <= max_metres and (best is None or d < best[1]):
+            best = (p, d)
+    return best

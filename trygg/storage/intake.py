@@ -444,5 +444,7 @@ def resident_report(session: Session, public_id: str) -> Report | None:
 
 def reports_of_organisation(session: Session, organisation_id: int, *, limit: int = 50,
                             offset: int = 0) -> list[Report]:
+    """The organisation's reports, newest first by when it happened (the date the list shows)."""
     return list(session.scalars(select(Report).where(Report.organisation_id == organisation_id)
-                                .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)))
+                                .order_by(Report.occurred_from.desc(), Report.id.desc())
+                                .limit(limit).offset(offset)))

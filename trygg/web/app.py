@@ -18,7 +18,7 @@ from trygg.storage import audit
 from trygg.storage.database import Database
 from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
-from trygg.web.errors import install_error_handlers
+from trygg.web.errors import UnexpectedErrorMiddleware, install_error_handlers
 from trygg.web.lang import LanguageCookieMiddleware
 from trygg.web.proxies import TrustedProxyMiddleware
 from trygg.web.ratelimit import RateLimiter
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
             jobs.stop()
 
     app = FastAPI(title="Trygg", version=__version__, description=API_DESCRIPTION, lifespan=lifespan,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.settings = settings
     app.state.db = db
     app.state.secret = settings.resolved_secret()
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.state.jobs = jobs if settings.run_jobs else None
 
     install_error_handlers(app)
+    app.add_middleware(UnexpectedErrorMiddleware)  # innermost: a route's crash keeps the connection
     app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)
     app.add_middleware(LanguageCookieMiddleware, secure=settings.cookies_secure)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web import open311  # intake
     from trygg.web.api import actions as api_actions  # inbox and notifications
     from trygg.web.api import areas as api_areas
+    from trygg.web.api import docs as api_docs
     from trygg.web.api import fieldwork as api_fieldwork
     from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
@@ -153,7 +155,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.routes import walks as walk_routes
     from trygg.web.routes import watch as watch_routes
 
-    for module in (api_meta, api_areas, api_reports, auth_routes, home_routes,
+    for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
                    account_routes, admin_routes, admin_setup_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,

@@ -92,6 +92,8 @@ def format_number(value: float | int | None, lang: str, digits: int = 0) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    if round(value, digits) == 0:
+        value = 0  # never "-0": a small negative number rounded away is zero
     return _format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
@@ -99,6 +101,8 @@ def format_percent(value: float | None, lang: str, digits: int = 0) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    if round(value * 100, digits) == 0:
+        value = 0.0  # never "-0 %"
     return _format_percent(value, format=pattern, locale=babel_locale(lang))
 
 

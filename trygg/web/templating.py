@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from trygg.domain.categories import CATEGORIES, category_label
+from trygg.domain.vocabulary import term_for
 from trygg.web import i18n
 from trygg.web.deps import get_settings, language, municipality_name
 from trygg.web.nav import split_nav
@@ -40,10 +41,12 @@ def page_context(request: Request) -> dict[str, Any]:
     name = municipality_name(request)
     if name != settings.municipality_name:  # the database's municipality (trygg init) names the pages
         settings = dataclasses.replace(settings, municipality_name=name)
+    gettext = i18n.gettext_for(lang)
     return {
         "request": request,
         "lang": lang,
-        "_": i18n.gettext_for(lang),
+        "_": gettext,
+        "term": term_for(gettext),
         "ngettext": i18n.ngettext_for(lang),
         "user": getattr(request.state, "user", None),
         "settings": settings,

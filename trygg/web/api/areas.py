@@ -57,3 +57,15 @@ def list_categories(request: Request) -> dict[str, Any]:
 def search_places(q: str = Query("", max_length=100), session: Session = Depends(db_session)) -> dict[str, Any]:
     return {"places": [{"id": p.id, "name": p.name, "kind": p.kind, "lon": p.lon, "lat": p.lat,
                         "area_id": p.area_id} for p in area_store.search_places(session, q)]}
+
+
+@router.get("/where", summary="The district and nearest known place of a position (for 'Use my position')")
+def where(lon: float = Query(..., ge=-180, le=180), lat: float = Query(..., ge=-90, le=90),
+          session: Session = Depends(db_session)) -> dict[str, Any]:
+    index = area_store.build_area_index(session)
+    area_id = index.locate(lon, lat)
+    area = area_store.get_area(session, area_id) if area_id is not None else None
+    near = area_store.nearest_place(session, lon, lat)
+    return {"inside_municipality": index.inside_municipality(lon, lat),
+            "area": {"id": area.id, "name": area.name} if area is not None else None,
+            "nearest_place": {"name": near[0].name, "distance_m": int(round(near[1], -1))} if near else None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -34,3 +34,9 @@ def me(user: User = Depends(require_user)) -> dict[str, Any]:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
             "role": user.role, "organisation": {"id": user.organisation_id, "name": user.organisation.name},
             "sensitive_clearance": user.sensitive_clearance}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the plan documents, the API docs)."""
+    return RedirectResponse("/static/img/favicon.svg", status_code=301)

@@ -17,7 +17,9 @@ from fastapi.responses import JSONResponse, Response
 
 from trygg.domain.categories import Category
 from trygg.domain.enums import ReportStatus
+from trygg.domain.vocabulary import REPORT_STATUS
 from trygg.storage.schema import Report
+from trygg.web.i18n import gettext_for
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 XML_TYPE = "text/xml; charset=utf-8"
@@ -99,7 +101,7 @@ def request_json(report: Report, lang: str, agency: str | None, service_name: st
     return {
         "service_request_id": report.public_id,
         "status": "closed" if closed else "open",
-        "status_notes": report.feedback_note or report.status.replace("_", " "),
+        "status_notes": report.feedback_note or gettext_for(lang)(REPORT_STATUS.get(report.status, report.status)),
         "service_name": service_name,
         "service_code": report.category,
         "description": None,

@@ -203,9 +203,9 @@ TABLES: dict[str, dict[str, Any]] = {
                       "columns": "namn, kortnamn, typ (polis, kommun, bostad, skola, räddningstjänst, bevakning, "
                                  "ideell, annan), utanför (ja/nej), delar (ja/nej)"},
     "places": {"run": import_places, "title": "Known places", "path": "/admin/places",
-               "columns": "namn, lon and lat (or x and y in SWEREF 99 TM), typ (plats, adress, lokal)"},
+               "columns": "namn, lon, lat | x, y (SWEREF 99 TM), typ (plats, adress, lokal)"},
     "users": {"run": import_users, "title": "Users in bulk", "path": "/admin/users-import",
-              "columns": "användarnamn, namn, e-post, roll, organisation — never a password"},
+              "columns": "användarnamn, namn, e-post, roll, organisation", "note": "Never a password."},
 }
 
 

@@ -294,6 +294,16 @@
     document.addEventListener("click", function (ev) {
       var link = ev.target.closest ? ev.target.closest("#pdf-link") : null;
       if (link) { ev.preventDefault(); startPdf(link); }
+      var go = ev.target.closest ? ev.target.closest("[data-goto-lat]") : null;
+      if (go && state.map) {  // a hot spot's "Show on the map": zoom to its cell
+        var mapEl = document.getElementById("lagesbild-map");
+        mapEl.scrollIntoView({ block: "center" });
+        state.map.stop();
+        state.map.setView([parseFloat(go.getAttribute("data-goto-lat")), parseFloat(go.getAttribute("data-goto-lon"))],
+          16, { animate: false });
+        mapEl.setAttribute("data-centred-on", go.getAttribute("data-goto-lat") + "," + go.getAttribute("data-goto-lon"));
+        mapEl.focus({ preventScroll: true });
+      }
     });
     load(app, formQuery(form));
   });

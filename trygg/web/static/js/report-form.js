@@ -122,10 +122,30 @@
       use.addEventListener("click", function () {
         navigator.geolocation.getCurrentPosition(function (pos) {
           var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
-          map.setView(ll, 16);
+          map.setView(ll, 15);
           setPoint(ll, dict.marked || "");
+          describePosition(ll);
         }, function () { status.textContent = dict.no_position || ""; }, { enableHighAccuracy: true, timeout: 10000 });
       });
+    }
+    // Say where the position is, so the user can confirm it without a basemap: the district (also
+    // chosen in the area list) and the nearest known place.
+    function describePosition(ll) {
+      Trygg.fetchJSON("/api/v1/where?lon=" + ll.lng.toFixed(6) + "&lat=" + ll.lat.toFixed(6)).then(function (w) {
+        var text;
+        if (!w.area) {
+          text = dict.outside || "";
+        } else if (w.nearest_place) {
+          text = (dict.in_area_near || "").replace("{area}", w.area.name).replace("{place}", w.nearest_place.name)
+            .replace("{m}", String(w.nearest_place.distance_m));
+        } else {
+          text = (dict.in_area || "").replace("{area}", w.area.name);
+        }
+        status.textContent = text;
+        status.setAttribute("data-area-id", w.area ? String(w.area.id) : "");
+        var select = form.querySelector("#area");
+        if (select && w.area && !select.value) { select.value = String(w.area.id); }
+      }).catch(function () { /* the point is marked; the description is a help only */ });
     }
     var clear = form.querySelector("#clear-point");
     if (clear) {

@@ -130,7 +130,79 @@
 
   function initAutosubmit() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-autosubmit]"), function (el) {
-      el.addEventListener("change", function () { el.form.submit(); });
+      el.addEventListener("change", function () {
+        if (el.name === "lang") { switchLanguage(el.value); } else { el.form.submit(); }
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ switching language keeps the page
+
+  var DRAFT_KEY = "trygg-draft:" + location.pathname;
+
+  function draftFields() {
+    return Array.prototype.filter.call(document.querySelectorAll("main form [name]"), function (f) {
+      return !/^(hidden|file|password|submit|button)$/.test(f.type || "") && f.name !== "csrf_token";
+    });
+  }
+
+  // Keep the query (the page's filters) and what the user typed: a resident half-way through the
+  // Kontaktcenter form does not lose the text by switching language.
+  function switchLanguage(lang) {
+    var draft = {};
+    draftFields().forEach(function (f) {
+      if (f.type === "checkbox" || f.type === "radio") {
+        if (f.checked) { (draft[f.name] = draft[f.name] || []).push(f.value); }
+      } else if (f.value) {
+        draft[f.name] = f.value;
+      }
+    });
+    try { sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft)); } catch (e) { /* private mode: nothing kept */ }
+    var url = new URL(location.href);
+    url.searchParams.set("lang", lang);
+    location.href = url.toString();
+  }
+
+  function restoreDraft() {
+    var raw = null;
+    try { raw = sessionStorage.getItem(DRAFT_KEY); sessionStorage.removeItem(DRAFT_KEY); } catch (e) { return; }
+    if (!raw) { return; }
+    var draft = JSON.parse(raw);
+    draftFields().forEach(function (f) {
+      if (!(f.name in draft)) { return; }
+      var v = draft[f.name];
+      if (f.type === "checkbox" || f.type === "radio") {
+        f.checked = Array.isArray(v) && v.indexOf(f.value) >= 0;
+      } else if (!f.value || f.tagName === "SELECT") {
+        f.value = v;
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ scrolling tables by keyboard
+
+  // A table wider than its box scrolls inside .table-wrap; the box takes focus (arrow keys scroll it)
+  // and is a named region, as WCAG 2.1.1 and axe's scrollable-region-focusable ask.
+  function markScrollers(root) {
+    // A table outside a scrolling box gets one, so a wide table never widens the page.
+    Array.prototype.forEach.call((root || document).querySelectorAll("main table"), function (table) {
+      if (table.closest(".table-wrap") || table.closest("[data-no-wrap]")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-wrap";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    Array.prototype.forEach.call((root || document).querySelectorAll(".table-wrap"), function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) { return; }
+      box.setAttribute("tabindex", "0");
+      if (!box.hasAttribute("role")) { box.setAttribute("role", "region"); }
+      if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+        var caption = box.querySelector("caption");
+        var section = box.closest("section, .panel, main");
+        var heading = section ? section.querySelector("h1, h2, h3") : null;
+        var label = (caption && caption.textContent.trim()) || (heading && heading.textContent.trim()) || document.title;
+        box.setAttribute("aria-label", label);
+      }
     });
   }
 
@@ -141,6 +213,15 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     initAutosubmit();
+    restoreDraft();
     initDeclaredMaps();
+    markScrollers(document);
   });
+  document.addEventListener("htmx:afterSettle", function (e) { markScrollers(e.target); });
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { markScrollers(document); }, 150);
+  });
+  window.Trygg.markScrollers = markScrollers;
 })();

@@ -166,7 +166,7 @@
       });
       sent.slice().reverse().forEach(function (o) { list.appendChild(li("sent", o.item_label, o.note, o.key)); });
       var waiting = queued.filter(function (q) { return q.state !== "failed"; }).length;
-      counter.textContent = String(waiting);
+      counter.textContent = String(queued.length + sent.length);  // the badge counts what the list shows
       counter.setAttribute("data-waiting", String(waiting));
       counter.setAttribute("data-sent", String(sent.length));
       var online = navigator.onLine;
