@@ -226,7 +226,8 @@ def test_the_server_runs_the_sender_in_the_background(database: Database, world,
     from trygg.web.app import create_app
 
     path = tmp_path / "serve-mail.mbox"
-    settings = Settings(database_url=database.url, secret_key="test", require_totp=False, mail_file=str(path),
+    settings = Settings(database_url=database.url, secure_cookies="false", secret_key="test", require_totp=False,
+                        mail_file=str(path),
                         notify_interval=1)
     ids = _queue(database, 3)
     with TestClient(create_app(settings, database)):

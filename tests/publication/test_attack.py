@@ -38,7 +38,7 @@ SECRET_AREA = "T004"
 @pytest.fixture
 def settings(database: Database) -> Settings:
     # The attacker has many addresses: no rate limit stands in the way of the attack itself.
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+    return Settings(database_url=database.url, secure_cookies="false", secret_key="test-secret-key", require_totp=False,
                     public_rate_limit=1000, public_read_rate_limit=100_000)
 
 

@@ -56,7 +56,7 @@ INDICATORS = [("sexual_harassment", "T004", ()), ("sexual_harassment", None, ())
 
 @pytest.fixture
 def settings_(database: Database) -> Settings:
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+    return Settings(database_url=database.url, secure_cookies="false", secret_key="test-secret-key", require_totp=False,
                     public_read_rate_limit=1_000_000)
 
 

@@ -30,7 +30,7 @@ EXTRA = [("vandalism", "T001", 2024, 3, 7), ("vandalism", "T002", 2024, 3, 2), (
 @pytest.fixture
 def settings(database: Database) -> Settings:
     """These tests read every view many times: a rate limit that does not get in the way."""
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+    return Settings(database_url=database.url, secure_cookies="false", secret_key="test-secret-key", require_totp=False,
                     public_read_rate_limit=100_000)
 
 

@@ -26,7 +26,7 @@ READS = 5
 
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return Settings(database_url=database.url, secret_key="test-secret-key", require_totp=False,
+    return Settings(database_url=database.url, secure_cookies="false", secret_key="test-secret-key", require_totp=False,
                     public_read_rate_limit=READS)
 
 
