@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygg.errors import ConfigError
-from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RetryingConnection
+from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RETRY_SECONDS, RetryingConnection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -69,6 +69,9 @@ class Database:
                         hint="Create the folder or give another --db path.",
                     )
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30, "factory": RetryingConnection}
+            # Connections are cheap on SQLite, and a writer waits for the one write lock (sqlite_busy): a
+            # request waits for a connection as long as for the lock, never failing sooner with a 500.
+            kwargs.update(pool_size=10, max_overflow=40, pool_timeout=RETRY_SECONDS)
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20,
                           connect_args={"connect_timeout": 5})
