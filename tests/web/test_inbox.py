@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.factories import World
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
+from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import ActionNote, Notification, User
 from trygg.web.api.lagesbild import today
 
@@ -107,7 +108,7 @@ def test_the_inbox_page_and_the_action_page_close_an_action_with_a_note(login, a
     assert "Städa och laga belysningen vid gångtunneln" in mine and 'data-status="done"' in mine
     # The coordinator's next meeting shows what happened since the last one.
     with database.session() as s:
-        group = meeting_store.create_group(s, "EST Centrum", "", (world.area_ids["T001"],))
+        group = create_group(s, GroupInput(name="EST Centrum", area_ids=(world.area_ids["T001"],))).group
         meeting_store.create_meeting(s, group.id, today() - timedelta(days=7))
         group_id = group.id
     with database.session() as s:
@@ -118,7 +119,7 @@ def test_the_inbox_page_and_the_action_page_close_an_action_with_a_note(login, a
 
 def test_an_action_is_recorded_at_the_meeting_from_a_report(login, world: World, database: Database) -> None:  # type: ignore[no-untyped-def]
     with database.session() as s:
-        group_id = meeting_store.create_group(s, "EST Centrum", "", (world.area_ids["T001"],)).id
+        group_id = create_group(s, GroupInput(name="EST Centrum", area_ids=(world.area_ids["T001"],))).group.id
     c = login("samordnare")
     report_page = c.get(f"/reports/{world.report_ids[0]}", headers=HTML).text
     assert f'href="/meetings/{group_id}?report={world.report_ids[0]}#record-form"' in report_page
@@ -204,7 +205,7 @@ def test_an_action_is_recorded_from_a_hot_spot_cell(login, world: World, databas
     from trygg.storage.schema import ShortTermAction
 
     with database.session() as s:
-        group_id = meeting_store.create_group(s, "EST Kronogården", "", (world.area_ids["T002"],)).id
+        group_id = create_group(s, GroupInput(name="EST Kronogården", area_ids=(world.area_ids["T002"],))).group.id
     x, y = to_sweref(12.29, 58.285)  # inside Kronogården
     cell = f"{x:.0f},{y:.0f}"
     c = login("samordnare")

@@ -13,6 +13,7 @@ from trygg.notify.mailer import MboxTransport
 from trygg.notify.sender import run_once
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
+from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import MeetingMinutes, Notification, User
 from trygg.web.api.lagesbild import today
 
@@ -23,7 +24,7 @@ def test_minutes_list_new_and_followed_up_actions_and_reach_the_participants(  #
         login, api, world: World, database: Database, tmp_path: Path) -> None:
     with database.session() as s:
         s.get(User, world.user_ids["rapportor2"]).email = "skola@example.org"
-        group_id = meeting_store.create_group(s, "EST Centrum", "", (world.area_ids["T001"],)).id
+        group_id = create_group(s, GroupInput(name="EST Centrum", area_ids=(world.area_ids["T001"],))).group.id
     c = login("samordnare")
     first = c.post(f"/meetings/{group_id}/record", headers=HTML, follow_redirects=False, data={
         "held_on": (today() - timedelta(days=14)).isoformat(), "notes": "Fokus: gångtunneln",

@@ -30,7 +30,7 @@ from trygg.web.notify import mail_texts
 view_user = require_permission(Permission.PLAN_VIEW)
 edit_user = require_permission(Permission.PLAN_EDIT)
 router = APIRouter(prefix="/api/v1", tags=["action plans"])
-JSON = Body(default_factory=dict)
+JSON = Body(...)  # a missing body is a 422 like any invalid one
 
 
 def _plan(session: Session, plan_id: int) -> ActionPlan:
