@@ -234,20 +234,9 @@ class Settings:
         """The secret key; for a SQLite database without one, a key kept in ``<db>.secret``."""
         if self.secret_key:
             return self.secret_key
-        url = self.database_url
-        if "://" not in url or url.startswith("sqlite"):
-            path = Path(url.split("///", 1)[-1] if "://" in url else url)
-            key_file = path.with_name(path.name + ".secret")
-            if key_file.exists():
-                return key_file.read_text().strip()
-            key = secrets.token_urlsafe(32)
-            try:
-                key_file.parent.mkdir(parents=True, exist_ok=True)
-                key_file.write_text(key)
-                key_file.chmod(0o600)
-            except OSError:
-                pass
-            return key
+        path = _sqlite_path(self.database_url)
+        if path is not None:
+            return _key_file(path.with_name(path.name + ".secret"))
         raise ConfigError(
             "TRYGG_SECRET_KEY is not set.",
             hint="Set TRYGG_SECRET_KEY to a long random string when using PostgreSQL.",
