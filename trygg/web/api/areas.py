@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from trygg.domain.categories import CATEGORIES
 from trygg.errors import NotFound
 from trygg.storage import areas as area_store
-from trygg.web.api.serialize import area_feature, area_json
 from trygg.web.deps import db_session, language
+from trygg.web.serialize import area_feature, area_json
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
 

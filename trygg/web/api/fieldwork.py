@@ -27,10 +27,10 @@ from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity, User
 from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
 from trygg.web.access import require_permission, require_user
-from trygg.web.api.serialize import observation_json, report_json
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.idempotency import HEADER, idempotency_key, idempotent
+from trygg.web.serialize import observation_json, report_json
 from trygg.web.uploads import sanitise_image
 
 router = APIRouter(prefix="/api/v1", tags=["field work"])

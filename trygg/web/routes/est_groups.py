@@ -23,9 +23,9 @@ from trygg.storage import meetings as store
 from trygg.storage.schema import EstGroup, User
 from trygg.web.access import check_manage_est_groups, require_user
 from trygg.web.api.lagesbild import html_errors, login_redirect
-from trygg.web.api.serialize import area_feature
 from trygg.web.blocking import read_form
 from trygg.web.deps import current_user, db_session
+from trygg.web.serialize import area_feature
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
