@@ -20,7 +20,7 @@ from trygg.storage import audit
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
 from trygg.storage.schema import User, WebSession
-from trygg.web.routes import auth as auth_routes
+from trygg.web.account import auth as auth_routes
 
 
 def _post_login(c: TestClient, username: str, password: str | None = None) -> httpx.Response:

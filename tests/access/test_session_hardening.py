@@ -157,7 +157,7 @@ def test_x_forwarded_for_is_ignored_unless_from_a_trusted_proxy(database: Databa
 
 def test_the_rate_limit_counts_the_forwarded_client(database: Database, settings: Settings, world: World,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from trygg.web.routes import auth as auth_routes
+    from trygg.web.account import auth as auth_routes
 
     monkeypatch.setattr(auth_routes, "LOGIN_PER_MINUTE", 2)
     app = make_app(database, settings, trusted_proxies="10.0.0.1")

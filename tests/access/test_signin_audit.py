@@ -26,7 +26,7 @@ from trygg.storage import audit
 from trygg.storage.database import Database
 from trygg.storage.schema import AuditEntry, User, WebSession
 from trygg.web import signin_audit
-from trygg.web.routes import auth as auth_routes
+from trygg.web.account import auth as auth_routes
 
 WRONG = "wrong-password-Xq7"
 

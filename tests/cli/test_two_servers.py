@@ -16,7 +16,7 @@ import pytest
 
 from tests.factories import password_of
 from trygg.storage.database import Database
-from trygg.web.routes.auth import LOGIN_PER_MINUTE
+from trygg.web.account.auth import LOGIN_PER_MINUTE
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = "Vad;När;Var\nvandalism;2024-05-03 22:00;T001\nlittering;2024-05-04 10:00;T002\n"

@@ -20,12 +20,12 @@ from trygg.storage import audit
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.web.access import require_user, totp_required
+from trygg.web.account.auth import LOGIN_PER_MINUTE, _safe_next, finish_second_factor, set_session_cookie
 from trygg.web.deps import current_user, db_session, get_settings, municipality_name, pending_user
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.nav import register_nav
 from trygg.web.ratelimit import limit
-from trygg.web.routes.auth import LOGIN_PER_MINUTE, _safe_next, finish_second_factor, set_session_cookie
 from trygg.web.signin_audit import record_signin
 from trygg.web.templating import render
 

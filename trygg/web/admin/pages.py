@@ -27,13 +27,13 @@ from trygg.storage import plans as plan_store
 from trygg.storage import users as user_store
 from trygg.storage.schema import User
 from trygg.web.access import require_permission
+from trygg.web.admin.audit_labels import ACTION_LABELS, action_choices
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, get_database
 from trygg.web.errors import wants_html
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.nav import register_nav
-from trygg.web.routes.audit_labels import ACTION_LABELS, action_choices
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

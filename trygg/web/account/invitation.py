@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from trygg.errors import TryggError
 from trygg.storage import audit, invitations
 from trygg.storage import users as user_store
+from trygg.web.account.auth import LOGIN_PER_MINUTE
 from trygg.web.deps import db_session
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
 from trygg.web.ratelimit import limit
-from trygg.web.routes.auth import LOGIN_PER_MINUTE
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
