@@ -20,7 +20,7 @@ from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter
 from trygg.web import i18n
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 
 def page_count(pdf: bytes) -> int:

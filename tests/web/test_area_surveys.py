@@ -7,7 +7,7 @@ from trygg.analysis.survey import indicator_shares, wilson_interval
 from trygg.storage.database import Database
 from trygg.storage.schema import SurveyResult
 from trygg.storage.surveys import survey_results, upsert_survey_result
-from trygg.web.routes.areas import survey_rows
+from trygg.web.lagesbild.areas import survey_rows
 
 
 def _figure(n: int, n_effective: float | None) -> SurveyResult:

@@ -14,7 +14,7 @@ from trygg.lagesbild.service import clear_cache
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, AuditEntry, EstGroup
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

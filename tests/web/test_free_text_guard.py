@@ -8,7 +8,7 @@ from tests.factories import World
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
 from trygg.storage.est_groups import GroupInput, create_group
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 PHONE = "Ansvarig nås på 070-123 45 67"
 VARIANTS = ["(070) 123 45 67", "070.123.45.67", "\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17",

@@ -13,7 +13,7 @@ from tests.lagesbild.seed import History, seed_history
 from trygg.lagesbild.service import clear_cache
 from trygg.storage.database import Database
 from trygg.storage.surveys import upsert_survey_result
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

@@ -14,7 +14,7 @@ from trygg.storage import meetings as store
 from trygg.storage.database import Database
 from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import AuditEntry, ShortTermAction
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

@@ -15,7 +15,7 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
 from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import MeetingMinutes, Notification, User
-from trygg.web.api.lagesbild import today
+from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

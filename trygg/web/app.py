@@ -122,25 +122,25 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
     from trygg.web.api import actions as api_actions  # inbox and notifications
-    from trygg.web.api import areas as api_areas
     from trygg.web.api import fieldwork as api_fieldwork
     from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
-    from trygg.web.api import lagesbild as api_lagesbild  # lägesbild
     from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
     from trygg.web.home import pages as home_routes
+    from trygg.web.lagesbild import api as api_lagesbild  # lägesbild
+    from trygg.web.lagesbild import areas as area_routes
+    from trygg.web.lagesbild import areas_api as api_areas
+    from trygg.web.lagesbild import pages as lagesbild_routes
+    from trygg.web.lagesbild import pdf as lagesbild_pdf_routes
     from trygg.web.meta import api as api_meta
     from trygg.web.meta import docs as api_docs
-    from trygg.web.routes import areas as area_routes
     from trygg.web.routes import est_groups as est_group_routes
     from trygg.web.routes import fieldwork as fieldwork_routes
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import imports as import_routes
     from trygg.web.routes import inbox as inbox_routes
-    from trygg.web.routes import lagesbild as lagesbild_routes
-    from trygg.web.routes import lagesbild_pdf as lagesbild_pdf_routes
     from trygg.web.routes import meetings as meeting_routes
     from trygg.web.routes import outreach as outreach_routes
     from trygg.web.routes import plan_edit as plan_edit_routes

@@ -9,6 +9,6 @@ from __future__ import annotations
 from trygg.ingest import feeds as _feeds  # noqa: F401  kind "feeds.poll" (scheduled feed polls)
 from trygg.ingest import jobs as _imports  # kind "import"
 from trygg.web.i18n import gettext_for
-from trygg.web.routes import lagesbild_pdf as _lagesbild_pdf  # noqa: F401  kind "lagesbild.pdf"
+from trygg.web.lagesbild import pdf as _lagesbild_pdf  # noqa: F401  kind "lagesbild.pdf"
 
 _imports.set_translator(gettext_for)

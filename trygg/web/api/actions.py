@@ -35,9 +35,9 @@ from trygg.web.access import (
     require_user,
     visible_action,
 )
-from trygg.web.api.lagesbild import today
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import gettext_for
+from trygg.web.lagesbild.api import today
 from trygg.web.notify import mail_texts
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])

@@ -15,8 +15,8 @@ from trygg.storage import inbox as inbox_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import User
 from trygg.web.access import detail_scope, inbox_organisations, note_sensitive_reads
-from trygg.web.api.lagesbild import today
 from trygg.web.deps import current_user, db_session, get_settings
+from trygg.web.lagesbild.api import today
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 

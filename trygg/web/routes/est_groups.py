@@ -22,9 +22,9 @@ from trygg.storage import est_groups as service
 from trygg.storage import meetings as store
 from trygg.storage.schema import EstGroup, User
 from trygg.web.access import check_manage_est_groups, require_user
-from trygg.web.api.lagesbild import html_errors, login_redirect
 from trygg.web.blocking import read_form
 from trygg.web.deps import current_user, db_session
+from trygg.web.lagesbild.api import html_errors, login_redirect
 from trygg.web.serialize import area_feature
 from trygg.web.templating import render
 

@@ -30,8 +30,8 @@ from trygg.web.access import (
     visible_action,
 )
 from trygg.web.api.actions import apply_change
-from trygg.web.api.lagesbild import html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.lagesbild.api import html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.templating import render

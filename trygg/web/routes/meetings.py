@@ -43,9 +43,9 @@ from trygg.web.access import (
     require_permission,
     require_user,
 )
-from trygg.web.api.lagesbild import check_role, html_errors, login_redirect, today
 from trygg.web.deps import current_user, db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE
+from trygg.web.lagesbild.api import check_role, html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.routes.plan_documents import doc_texts

@@ -22,9 +22,9 @@ from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
 from trygg.storage.schema import Area, User
 from trygg.web.access import MEETING_ROLES, can_respond_to_report, require_user, visible_report
-from trygg.web.api.lagesbild import html_errors, login_redirect
 from trygg.web.deps import current_user, db_session, language
 from trygg.web.i18n import gettext_for
+from trygg.web.lagesbild.api import html_errors, login_redirect
 from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 

@@ -30,7 +30,9 @@ from trygg.storage.reports import ReportFilter, iter_reports
 from trygg.storage.schema import Report, User
 from trygg.web import i18n
 from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, detail_scope
-from trygg.web.api.lagesbild import (
+from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
+from trygg.web.deps import current_user, db_session, get_database, language
+from trygg.web.lagesbild.api import (
     VIEW_ROLES,
     WEEK_CHOICES,
     category_label,
@@ -42,8 +44,6 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
-from trygg.web.deps import current_user, db_session, get_database, language
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 

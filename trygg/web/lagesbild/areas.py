@@ -20,7 +20,8 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.lagesbild import activities_for_area
 from trygg.storage.schema import SurveyResult, User
 from trygg.storage.surveys import survey_results
-from trygg.web.api.lagesbild import (
+from trygg.web.deps import current_user, db_session, language
+from trygg.web.lagesbild.api import (
     VIEW_ROLES,
     check_role,
     dashboard_filter,
@@ -29,7 +30,6 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.deps import current_user, db_session, language
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 

@@ -36,7 +36,10 @@ from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Job, Organisation, User
 from trygg.web import i18n
 from trygg.web.access import SENSITIVE_CODES, detail_scope, require_user
-from trygg.web.api.lagesbild import (
+from trygg.web.audited_stream import record_reads
+from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
+from trygg.web.i18n import LANGUAGES
+from trygg.web.lagesbild.api import (
     VIEW_ROLES,
     category_label,
     check_role,
@@ -46,11 +49,8 @@ from trygg.web.api.lagesbild import (
     summary_texts,
     today,
 )
-from trygg.web.audited_stream import record_reads
-from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
-from trygg.web.i18n import LANGUAGES
+from trygg.web.lagesbild.pages import day_names
 from trygg.web.ratelimit import limit
-from trygg.web.routes.lagesbild import day_names
 
 router = APIRouter(include_in_schema=False)
 
