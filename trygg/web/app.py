@@ -122,12 +122,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
     from trygg.web.api import actions as api_actions  # inbox and notifications
-    from trygg.web.api import fieldwork as api_fieldwork
     from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
     from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
+    from trygg.web.fieldwork import api as api_fieldwork
+    from trygg.web.fieldwork import outreach as outreach_routes
+    from trygg.web.fieldwork import pages as fieldwork_routes
+    from trygg.web.fieldwork import premises as premises_routes
+    from trygg.web.fieldwork import walks as walk_routes
+    from trygg.web.fieldwork import watch as watch_routes
     from trygg.web.home import pages as home_routes
     from trygg.web.lagesbild import api as api_lagesbild  # lägesbild
     from trygg.web.lagesbild import areas as area_routes
@@ -137,23 +142,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.meta import api as api_meta
     from trygg.web.meta import docs as api_docs
     from trygg.web.routes import est_groups as est_group_routes
-    from trygg.web.routes import fieldwork as fieldwork_routes
     from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import imports as import_routes
     from trygg.web.routes import inbox as inbox_routes
     from trygg.web.routes import meetings as meeting_routes
-    from trygg.web.routes import outreach as outreach_routes
     from trygg.web.routes import plan_edit as plan_edit_routes
     from trygg.web.routes import plans as plan_routes
-    from trygg.web.routes import premises as premises_routes
     from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes
     from trygg.web.routes import resident as resident_routes
     from trygg.web.routes import triage as triage_routes
-    from trygg.web.routes import walks as walk_routes
-    from trygg.web.routes import watch as watch_routes
 
     for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
                    account_routes, admin_routes, admin_setup_routes, api_public, public_routes,
