@@ -14,7 +14,7 @@ from trygg.plans import lifecycle, signing
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
 from trygg.storage.database import Database
 from trygg.storage.schema import User
-from trygg.web.documents import doc_texts
+from trygg.web.plans.documents import doc_texts
 
 NOW = datetime(2024, 12, 31, 12, tzinfo=UTC)
 

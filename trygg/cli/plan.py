@@ -14,7 +14,7 @@ from trygg.plans import evaluate
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
 from trygg.storage import areas as area_store
 from trygg.storage import plans as store
-from trygg.web.documents import doc_texts
+from trygg.web.plans.documents import doc_texts
 
 app = typer.Typer(help="Action plans: documents and effect evaluation.", no_args_is_help=True)
 

@@ -122,9 +122,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
     from trygg.web.api import actions as api_actions  # inbox and notifications
-    from trygg.web.api import followup as api_followup  # plans and follow-up
     from trygg.web.api import imports as api_imports
-    from trygg.web.api import plans as api_plans
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
     from trygg.web.fieldwork import api as api_fieldwork
@@ -141,14 +139,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.lagesbild import pdf as lagesbild_pdf_routes
     from trygg.web.meta import api as api_meta
     from trygg.web.meta import docs as api_docs
+    from trygg.web.plans import api as api_plans
+    from trygg.web.plans import edit as plan_edit_routes
+    from trygg.web.plans import followup as followup_routes
+    from trygg.web.plans import followup_api as api_followup  # plans and follow-up
+    from trygg.web.plans import pages as plan_routes
+    from trygg.web.plans import promise as promise_routes
     from trygg.web.routes import est_groups as est_group_routes
-    from trygg.web.routes import followup as followup_routes
     from trygg.web.routes import imports as import_routes
     from trygg.web.routes import inbox as inbox_routes
     from trygg.web.routes import meetings as meeting_routes
-    from trygg.web.routes import plan_edit as plan_edit_routes
-    from trygg.web.routes import plans as plan_routes
-    from trygg.web.routes import promise as promise_routes
     from trygg.web.routes import public as public_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes

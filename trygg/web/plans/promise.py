@@ -19,8 +19,8 @@ from trygg.storage.schema import User
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
 from trygg.web.nav import register_nav
+from trygg.web.plans.pages import back, edit_user, form_dict, view_user
 from trygg.web.public_data import public_db
-from trygg.web.routes.plans import back, edit_user, form_dict, view_user
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -13,7 +13,7 @@ from trygg.reports.plan_pdf import DocTexts, followup_html, plan_html, to_pdf
 from trygg.storage.schema import ActionPlan
 from trygg.web import i18n
 from trygg.web.deps import language, municipality_name
-from trygg.web.routes.plan_labels import LABELS
+from trygg.web.plans.labels import LABELS
 
 
 def doc_texts(lang: str, municipality: str) -> DocTexts:

@@ -223,7 +223,7 @@ def diff(plan_id: int, against: int | None = Query(None), user: User = Depends(v
             description="format=pdf|html, lang=sv|en, document=plan|followup.")
 def export(plan_id: int, request: Request, format: str = Query("pdf"), document: str = Query("plan"),
            user: User = Depends(view_user), session: Session = Depends(db_session)) -> Response:
-    from trygg.web.documents import followup_document, plan_document
+    from trygg.web.plans.documents import followup_document, plan_document
 
     plan = _plan(session, plan_id)
     if document == "followup":

@@ -24,7 +24,7 @@ from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
-from trygg.web.routes.plans import back, edit_user, form_dict, get_plan, view_user
+from trygg.web.plans.pages import back, edit_user, form_dict, get_plan, view_user
 from trygg.web.templating import _category_name, render
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +102,7 @@ def calendar_page(plan_id: int, request: Request, user: User = Depends(view_user
 @router.get("/followup/plans/{plan_id}/report.{fmt}")
 def followup_report(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                     session: Session = Depends(db_session)) -> Response:
-    from trygg.web.documents import followup_document
+    from trygg.web.plans.documents import followup_document
 
     return followup_document(request, session, get_plan(session, plan_id), fmt)
 

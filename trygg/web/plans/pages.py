@@ -1,7 +1,7 @@
 """Action plan pages: list, draft from the lägesbild, the plan with its warnings, lifecycle, signing,
 amendments and version comparison, exports, and the signatory roles.
 
-Editing of focus areas, activities and indicators is in `trygg.web.routes.plan_edit`.
+Editing of focus areas, activities and indicators is in `trygg.web.plans.edit`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
-from trygg.web.routes.plan_labels import LABELS
+from trygg.web.plans.labels import LABELS
 from trygg.web.templating import _category_name, render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -222,6 +222,6 @@ def diff_page(plan_id: int, request: Request, user: User = Depends(view_user),
 @router.get("/plans/{plan_id}/export.{fmt}")
 def export_plan(plan_id: int, fmt: str, request: Request, user: User = Depends(view_user),
                 session: Session = Depends(db_session)) -> Response:
-    from trygg.web.documents import plan_document
+    from trygg.web.plans.documents import plan_document
 
     return plan_document(request, session, get_plan(session, plan_id), fmt)

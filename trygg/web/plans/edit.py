@@ -16,7 +16,7 @@ from trygg.plans.inputs import activity_input, focus_area_input, indicator_input
 from trygg.storage.schema import User
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
-from trygg.web.routes.plans import back, edit_user, form_dict, get_plan, plan_context, view_user
+from trygg.web.plans.pages import back, edit_user, form_dict, get_plan, plan_context, view_user
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
