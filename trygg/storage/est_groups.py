@@ -32,7 +32,7 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 @dataclass(frozen=True)
 class GroupInput:
-    """What the group form sends, already split into ids (see `trygg.web.routes.est_groups`)."""
+    """What the group form sends, already split into ids (see `trygg.web.meetings.est_groups`)."""
 
     name: str
     description: str = ""

@@ -137,6 +137,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.lagesbild import areas_api as api_areas
     from trygg.web.lagesbild import pages as lagesbild_routes
     from trygg.web.lagesbild import pdf as lagesbild_pdf_routes
+    from trygg.web.meetings import est_groups as est_group_routes
+    from trygg.web.meetings import pages as meeting_routes
     from trygg.web.meta import api as api_meta
     from trygg.web.meta import docs as api_docs
     from trygg.web.plans import api as api_plans
@@ -145,10 +147,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.plans import followup_api as api_followup  # plans and follow-up
     from trygg.web.plans import pages as plan_routes
     from trygg.web.plans import promise as promise_routes
-    from trygg.web.routes import est_groups as est_group_routes
     from trygg.web.routes import imports as import_routes
     from trygg.web.routes import inbox as inbox_routes
-    from trygg.web.routes import meetings as meeting_routes
     from trygg.web.routes import public as public_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes

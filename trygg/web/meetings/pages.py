@@ -1,6 +1,6 @@
 """The weekly EST meeting: what is new since the last meeting, open actions due, and the decisions.
 
-``/meetings`` lists the EST groups (creating and editing them: `trygg.web.routes.est_groups`);
+``/meetings`` lists the EST groups (creating and editing them: `trygg.web.meetings.est_groups`);
 ``/meetings/{group}`` prepares and runs a group's meeting;
 ``/meetings/m/{meeting}`` shows one meeting's decisions. Decisions are short-term actions with an
 owner organisation and a deadline; the next meeting records how they went (status, outcome).
