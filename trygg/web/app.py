@@ -121,7 +121,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import pages as admin_routes
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
-    from trygg.web.api import actions as api_actions  # inbox and notifications
     from trygg.web.api import imports as api_imports
     from trygg.web.api import public as api_public
     from trygg.web.api import reports as api_reports
@@ -132,6 +131,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.fieldwork import walks as walk_routes
     from trygg.web.fieldwork import watch as watch_routes
     from trygg.web.home import pages as home_routes
+    from trygg.web.inbox import api as api_actions  # inbox and notifications
+    from trygg.web.inbox import pages as inbox_routes
     from trygg.web.lagesbild import api as api_lagesbild  # lägesbild
     from trygg.web.lagesbild import areas as area_routes
     from trygg.web.lagesbild import areas_api as api_areas
@@ -148,7 +149,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.plans import pages as plan_routes
     from trygg.web.plans import promise as promise_routes
     from trygg.web.routes import imports as import_routes
-    from trygg.web.routes import inbox as inbox_routes
     from trygg.web.routes import public as public_routes
     from trygg.web.routes import report_page as report_page_routes
     from trygg.web.routes import reporting as reporting_routes

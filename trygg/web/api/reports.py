@@ -36,12 +36,12 @@ from trygg.web.access import (
     require_user,
     visible_report,
 )
-from trygg.web.api.actions import report_action_json
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
 from trygg.web.deps import db_session, get_database, language
 from trygg.web.filters import make_cursor, paging, parse_cursor, parse_report_filter
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
+from trygg.web.inbox.api import report_action_json
 from trygg.web.notify import mail_texts
 from trygg.web.serialize import report_feature, report_json, report_row_json
 

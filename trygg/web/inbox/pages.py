@@ -29,8 +29,8 @@ from trygg.web.access import (
     require_user,
     visible_action,
 )
-from trygg.web.api.actions import apply_change
 from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.inbox.api import apply_change
 from trygg.web.lagesbild.api import html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
