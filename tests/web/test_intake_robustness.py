@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from trygg.storage.database import Database
 from trygg.storage.schema import Report, ResidentContact
-from trygg.web.routes import reporting as reporting_routes
+from trygg.web.reports import reporting as reporting_routes
 
 FORM = {"category": "vandalism", "lon": "12.29", "lat": "58.285", "when": "exact", "occurred": "2025-02-14T22:30",
         "insecurity": "3", "police_called": "no"}

@@ -32,7 +32,7 @@ from trygg.web.i18n import TIMEZONE, gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.public_data import limit_public_read
 from trygg.web.ratelimit import limit
-from trygg.web.routes.reporting import form_context, form_to_input, read_photos
+from trygg.web.reports.reporting import form_context, form_to_input, read_photos
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
