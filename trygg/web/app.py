@@ -121,7 +121,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import pages as admin_routes
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
-    from trygg.web.api import imports as api_imports
     from trygg.web.api import public as api_public
     from trygg.web.fieldwork import api as api_fieldwork
     from trygg.web.fieldwork import outreach as outreach_routes
@@ -130,6 +129,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.fieldwork import walks as walk_routes
     from trygg.web.fieldwork import watch as watch_routes
     from trygg.web.home import pages as home_routes
+    from trygg.web.imports import api as api_imports
+    from trygg.web.imports import pages as import_routes
     from trygg.web.inbox import api as api_actions  # inbox and notifications
     from trygg.web.inbox import pages as inbox_routes
     from trygg.web.lagesbild import api as api_lagesbild  # lägesbild
@@ -152,7 +153,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.reports import reporting as reporting_routes
     from trygg.web.reports import resident as resident_routes
     from trygg.web.reports import triage as triage_routes
-    from trygg.web.routes import imports as import_routes
     from trygg.web.routes import public as public_routes
 
     for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
