@@ -18,7 +18,7 @@ from trygg.domain import clock
 from trygg.domain.geo import to_sweref
 from trygg.storage.database import Database
 from trygg.storage.reports import insert_report
-from trygg.web.api.public import GROUPS, GROUPS_BY_CODE
+from trygg.web.public.api import GROUPS, GROUPS_BY_CODE
 
 # (category, area, year, month, how many) added to the world's six reports (May 2024)
 EXTRA = [("vandalism", "T001", 2024, 3, 7), ("vandalism", "T002", 2024, 3, 2), ("burglary", "T003", 2024, 3, 6),

@@ -121,7 +121,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.admin import pages as admin_routes
     from trygg.web.admin import publication as publication_admin_routes
     from trygg.web.admin import setup as admin_setup_routes
-    from trygg.web.api import public as api_public
     from trygg.web.fieldwork import api as api_fieldwork
     from trygg.web.fieldwork import outreach as outreach_routes
     from trygg.web.fieldwork import pages as fieldwork_routes
@@ -148,12 +147,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.plans import followup_api as api_followup  # plans and follow-up
     from trygg.web.plans import pages as plan_routes
     from trygg.web.plans import promise as promise_routes
+    from trygg.web.public import api as api_public
+    from trygg.web.public import pages as public_routes
     from trygg.web.reports import api as api_reports
     from trygg.web.reports import detail as report_page_routes
     from trygg.web.reports import reporting as reporting_routes
     from trygg.web.reports import resident as resident_routes
     from trygg.web.reports import triage as triage_routes
-    from trygg.web.routes import public as public_routes
 
     for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
                    account_routes, admin_routes, admin_setup_routes, api_public, public_routes,

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from trygg.publication.gate import public_table, published_years
 from trygg.publication.groups import GROUPS, GROUPS_BY_CODE
-from trygg.web.api.public import table_json
 from trygg.web.deps import get_settings, language
 from trygg.web.nav import register_nav
+from trygg.web.public.api import table_json
 from trygg.web.public_data import public_db
 from trygg.web.templating import render
 
