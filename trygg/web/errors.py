@@ -72,7 +72,7 @@ def login_redirect(request: Request) -> RedirectResponse:
 def render_error(request: Request, status: int, code: str, message: str, details: Any = None,
                  headers: dict[str, str] | None = None, *, hint: str | None = None) -> Response:
     if request.url.path.startswith("/open311/"):
-        from trygg.web.open311_errors import open311_error_response
+        from trygg.web.open311.errors import open311_error_response
 
         return open311_error_response(request, status, message + (f" {hint}" if hint else ""), headers)
     if wants_html(request):
