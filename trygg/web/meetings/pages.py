@@ -48,7 +48,7 @@ from trygg.web.i18n import TIMEZONE
 from trygg.web.lagesbild.api import check_role, html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
-from trygg.web.routes.plan_documents import doc_texts
+from trygg.web.plans.documents import doc_texts
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
