@@ -63,20 +63,105 @@ def test_no_module_is_over_800_lines() -> None:
     assert not big, f"split these modules by what they own: {big}"
 
 
-def _web_modules(folder: str) -> list[Path]:
-    return sorted((PACKAGE / "web" / folder).rglob("*.py"))
+WEB = PACKAGE / "web"
+#: Folders of web/ that are a protocol of their own rather than pages and API (GeoReport v2).
+PROTOCOLS = {"open311"}
+#: Shared web/ modules that may reach into the feature folders: the app mounts their routers, the job
+#: list imports the modules that register job handlers, the error handler answers Open311 in its shape.
+SHARED_REACHING_IN = {"app.py": None, "jobs.py": {"lagesbild"}, "errors.py": {"open311"}}
 
 
-@pytest.mark.parametrize("path", _web_modules("api"), ids=lambda p: str(p.relative_to(PACKAGE)))
+def _features() -> list[str]:
+    return sorted(p.name for p in WEB.iterdir() if (p / "__init__.py").exists())
+
+
+def _feature_modules() -> list[Path]:
+    return sorted(p for f in _features() for p in (WEB / f).glob("*.py"))
+
+
+def _router_call(path: Path) -> ast.Call | None:
+    """The ``router = APIRouter(...)`` of a module, if it has one."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "router" for t in node.targets) \
+                and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "APIRouter":
+            return node.value
+    return None
+
+
+def _is_api(path: Path) -> bool:
+    return path.stem == "api" or path.stem.endswith("_api")
+
+
+def _is_page(path: Path) -> bool:
+    """A page module: a router module of a feature folder that is neither its API nor a protocol."""
+    return (path.parent.parent == WEB and path.parent.name not in PROTOCOLS and not _is_api(path)
+            and _router_call(path) is not None)
+
+
+def _web_imports(path: Path) -> set[Path]:
+    """The modules of trygg/web that `path` imports (``from trygg.web.x import y`` counts y when it is a module)."""
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
+        for name in names:
+            if name.startswith("trygg.web."):
+                file = PACKAGE.parent / (name.replace(".", "/") + ".py")
+                if file.exists():
+                    found.add(file)
+    return found
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(PACKAGE))
+
+
+def test_the_web_is_one_folder_per_feature() -> None:
+    """Pages and API live in the feature folders; no routes/ or api/ folder by kind comes back."""
+    assert {"fieldwork", "lagesbild", "plans", "meetings", "reports", "inbox"} <= set(_features())
+    assert not {"routes", "api"} & set(_features())
+    stray = [_rel(p) for p in WEB.glob("*.py") if _router_call(p) is not None]
+    assert not stray, f"these shared web modules serve routes: move them into a feature folder: {stray}"
+
+
+@pytest.mark.parametrize("path", [p for p in _feature_modules() if _router_call(p) is not None], ids=_rel)
+def test_every_router_module_is_named_for_its_kind(path: Path) -> None:
+    """``api.py``/``*_api.py`` serve the JSON API (in the OpenAPI document); page modules serve HTML and
+    stay out of it — so the name of a module says which side of the rule below it is on."""
+    call = _router_call(path)
+    assert call is not None
+    hidden = any(k.arg == "include_in_schema" and isinstance(k.value, ast.Constant) and k.value.value is False
+                 for k in call.keywords)
+    if path.parent.name in PROTOCOLS:
+        return
+    if _is_api(path):
+        assert not hidden, f"{_rel(path)} is named as an API module but its router is not in the OpenAPI document"
+    else:
+        assert hidden, f"{_rel(path)} serves the API: name it api.py (or <part>_api.py)"
+
+
+@pytest.mark.parametrize("path", [p for p in _feature_modules() if _is_api(p)], ids=_rel)
 def test_the_api_never_imports_a_page_module(path: Path) -> None:
-    """web/api → web/routes is forbidden: what both need lives beside them in web/ (access, documents,
-    i18n, api/serialize) or below (the services)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    pages = sorted({m for node in ast.walk(tree)
-                    for m in ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                              [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-                    if m.startswith("trygg.web.routes")})
-    assert not pages, f"{path.relative_to(PACKAGE)} imports page modules {pages}"
+    """web/<feature>/api.py imports no page module of any feature: what both need lives beside them in
+    the feature's forms.py, serialize.py, filters.py, … or in web/ (access, i18n, serialize) or below."""
+    pages = sorted(_rel(m) for m in _web_imports(path) if _is_page(m))
+    assert not pages, f"{_rel(path)} imports page modules {pages}"
+
+
+@pytest.mark.parametrize("path", [p for p in _feature_modules() if _is_page(p)], ids=_rel)
+def test_a_page_module_imports_no_page_of_another_feature(path: Path) -> None:
+    foreign = sorted(_rel(m) for m in _web_imports(path) if _is_page(m) and m.parent != path.parent)
+    assert not foreign, f"{_rel(path)} imports page modules of other features {foreign}"
+
+
+@pytest.mark.parametrize("path", sorted(WEB.glob("*.py")), ids=_rel)
+def test_the_shared_web_modules_import_no_feature(path: Path) -> None:
+    allowed = SHARED_REACHING_IN.get(path.name, set())
+    if allowed is None:
+        return
+    features = {m.relative_to(WEB).parts[0] for m in _web_imports(path) if m.parent != WEB}
+    assert features <= allowed, f"{_rel(path)} imports the feature folders {sorted(features - allowed)}"
 
 
 def test_the_table_covers_every_feature_layer() -> None:

@@ -1,6 +1,6 @@
 """The administrators' page of the public figures on a 360 px phone: readable, no serious axe
 violation, a month's page with the republication form (its answers are tested over HTTP in
-tests/web/test_public_surfaces.py)."""
+tests/web/public/test_public_surfaces.py)."""
 
 from __future__ import annotations
 

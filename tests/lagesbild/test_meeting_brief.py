@@ -10,10 +10,10 @@ from tests.factories import World
 from tests.lagesbild.conftest import TODAY
 from tests.lagesbild.seed import History
 from trygg.errors import ValidationError
+from trygg.lagesbild.est_groups import GroupInput, create_group
 from trygg.lagesbild.meeting import build_meeting_brief
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
-from trygg.storage.est_groups import GroupInput, create_group
 
 
 def test_the_brief_covers_the_time_since_the_last_meeting(database: Database, world: World,

@@ -14,13 +14,13 @@ import pytest
 from tests.factories import World
 from tests.lagesbild.seed import seed_history
 from trygg.domain import clock
+from trygg.domain.clock import today
 from trygg.lagesbild.service import build_lagesbild, clear_cache
 from trygg.reports.lagesbild_pdf import PdfTexts, render_lagesbild_pdf
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter
 from trygg.web import i18n
-from trygg.web.lagesbild.api import today
 
 
 def page_count(pdf: bytes) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.factories import World
+from trygg.domain.clock import today
+from trygg.lagesbild.est_groups import GroupInput, create_group
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
-from trygg.storage.est_groups import GroupInput, create_group
-from trygg.web.lagesbild.api import today
 
 PHONE = "Ansvarig nås på 070-123 45 67"
 VARIANTS = ["(070) 123 45 67", "070.123.45.67", "\uff10\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17",

@@ -26,7 +26,7 @@ def run(once: bool = typer.Option(False, "--once", help="Deliver what is due now
 
     Example: trygg notify run --once --db trygg-demo.db
     """
-    from trygg.web.lagesbild.api import today
+    from trygg.domain.clock import today
     from trygg.web.notify import mail_texts_for, make_transport, transport_factory
 
     database = guarded(lambda: open_db(db))

@@ -1,18 +1,13 @@
-"""Managing EST groups: name, description, areas, member organisations, usual meeting day, archive.
+"""The SQL of EST groups: districts and who owns them, members, meetings counted, writes.
 
-An area belongs to one group at a time (``Area.est_group_id``). Choosing an area that another group
-owns is a *move*: `create_group` and `update_group` refuse it unless the area is in
-``GroupInput.confirm_moves``, so an area is never taken from a group silently. A group with
-meetings cannot be deleted — its decisions and their follow-up are history — it is archived
-instead: hidden from the active groups, meetings and actions kept, restorable.
-
-The field names of the errors (``name``, ``areas``, ``members``, …) are the form's field names.
+An area belongs to one group at a time (``Area.est_group_id``). The rules — names, confirmed moves
+of districts, no deletion of a group with meetings — and their field messages are the EST groups
+service's (`trygg.lagesbild.est_groups`); this module only reads and writes.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,28 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
-from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.errors import NotFound
 from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation
-
-MAX_NAME = 200
-MAX_DESCRIPTION = 4000
-#: Weekdays as stored in ``EstGroup.meeting_weekday`` (Python's ``date.weekday()``).
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-@dataclass(frozen=True)
-class GroupInput:
-    """What the group form sends, already split into ids (see `trygg.web.meetings.est_groups`)."""
-
-    name: str
-    description: str = ""
-    area_ids: tuple[int, ...] = ()
-    member_ids: tuple[int, ...] = ()
-    meeting_weekday: int | None = None
-    meeting_time: str | None = None
-    #: Areas of other groups the user confirmed to move into this group.
-    confirm_moves: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,16 +27,6 @@ class AreaChoice:
     group_id: int | None = None
     group_name: str | None = None
     group_archived: bool = False
-
-
-@dataclass(frozen=True)
-class SavedGroup:
-    """The saved group and what changed, for the audit trail."""
-
-    group: EstGroup
-    changes: dict[str, Any] = field(default_factory=dict)
-    #: area id → id of the group it was moved from
-    moved_from: dict[int, int] = field(default_factory=dict)
 
 
 def area_choices(session: Session) -> list[AreaChoice]:
@@ -110,65 +75,26 @@ def count_meetings(session: Session, group_id: int) -> int:
     return int(session.scalar(select(func.count(EstMeeting.id)).where(EstMeeting.est_group_id == group_id)) or 0)
 
 
-def validate(session: Session, data: GroupInput, group_id: int | None = None) -> dict[str, str]:
-    """Field errors of `data` for a new group (`group_id` None) or an existing one; empty when valid."""
-    errors: dict[str, str] = {}
-    name = data.name.strip()
-    if not name:
-        errors["name"] = "Give the group a name."
-    elif len(name) > MAX_NAME:
-        errors["name"] = "At most 200 characters."
-    elif any(g.name.casefold() == name.casefold() and g.id != group_id for g in session.scalars(select(EstGroup))):
-        errors["name"] = "An EST group with this name already exists (archived groups count too). Choose another name."
-    if len(data.description.strip()) > MAX_DESCRIPTION:
-        errors["description"] = "At most 4000 characters."
-    if not data.area_ids:
-        errors["areas"] = "Choose at least one district the group covers."
-    else:
-        known = set(session.scalars(select(Area.id).where(Area.id.in_(data.area_ids),
-                                                          Area.level == AreaLevel.REGSO)))
-        if known != set(data.area_ids):
-            errors["areas"] = "Choose districts from the list (one of them does not exist or is not a district)."
-        elif any(c.area.id not in data.confirm_moves for c in pending_moves(session, data.area_ids, group_id)):
-            errors["areas"] = ("Some districts belong to another EST group. Confirm the move of each one in the "
-                               "list, or leave it out.")
-    if data.member_ids:
-        orgs = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(data.member_ids))))
-        if orgs != set(data.member_ids):
-            errors["members"] = "Choose organisations from the list (one of them does not exist)."
-    if data.meeting_weekday is not None and data.meeting_weekday not in range(7):
-        errors["meeting_weekday"] = "Choose a weekday from the list."
-    if data.meeting_time:
-        if not _TIME.match(data.meeting_time.strip()):
-            errors["meeting_time"] = "Give the time as HH:MM, for example 09:30."
-        elif data.meeting_weekday is None and "meeting_weekday" not in errors:
-            errors["meeting_weekday"] = "Choose the weekday of the meeting too."
-    return errors
+def name_taken(session: Session, name: str, group_id: int | None = None) -> bool:
+    """Whether another group (archived ones too) has `name`, whatever its case."""
+    return any(g.name.casefold() == name.casefold() and g.id != group_id for g in session.scalars(select(EstGroup)))
 
 
-def create_group(session: Session, data: GroupInput) -> SavedGroup:
-    """A new EST group; raises ValidationError with field errors (nothing is stored then)."""
-    _raise_if(validate(session, data), "The EST group could not be created.")
-    group = EstGroup(name=data.name.strip(), description=data.description.strip(), archived=False)
+def district_ids(session: Session, area_ids: tuple[int, ...]) -> set[int]:
+    """Those of `area_ids` that are districts (RegSO)."""
+    return set(session.scalars(select(Area.id).where(Area.id.in_(area_ids), Area.level == AreaLevel.REGSO)))
+
+
+def organisation_ids(session: Session, ids: tuple[int, ...]) -> set[int]:
+    """Those of `ids` that are organisations."""
+    return set(session.scalars(select(Organisation.id).where(Organisation.id.in_(ids))))
+
+
+def add_group(session: Session, name: str, description: str) -> EstGroup | None:
+    """A new group (not archived), flushed; None when the name was taken meanwhile (unique index)."""
+    group = EstGroup(name=name, description=description, archived=False)
     session.add(group)
-    _flush_unique(session)
-    return _apply(session, group, data, {"name": group.name})
-
-
-def update_group(session: Session, group_id: int, data: GroupInput) -> SavedGroup:
-    """Rename the group and set its description, areas, members and meeting day; audit-ready changes."""
-    group = get_group(session, group_id)
-    _raise_if(validate(session, data, group_id), "The EST group could not be saved.")
-    changes: dict[str, Any] = {}
-    name = data.name.strip()
-    if name != group.name:
-        changes["name"] = [group.name, name]
-        group.name = name
-    if data.description.strip() != group.description:
-        changes["description_changed"] = True
-        group.description = data.description.strip()
-    _flush_unique(session)
-    return _apply(session, group, data, changes)
+    return group if flush_unique(session) else None
 
 
 def set_archived(session: Session, group_id: int, archived: bool) -> EstGroup:
@@ -180,14 +106,8 @@ def set_archived(session: Session, group_id: int, archived: bool) -> EstGroup:
 
 
 def delete_group(session: Session, group_id: int) -> dict[str, Any]:
-    """Delete a group without meetings; its districts become free. Returns what was deleted (for the audit).
-
-    Raises Conflict when the group has meetings: archive it instead."""
+    """Delete a group; its districts become free. Returns what was deleted (for the audit)."""
     group = get_group(session, group_id)
-    meetings = count_meetings(session, group_id)
-    if meetings:
-        raise Conflict(f"The EST group {group.name} has {meetings} recorded meetings and cannot be deleted.",
-                       hint="Archive it instead: it disappears from the active groups and keeps its history.")
     areas = sorted(session.scalars(select(Area.id).where(Area.est_group_id == group_id)))
     gone = {"name": group.name, "areas": areas, "members": sorted(o.id for o in group.members)}
     session.execute(update(Area).where(Area.est_group_id == group_id).values(est_group_id=None))
@@ -196,11 +116,14 @@ def delete_group(session: Session, group_id: int) -> dict[str, Any]:
     return gone
 
 
-def _apply(session: Session, group: EstGroup, data: GroupInput, changes: dict[str, Any]) -> SavedGroup:
-    """Set areas, members and meeting day of a validated group; collect what changed."""
+def assign(session: Session, group: EstGroup, area_ids: tuple[int, ...], member_ids: tuple[int, ...],
+           meeting_weekday: int | None, meeting_time: str | None, changes: dict[str, Any]) -> dict[int, int]:
+    """Set areas, members and meeting day of a validated group; add what changed to `changes`.
+
+    Returns the areas taken from other groups: area id → id of the group it was moved from."""
     current = set(session.scalars(select(Area.id).where(Area.est_group_id == group.id,
                                                         Area.level == AreaLevel.REGSO)))
-    wanted = set(data.area_ids)
+    wanted = set(area_ids)
     moved: dict[int, int] = {}
     for area in session.scalars(select(Area).where(Area.id.in_(wanted - current))):
         if area.est_group_id is not None:
@@ -215,32 +138,26 @@ def _apply(session: Session, group: EstGroup, data: GroupInput, changes: dict[st
     if moved:
         changes["moved_from"] = {str(k): v for k, v in sorted(moved.items())}
     old_members = {o.id for o in group.members}
-    new_members = set(data.member_ids)
+    new_members = set(member_ids)
     if new_members != old_members:
         group.members = list(session.scalars(select(Organisation).where(Organisation.id.in_(new_members))))
         if new_members - old_members:
             changes["members_added"] = sorted(new_members - old_members)
         if old_members - new_members:
             changes["members_removed"] = sorted(old_members - new_members)
-    time = (data.meeting_time or "").strip() or None
-    if (data.meeting_weekday, time) != (group.meeting_weekday, group.meeting_time):
-        changes["meeting"] = [data.meeting_weekday, time]
-        group.meeting_weekday, group.meeting_time = data.meeting_weekday, time
+    time = (meeting_time or "").strip() or None
+    if (meeting_weekday, time) != (group.meeting_weekday, group.meeting_time):
+        changes["meeting"] = [meeting_weekday, time]
+        group.meeting_weekday, group.meeting_time = meeting_weekday, time
     session.flush()
-    return SavedGroup(group, changes, moved)
+    return moved
 
 
-def _flush_unique(session: Session) -> None:
-    """Flush; a name taken meanwhile by a concurrent request becomes the same field error."""
+def flush_unique(session: Session) -> bool:
+    """Flush; False (and nothing flushed) when a name was taken meanwhile by a concurrent request."""
     try:
         with session.begin_nested():
             session.flush()
-    except IntegrityError as exc:
-        raise ValidationError("The EST group could not be saved.", fields={
-            "name": "An EST group with this name already exists (archived groups count too). "
-                    "Choose another name."}) from exc
-
-
-def _raise_if(errors: dict[str, str], message: str) -> None:
-    if errors:
-        raise ValidationError(message, fields=errors, hint="Correct the marked fields and send the form again.")
+    except IntegrityError:
+        return False
+    return True

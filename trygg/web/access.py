@@ -97,6 +97,13 @@ def require_roles(*roles: Role | str) -> Callable[..., User]:
     return dependency
 
 
+def check_role(user: User, roles: frozenset[Role]) -> None:
+    """PermissionDenied unless `user` has one of `roles` (the lägesbild's and the EST meetings' pages)."""
+    if user.role not in {str(r) for r in roles}:
+        raise PermissionDenied("Your role may not see the situation picture.",
+                               hint="Ask the coordinator for a partner account.")
+
+
 def can_manage_est_groups(user: User) -> bool:
     """May `user` create, edit, archive and delete EST groups?"""
     return may(user, Permission.EST_GROUPS_MANAGE)

@@ -44,7 +44,7 @@ def sender_thread(settings: Settings, database: Database) -> SenderThread | None
     """The sender of ``trygg serve``; None when nothing can be delivered or the interval is 0."""
     if transport_factory(settings) is None or settings.notify_interval <= 0:
         return None
-    from trygg.web.lagesbild.api import today
+    from trygg.domain.clock import today
 
     return SenderThread(database, lambda: make_transport(settings), sender_address=settings.smtp_from,
                         texts=mail_texts_for(settings), interval=float(settings.notify_interval), today=today)

@@ -1,4 +1,5 @@
-"""JSON and GeoJSON shapes of the API's objects."""
+"""JSON and GeoJSON shapes of areas and reports, shared by the features (a feature's own objects: its
+``serialize.py``)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ from typing import Any
 import shapely
 
 from trygg.domain.categories import BY_CODE
-from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_ITEMS
 from trygg.storage.schema import Area, Report
-from trygg.storage.schema.fieldwork import WalkObservation
-from trygg.web.i18n import gettext_for
 
 
 def area_json(area: Area) -> dict[str, Any]:
@@ -84,13 +82,3 @@ def report_feature(report: Report, lang: str = "sv") -> dict[str, Any]:
     return {"type": "Feature", "id": report.id,
             "geometry": {"type": "Point", "coordinates": [round(report.lon, 6), round(report.lat, 6)]},
             "properties": props}
-
-
-def observation_json(o: WalkObservation, lang: str) -> dict[str, Any]:
-    _ = gettext_for(lang)
-    return {"id": o.id, "item": o.item, "item_label": _(WALK_ITEMS[o.item].label) if o.item in WALK_ITEMS else o.item,
-            "note": o.note, "lon": o.lon, "lat": o.lat, "status": o.status,
-            "status_label": _(OBSERVATION_STATUSES.get(o.status, o.status)),
-            "observed_at": o.observed_at.isoformat(), "key": o.client_key,
-            "routed_to": o.routed_to.short_name or o.routed_to.name if o.routed_to else None,
-            "photos": [f"/fieldwork/photos/{p.id}" for p in o.photos]}

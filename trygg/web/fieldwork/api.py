@@ -29,28 +29,12 @@ from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
 from trygg.web.access import require_permission, require_user
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
+from trygg.web.fieldwork.serialize import observation_json, walk_json
 from trygg.web.idempotency import HEADER, idempotency_key, idempotent
-from trygg.web.serialize import observation_json, report_json
+from trygg.web.serialize import report_json
 from trygg.web.uploads import sanitise_image
 
 router = APIRouter(prefix="/api/v1", tags=["field work"])
-
-
-def walk_json(walk: SafetyWalk, lang: str, details: bool = False) -> dict[str, Any]:
-    import shapely
-
-    out: dict[str, Any] = {
-        "id": walk.id, "title": walk.title, "planned_for": walk.planned_for.isoformat(), "status": walk.status,
-        "area_id": walk.area_id, "area_name": walk.area.name if walk.area else None,
-        "organiser_id": walk.organiser_id, "organisation_ids": [o.id for o in walk.organisations],
-        "resident_groups": walk.resident_groups, "checklist": walk.checklist, "activity_id": walk.activity_id,
-        "route": shapely.geometry.mapping(walk.route) if walk.route is not None else None,
-        "url": f"/fieldwork/walks/{walk.id}"}
-    if details:
-        s = walk_service.summary(walk)
-        out["observations"] = [observation_json(o, lang) for o in walk.observations]
-        out["summary"] = {"total": s.total, "open": s.open, "in_progress": s.in_progress, "resolved": s.resolved}
-    return out
 
 
 class WalkIn(BaseModel):

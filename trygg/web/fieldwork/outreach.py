@@ -21,7 +21,7 @@ from trygg.storage.schema.fieldwork import Gym, InfoMeeting
 from trygg.web.access import require_user
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
-from trygg.web.fieldwork.pages import common_choices, form_date, form_int, local_datetime, raise_if, see_other
+from trygg.web.fieldwork.forms import common_choices, form_date, form_int, local_datetime, raise_if, see_other
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)

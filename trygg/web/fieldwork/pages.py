@@ -1,111 +1,30 @@
-"""Field work pages: the dashboard, checklist routing, and the form helpers the field-work page
-groups share (walks, premises, watch and shifts, gyms and meetings have their own modules)."""
+"""Field work pages: the dashboard and checklist routing (walks, premises, watch and shifts, gyms and
+meetings have their own modules; the form helpers they share are `trygg.web.fieldwork.forms`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from trygg.domain import clock
-from trygg.domain.enums import AreaLevel
 from trygg.domain.permissions import Permission, roles_for
 from trygg.domain.text import whole_number
-from trygg.errors import ValidationError
 from trygg.fieldwork import gyms as gym_service
 from trygg.fieldwork import policy
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS
-from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage import fieldwork as store
-from trygg.storage.schema import Activity, User
+from trygg.storage.schema import User
 from trygg.web.access import require_user
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
-from trygg.web.i18n import TIMEZONE
+from trygg.web.fieldwork.forms import see_other
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 register_nav("/fieldwork", "Field work", roles=roles_for(Permission.SIGNED_IN), order=45)
-
-
-# --------------------------------------------------------------------------- form helpers
-
-
-def local_datetime(value: str, field: str, errors: dict[str, str]) -> datetime:
-    """A `datetime-local` form value (Swedish local time) as an aware UTC datetime."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "Give a date and time (YYYY-MM-DD HH:MM)."
-        return clock.now()
-    return (parsed.replace(tzinfo=TIMEZONE) if parsed.tzinfo is None else parsed).astimezone(UTC)
-
-
-def form_date(value: str, field: str, errors: dict[str, str], required: bool = True) -> date | None:
-    value = value.strip()
-    if not value:
-        if required:
-            errors[field] = "Give a date (YYYY-MM-DD)."
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[field] = "Give a date (YYYY-MM-DD)."
-        return None
-
-
-def form_int(value: str, field: str, errors: dict[str, str], required: bool = False) -> int | None:
-    value = value.strip()
-    if not value:
-        if required:
-            errors[field] = "Give a whole number."
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        errors[field] = "Give a whole number."
-        return None
-
-
-def form_float(value: str, field: str, errors: dict[str, str]) -> float | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        errors[field] = "Place it on the map."
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        errors[field] = "Give a number."
-        return None
-
-
-def raise_if(errors: dict[str, str], message: str) -> None:
-    if errors:
-        raise ValidationError(message, fields=errors)
-
-
-def local_input(value: datetime | None) -> str:
-    """A datetime as the value of a `datetime-local` input (Swedish local time)."""
-    return value.astimezone(TIMEZONE).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-
-def common_choices(session: Session) -> dict[str, Any]:
-    """Areas, organisations and plan activities for the forms' select lists."""
-    from sqlalchemy import select
-
-    activities = list(session.scalars(select(Activity).order_by(Activity.plan_id.desc(), Activity.id)))
-    return {"districts": area_store.list_areas(session, AreaLevel.REGSO),
-            "organisations": store.all_organisations(session), "activities": activities}
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # --------------------------------------------------------------------------- pages

@@ -20,7 +20,7 @@ from trygg.storage.schema import User
 from trygg.web.access import require_user
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
-from trygg.web.fieldwork.pages import common_choices, form_date, form_float, form_int, raise_if, see_other
+from trygg.web.fieldwork.forms import common_choices, form_date, form_float, form_int, raise_if, see_other
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)

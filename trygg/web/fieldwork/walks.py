@@ -22,9 +22,9 @@ from trygg.storage.schema.fieldwork import SafetyWalk
 from trygg.web.access import require_permission, require_user
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, language, municipality_name
-from trygg.web.fieldwork.pages import common_choices, form_int, local_datetime, local_input, see_other
+from trygg.web.fieldwork.forms import common_choices, form_int, local_datetime, local_input, see_other
+from trygg.web.fieldwork.serialize import observation_json
 from trygg.web.i18n import document_texts, gettext_for
-from trygg.web.serialize import observation_json
 from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)

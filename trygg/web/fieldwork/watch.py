@@ -23,7 +23,7 @@ from trygg.storage.schema.fieldwork import NightShift, WatchArea
 from trygg.web.access import require_user
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, language
-from trygg.web.fieldwork.pages import (
+from trygg.web.fieldwork.forms import (
     common_choices,
     form_date,
     form_float,

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
+from trygg.domain.clock import today
 from trygg.domain.enums import AreaLevel
 from trygg.storage import areas as area_store
 from trygg.storage import inbox as inbox_store
@@ -16,7 +17,6 @@ from trygg.storage import reports as report_store
 from trygg.storage.schema import User
 from trygg.web.access import detail_scope, inbox_organisations, note_sensitive_reads
 from trygg.web.deps import current_user, db_session, get_settings
-from trygg.web.lagesbild.api import today
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from trygg.domain import personal_data
+from trygg.domain.clock import today
 from trygg.domain.enums import ActionStatus
 from trygg.domain.permissions import Permission
 from trygg.errors import ValidationError
@@ -37,7 +38,6 @@ from trygg.web.access import (
 )
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import gettext_for
-from trygg.web.lagesbild.api import today
 from trygg.web.notify import mail_texts
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])

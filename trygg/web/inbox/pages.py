@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from trygg.domain.clock import today
 from trygg.domain.enums import ActionStatus
 from trygg.errors import PermissionDenied, ValidationError
 from trygg.storage import actions as action_store
@@ -30,8 +31,8 @@ from trygg.web.access import (
     visible_action,
 )
 from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.errors import login_redirect
 from trygg.web.inbox.api import apply_change
-from trygg.web.lagesbild.api import html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.templating import render
@@ -41,7 +42,6 @@ register_nav("/inbox", "To do", PARTNER_ROLES, order=11)
 
 
 @router.get("/inbox")
-@html_errors
 def inbox_page(request: Request, organisation: str = "", include_done: str = "",
                user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -82,7 +82,6 @@ def _action_context(session: Session, user: User, action: ShortTermAction, **ext
 
 
 @router.get("/inbox/actions/{action_id}")
-@html_errors
 def action_page(action_id: int, request: Request, user: User | None = Depends(current_user),
                 session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -93,7 +92,6 @@ def action_page(action_id: int, request: Request, user: User | None = Depends(cu
 
 
 @router.post("/inbox/actions/{action_id}")
-@html_errors
 def update_action(action_id: int, request: Request, status: str = Form(""), note: str = Form(""),
                   user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     action = visible_action(user, session.get(ShortTermAction, action_id))

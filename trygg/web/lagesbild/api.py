@@ -1,112 +1,38 @@
 """The lägesbild as JSON for the dashboard's charts and map layers, with the report filters.
 
 ``GET /api/v1/lagesbild?start=…&end=…&area=…&area_type=…&category=…&organisation=…&source=…`` (the
-filters of `trygg.web.filters.parse_report_filter`, plus ``weeks=N`` for the last N complete weeks).
+filters of `trygg.web.lagesbild.filters.dashboard_filter`: those of the reports, plus ``weeks=N`` for
+the last N complete weeks).
 Without a period it is the last complete week. Reports of sensitive categories are left out for users
 not cleared for them.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import QueryParams
 
-from trygg.domain import clock
 from trygg.domain.categories import category_label, is_sensitive
-from trygg.domain.enums import Role
-from trygg.domain.permissions import Permission, roles_for
-from trygg.errors import PermissionDenied, TryggError, ValidationError
+from trygg.domain.clock import today
 from trygg.lagesbild.model import Lagesbild
-from trygg.lagesbild.periods import last_complete_week, resolve_period, to_local
+from trygg.lagesbild.periods import resolve_period, to_local
 from trygg.lagesbild.service import build_lagesbild
-from trygg.lagesbild.summary import render_summary
 from trygg.storage import audit
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, detail_scope, require_user
+from trygg.web.access import check_role, detail_scope, require_user
 from trygg.web.deps import db_session, language
-from trygg.web.errors import render_error
-from trygg.web.filters import parse_report_filter
+from trygg.web.lagesbild.filters import VIEW_ROLES, dashboard_filter
+from trygg.web.lagesbild.serialize import summary_texts
 
 router = APIRouter(prefix="/api/v1", tags=["lägesbild"])
 
-#: Who sees the lägesbild (aggregates, hot spots, map).
-VIEW_ROLES = roles_for(Permission.LAGESBILD_VIEW)
-WEEK_CHOICES = (1, 2, 4, 13, 26, 52)
 MAX_POINTS = 5000
-FILTER_KEYS = ("weeks", "start", "end", "area", "area_type", "category", "organisation", "source")
-
-
-def html_errors(fn: Callable[..., Response]) -> Callable[..., Response]:
-    """Render Trygg errors of a page while its database session is still open.
-
-    (The app-wide handler runs after the request's session has closed, when the signed-in user can no
-    longer be read for the menu; answering here keeps a 404 or 422 page a proper page.)
-    """
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return fn(*args, **kwargs)
-        except TryggError as exc:
-            message = exc.message + (f" {exc.hint}" if exc.hint else "")
-            return render_error(kwargs["request"], exc.status_code, exc.code, message, exc.details)
-
-    return wrapper
-
-
-def today() -> date:
-    """Today in Swedish local time."""
-    return clock.today()
-
-
-def check_role(user: User, roles: frozenset[Role]) -> None:
-    if user.role not in {str(r) for r in roles}:
-        raise PermissionDenied("Your role may not see the situation picture.",
-                               hint="Ask the coordinator for a partner account.")
-
-
-def login_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-
-def dashboard_filter(params: QueryParams, user: User, *, on: date | None = None) -> ReportFilter:
-    """The report filter of the query parameters; ``weeks=N`` means the last N complete weeks."""
-    flt = parse_report_filter(params)
-    weeks = params.get("weeks", "").strip()
-    if weeks and flt.start is None and flt.end is None:
-        if not weeks.isdigit() or not 1 <= int(weeks) <= 260:
-            raise ValidationError("Some filters are not valid.", fields={"weeks": "a whole number 1–260"})
-        last = last_complete_week(on or today())
-        flt = replace(flt, start=last.end - timedelta(weeks=int(weeks)), end=last.end)
-    if not can_see_sensitive(user):
-        flt = replace(flt, exclude_categories=SENSITIVE_CODES)
-    return flt
-
-
-def query_string(params: QueryParams) -> str:
-    """The filter part of the query string (for links: exports, PDF, the API)."""
-    pairs = [(k, v) for k, v in params.multi_items() if k in FILTER_KEYS and v != ""]
-    return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
-
-
-def summary_texts(lb: Lagesbild, lang: str) -> list[str]:
-    return render_summary(lb.summary, i18n.gettext_for(lang),
-                          lambda v, d: i18n.format_number(v, lang, d),
-                          lambda v: i18n.format_percent(v, lang),
-                          lambda c: category_label(c, lang))
 
 
 def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trygg.analysis.survey import wilson_interval
+from trygg.domain.clock import today
 from trygg.domain.enums import AreaLevel
 from trygg.errors import NotFound
 from trygg.lagesbild.periods import last_complete_week
@@ -20,16 +21,11 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.lagesbild import activities_for_area
 from trygg.storage.schema import SurveyResult, User
 from trygg.storage.surveys import survey_results
+from trygg.web.access import check_role
 from trygg.web.deps import current_user, db_session, language
-from trygg.web.lagesbild.api import (
-    VIEW_ROLES,
-    check_role,
-    dashboard_filter,
-    html_errors,
-    login_redirect,
-    summary_texts,
-    today,
-)
+from trygg.web.errors import login_redirect
+from trygg.web.lagesbild.filters import VIEW_ROLES, dashboard_filter
+from trygg.web.lagesbild.serialize import summary_texts
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
@@ -89,7 +85,6 @@ def survey_rows(rows: list[SurveyResult]) -> list[SurveyRow]:
 
 
 @router.get("/areas")
-@html_errors
 def area_index(request: Request, user: User | None = Depends(current_user),
                session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -101,7 +96,6 @@ def area_index(request: Request, user: User | None = Depends(current_user),
 
 
 @router.get("/areas/{area_id}")
-@html_errors
 def area_page(area_id: int, request: Request, user: User | None = Depends(current_user),
               session: Session = Depends(db_session)) -> Response:
     if user is None:

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import CATEGORIES, is_sensitive
+from trygg.domain.categories import CATEGORIES, category_label, is_sensitive
+from trygg.domain.clock import today
 from trygg.domain.enums import AreaLevel, Source
 from trygg.lagesbild.periods import TIMEZONE, resolve_period
 from trygg.lagesbild.service import build_lagesbild
@@ -29,21 +30,12 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.reports import ReportFilter, iter_reports
 from trygg.storage.schema import Report, User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, detail_scope
+from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, check_role, detail_scope
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
 from trygg.web.deps import current_user, db_session, get_database, language
-from trygg.web.lagesbild.api import (
-    VIEW_ROLES,
-    WEEK_CHOICES,
-    category_label,
-    check_role,
-    dashboard_filter,
-    html_errors,
-    login_redirect,
-    query_string,
-    summary_texts,
-    today,
-)
+from trygg.web.errors import login_redirect
+from trygg.web.lagesbild.filters import VIEW_ROLES, WEEK_CHOICES, dashboard_filter, query_string
+from trygg.web.lagesbild.serialize import summary_texts
 from trygg.web.nav import register_nav
 from trygg.web.templating import render
 
@@ -114,7 +106,6 @@ def results_context(request: Request, session: Session, user: User) -> dict[str,
 
 
 @router.get("/lagesbild")
-@html_errors
 def dashboard(request: Request, user: User | None = Depends(current_user),
               session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -134,7 +125,6 @@ def dashboard(request: Request, user: User | None = Depends(current_user),
 
 
 @router.get("/lagesbild/results")
-@html_errors
 def results(request: Request, user: User | None = Depends(current_user),
             session: Session = Depends(db_session)) -> Response:
     """The results part of the dashboard (for the script that swaps it when a filter changes)."""
@@ -169,7 +159,6 @@ def _row(r: Report, lang: str) -> dict[str, Any]:
 
 
 @router.get("/lagesbild/export.csv")
-@html_errors
 def export_csv(request: Request, user: User | None = Depends(current_user),
                session: Session = Depends(db_session)) -> Response:
     """The reports the filters show (period included), one row each; no free text."""
@@ -194,7 +183,6 @@ def export_csv(request: Request, user: User | None = Depends(current_user),
 
 
 @router.get("/lagesbild/export.geojson")
-@html_errors
 def export_geojson(request: Request, user: User | None = Depends(current_user),
                    session: Session = Depends(db_session)) -> Response:
     """The reports the filters show as a GeoJSON FeatureCollection (WGS 84)."""

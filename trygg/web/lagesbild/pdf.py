@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
+from trygg.domain.categories import category_label
+from trygg.domain.clock import today
 from trygg.domain.enums import Source
 from trygg.domain.msgid import _
 from trygg.domain.text import whole_number
@@ -35,21 +37,14 @@ from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Job, Organisation, User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, detail_scope, require_user
+from trygg.web.access import SENSITIVE_CODES, check_role, detail_scope, require_user
 from trygg.web.audited_stream import record_reads
 from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
+from trygg.web.errors import login_redirect
 from trygg.web.i18n import LANGUAGES
-from trygg.web.lagesbild.api import (
-    VIEW_ROLES,
-    category_label,
-    check_role,
-    dashboard_filter,
-    html_errors,
-    login_redirect,
-    summary_texts,
-    today,
-)
+from trygg.web.lagesbild.filters import VIEW_ROLES, dashboard_filter
 from trygg.web.lagesbild.pages import day_names
+from trygg.web.lagesbild.serialize import summary_texts
 from trygg.web.ratelimit import limit
 
 router = APIRouter(include_in_schema=False)
@@ -184,7 +179,6 @@ def job_file(job_id: str, user: User = Depends(require_user), session: Session =
 
 
 @router.get("/lagesbild/report.pdf")
-@html_errors
 def report_pdf(request: Request, user: User | None = Depends(current_user),
                session: Session = Depends(db_session)) -> Response:
     """The PDF in one request (for use without JavaScript)."""

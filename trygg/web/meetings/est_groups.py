@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.errors import ValidationError
+from trygg.lagesbild import est_groups as service
 from trygg.storage import audit
-from trygg.storage import est_groups as service
 from trygg.storage import meetings as store
 from trygg.storage.schema import EstGroup, User
 from trygg.web.access import check_manage_est_groups, require_user
 from trygg.web.blocking import read_form
 from trygg.web.deps import current_user, db_session
-from trygg.web.lagesbild.api import html_errors, login_redirect
+from trygg.web.errors import login_redirect
 from trygg.web.serialize import area_feature
 from trygg.web.templating import render
 
@@ -115,7 +115,6 @@ def _save(request: Request, session: Session, user: User, form: FormData, group:
 
 
 @router.get("/meetings/groups/new")
-@html_errors
 def new_group_page(request: Request, user: User | None = Depends(current_user),
                    session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -126,7 +125,6 @@ def new_group_page(request: Request, user: User | None = Depends(current_user),
 
 
 @router.post("/meetings/groups/new")
-@html_errors
 def create_group(request: Request, user: User = Depends(require_user), session: Session = Depends(db_session),
                  form: FormData = Depends(read_form)) -> Response:
     """Create a group; a district of another group moves only when its move is confirmed."""
@@ -135,7 +133,6 @@ def create_group(request: Request, user: User = Depends(require_user), session: 
 
 
 @router.get("/meetings/{group_id}/edit")
-@html_errors
 def edit_group_page(group_id: int, request: Request, user: User | None = Depends(current_user),
                     session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -146,7 +143,6 @@ def edit_group_page(group_id: int, request: Request, user: User | None = Depends
 
 
 @router.post("/meetings/{group_id}/edit")
-@html_errors
 def update_group(group_id: int, request: Request, user: User = Depends(require_user),
                  session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     check_manage_est_groups(user)
@@ -154,7 +150,6 @@ def update_group(group_id: int, request: Request, user: User = Depends(require_u
 
 
 @router.post("/meetings/{group_id}/archive")
-@html_errors
 def archive_group(group_id: int, request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
     """Hide the group from the active groups; its meetings, actions and districts stay."""
@@ -162,7 +157,6 @@ def archive_group(group_id: int, request: Request, user: User = Depends(require_
 
 
 @router.post("/meetings/{group_id}/restore")
-@html_errors
 def restore_group(group_id: int, request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
     return _set_archived(session, user, group_id, False)
@@ -178,7 +172,6 @@ def _set_archived(session: Session, user: User, group_id: int, archived: bool) -
 
 
 @router.post("/meetings/{group_id}/delete")
-@html_errors
 def delete_group(group_id: int, request: Request, user: User = Depends(require_user),
                  session: Session = Depends(db_session), form: FormData = Depends(read_form)) -> Response:
     """Delete a group without meetings (409 otherwise: archive it); its districts become free."""

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
+from trygg.domain.clock import today
 from trygg.domain.enums import ActionStatus
 from trygg.domain.geo import to_sweref
 from trygg.domain.permissions import Permission
@@ -40,12 +41,13 @@ from trygg.web.access import (
     can_manage_est_groups,
     can_see_report_detail,
     can_see_sensitive,
+    check_role,
     require_permission,
     require_user,
 )
 from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.errors import login_redirect
 from trygg.web.i18n import TIMEZONE
-from trygg.web.lagesbild.api import check_role, html_errors, login_redirect, today
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.plans.documents import doc_texts
@@ -121,7 +123,6 @@ def _notes_since(session: Session, group_id: int, since: date) -> dict[int, list
 
 
 @router.get("/meetings")
-@html_errors
 def meetings_index(request: Request, user: User | None = Depends(current_user),
                    session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -133,7 +134,6 @@ def meetings_index(request: Request, user: User | None = Depends(current_user),
 
 
 @router.get("/meetings/{group_id}")
-@html_errors
 def group_page(group_id: int, request: Request, user: User | None = Depends(current_user),
                session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -211,7 +211,6 @@ def _decisions(session: Session, user: User, meeting_id: int, held_on: date, tit
 
 
 @router.post("/meetings/{group_id}/record")
-@html_errors
 def record_meeting(group_id: int, request: Request, held_on: str = Form(""), notes: str = Form(""),
                    title: list[str] = Form([]), owner: list[str] = Form([]), due: list[str] = Form([]),
                    area: list[str] = Form([]), category: list[str] = Form([]), reports: list[str] = Form([]),
@@ -250,7 +249,6 @@ def record_meeting(group_id: int, request: Request, held_on: str = Form(""), not
 
 
 @router.get("/meetings/m/{meeting_id}")
-@html_errors
 def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(current_user),
                  session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -269,7 +267,6 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
 
 
 @router.post("/meetings/m/{meeting_id}/actions")
-@html_errors
 def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), owner: list[str] = Form([]),
                 due: list[str] = Form([]), area: list[str] = Form([]), category: list[str] = Form([]),
                 reports: list[str] = Form([]), cell: list[str] = Form([]),
@@ -290,7 +287,6 @@ def add_actions(meeting_id: int, request: Request, title: list[str] = Form([]), 
 
 
 @router.post("/meetings/actions/{action_id}")
-@html_errors
 def update_action(action_id: int, request: Request, status: str = Form(...), outcome: str = Form(""),
                   next: str = Form(""), user: User = Depends(require_permission(Permission.EST_MEETINGS)),
                   session: Session = Depends(db_session)) -> Response:
@@ -314,7 +310,6 @@ def update_action(action_id: int, request: Request, status: str = Form(...), out
 
 
 @router.post("/meetings/m/{meeting_id}/minutes")
-@html_errors
 def issue_minutes(meeting_id: int, request: Request, user: User = Depends(require_user),
                   session: Session = Depends(db_session)) -> Response:
     """Generate the minutes (HTML and PDF), archive them with the meeting as a new version and send
@@ -341,7 +336,6 @@ def issue_minutes(meeting_id: int, request: Request, user: User = Depends(requir
 
 
 @router.get("/meetings/m/{meeting_id}/minutes/{minutes_id}.{fmt}")
-@html_errors
 def minutes_file(meeting_id: int, minutes_id: int, fmt: str, request: Request,
                  user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
     """An archived version of the minutes, as issued (``pdf`` or ``html``)."""

@@ -23,8 +23,8 @@ from trygg.storage import reports as report_store
 from trygg.storage.schema import Area, User
 from trygg.web.access import MEETING_ROLES, can_respond_to_report, require_user, visible_report
 from trygg.web.deps import current_user, db_session, language
+from trygg.web.errors import login_redirect
 from trygg.web.i18n import gettext_for
-from trygg.web.lagesbild.api import html_errors, login_redirect
 from trygg.web.notify import mail_texts
 from trygg.web.templating import render
 
@@ -47,7 +47,6 @@ def _context(session: Session, user: User, report_id: int, **extra: Any) -> dict
 
 
 @router.get("/reports/{report_id:int}")
-@html_errors
 def report_page(report_id: int, request: Request, user: User | None = Depends(current_user),
                 session: Session = Depends(db_session)) -> Response:
     if user is None:
@@ -57,7 +56,6 @@ def report_page(report_id: int, request: Request, user: User | None = Depends(cu
 
 
 @router.post("/reports/{report_id:int}/respond")
-@html_errors
 def respond(report_id: int, request: Request, status: str = Form(""), feedback_note: str = Form(""),
             user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     """The routed organisation's answer: a new status and/or the feedback shown to the reporter."""

@@ -9,13 +9,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.factories import World
+from trygg.domain.clock import today
+from trygg.lagesbild.est_groups import GroupInput, create_group
 from trygg.notify.mailer import MboxTransport
 from trygg.notify.sender import run_once
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
-from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import MeetingMinutes, Notification, User
-from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

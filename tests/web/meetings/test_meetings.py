@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from tests.factories import World
 from tests.lagesbild.seed import seed_history
+from trygg.domain.clock import today
+from trygg.lagesbild.est_groups import GroupInput, create_group
 from trygg.lagesbild.service import clear_cache
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
-from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import AuditEntry, ShortTermAction
-from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

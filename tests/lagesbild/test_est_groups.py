@@ -1,4 +1,4 @@
-"""Managing EST groups in storage: validation, confirmed area moves, members, archive and delete rules."""
+"""The EST groups service: validation, confirmed area moves, members, archive and delete rules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.factories import World
 from trygg.errors import Conflict, ValidationError
-from trygg.storage import est_groups as service
+from trygg.lagesbild import est_groups as service
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, EstGroup, est_group_members

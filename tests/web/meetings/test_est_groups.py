@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from tests.factories import World
 from tests.lagesbild.seed import seed_history
+from trygg.domain.clock import today
 from trygg.lagesbild.service import clear_cache
 from trygg.storage import meetings as store
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, AuditEntry, EstGroup
-from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.factories import World
+from trygg.domain.clock import today
+from trygg.lagesbild.est_groups import GroupInput, create_group
 from trygg.storage import meetings as meeting_store
 from trygg.storage.database import Database
-from trygg.storage.est_groups import GroupInput, create_group
 from trygg.storage.schema import ActionNote, Notification, User
-from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 

@@ -10,10 +10,10 @@ import pytest
 
 from tests.factories import World
 from tests.lagesbild.seed import History, seed_history
+from trygg.domain.clock import today
 from trygg.lagesbild.service import clear_cache
 from trygg.storage.database import Database
 from trygg.storage.surveys import upsert_survey_result
-from trygg.web.lagesbild.api import today
 
 HTML = {"Accept": "text/html"}
 
