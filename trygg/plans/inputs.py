@@ -245,8 +245,11 @@ class PlanCreate(_Input):
         title = f.text("title") or f"Åtgärdsplan {year}"
         if len(title) > 300:
             f.errors["title"] = "is longer than 300 characters"
+        as_of = f.day("as_of")
+        if as_of is not None and not 2000 <= as_of.year <= 2100:  # the evidence looks two years back
+            f.errors["as_of"] = f"{as_of.isoformat()} is outside 2000–2100"
         return {"year": year, "title": title, "summary": f.text("summary", max_len=10000),
-                "suggest_focus_areas": bool(f.data.get("suggest_focus_areas")), "as_of": f.day("as_of")}
+                "suggest_focus_areas": bool(f.data.get("suggest_focus_areas")), "as_of": as_of}
 
 
 class PlanUpdate(_Input):

@@ -73,6 +73,8 @@ def test_invalid_input_answers_422_with_fields(api, world: World) -> None:  # ty
     assert {"title", "kind", "period_end", "owner_ids"} <= set(r.json()["error"]["details"])
     bad = c.post(f"/api/v1/plans/{plan_id}/activities/{_act}/indicators", json={"name": "x", "source_kind": "survey"})
     assert bad.status_code == 422 and "survey_indicator" in bad.json()["error"]["details"]
+    early = c.post("/api/v1/plans", json={"year": 2043, "as_of": "0001-10-14"})  # found by the OpenAPI fuzzing
+    assert early.status_code == 422 and set(early.json()["error"]["details"]) == {"as_of"}
 
 
 def test_access_rules(api, client, world: World) -> None:  # type: ignore[no-untyped-def]
