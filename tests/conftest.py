@@ -7,7 +7,9 @@ PostgreSQL. Every test gets a fresh, migrated database copied from a template mi
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -84,12 +86,28 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole Trollhättan demo in a SQLite file, built once per test run with the real generator.
 
     Treat it as read-only: a test that writes (a server, a browser) works on a copy
-    (`shutil.copy`), so the demo tests see exactly what the generator built.
+    (`shutil.copy`), so the demo tests see exactly what the generator built. When the suite runs in
+    several processes (pytest-xdist), the first one to ask builds it and the others wait for that build.
     """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "demo-build"
+        folder.mkdir(exist_ok=True)
+        with (folder / "lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            path = folder / "demo.db"
+            if not path.exists():
+                _build_demo_file(path)
+            else:
+                _DEMO_BUILDS[str(path)] = pickle.loads((folder / "build-info.pickle").read_bytes())
+            return path
+    return _build_demo_file(tmp_path_factory.mktemp("demo-build") / "demo.db")
+
+
+def _build_demo_file(path: Path) -> Path:
     from trygg.demo.builder import build_demo
 
-    path = tmp_path_factory.mktemp("demo-build") / "demo.db"
-    db = Database(str(path))
+    partial = path.with_suffix(".building")
+    db = Database(str(partial))
     db.upgrade()
     stages: list[tuple[str, int, int]] = []
     summary = build_demo(db, seed=2022, today=TEST_TODAY,
@@ -98,6 +116,8 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
     _DEMO_BUILDS[str(path)] = (summary, tuple(stages))
+    (path.parent / "build-info.pickle").write_bytes(pickle.dumps(_DEMO_BUILDS[str(path)]))
+    partial.rename(path)
     return path
 
 

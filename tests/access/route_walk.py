@@ -33,6 +33,13 @@ QUERIES = {
     "/api/v1/premises/closing-time": "hour=2",
     "/open311/v2/requests.{fmt}": "service_code=vandalism",
     "/api/v1/activities/{activity_id}/fieldwork": "start=2022-01-01&end=2023-01-01",
+    # Exports of the whole demo (tens of thousands of rows, nine times over) would make the walk a benchmark:
+    # the permission answer is the same for one week of it. Exports themselves are tested in tests/web/reports.
+    "/api/v1/reports.csv": "start=2026-11-16&end=2026-11-23",
+    "/api/v1/reports.geojson": "start=2026-11-16&end=2026-11-23",
+    "/lagesbild/export.csv": "start=2026-11-16&end=2026-11-23",
+    "/lagesbild/export.geojson": "start=2026-11-16&end=2026-11-23",
+    "/lagesbild/report.pdf": "weeks=1",
 }
 
 

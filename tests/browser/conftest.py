@@ -56,7 +56,8 @@ def live_server(demo_db: Path) -> Iterator[str]:
     env = {**os.environ, "TRYGG_DEMO": "1", "TRYGG_SECRET_KEY": "browser-tests"}
     log = (ROOT / "test-artifacts")
     log.mkdir(exist_ok=True)
-    out = (log / "live-server.log").open("w")
+    name = f"live-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"  # one per test process
+    out = (log / name).open("w")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", str(demo_db),
          "--port", str(port), "--workers", "1"], env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -64,7 +65,7 @@ def live_server(demo_db: Path) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see test-artifacts/live-server.log")
+            raise RuntimeError(f"server exited with {proc.returncode}; see test-artifacts/{name}")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
                 if r.status == 200:

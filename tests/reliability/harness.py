@@ -6,6 +6,7 @@ Every load run is bounded twice: by a duration and by a request budget.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import random
@@ -324,12 +325,14 @@ def write_artifact(name: str, data: dict[str, Any]) -> None:
     """Merge `data` under `name` into test-artifacts/reliability.json (and print it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "reliability.json"
-    try:
-        existing = json.loads(path.read_text())
-    except (OSError, ValueError):
-        existing = {}
-    existing[name] = {**data, "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    path.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+    with (ARTIFACTS / "reliability.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the suite may run in several processes (pytest-xdist)
+        try:
+            existing = json.loads(path.read_text())
+        except (OSError, ValueError):
+            existing = {}
+        existing[name] = {**data, "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        path.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
     print(f"\n[reliability] {name}: {json.dumps(data, sort_keys=True)}")
 
 
