@@ -21,7 +21,7 @@ import shapely
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
-from trygg.lagesbild.model import AreaTypeGroup, CategoryCount, DensityBand, HotCell, WeekCount
+from trygg.lagesbild.model import AreaTypeGroup, CategoryCount, DensityBand, WeekCount
 from trygg.reports import charts, plan_charts
 from trygg.reports.maps import lagesbild_map
 from trygg.reports.walk_pdf import walk_map_png
