@@ -14,6 +14,22 @@ from trygg.domain import clock
 pytestmark = pytest.mark.browser
 
 DECISION = "Extra belysning vid Kronogårds torg (webbtest)"
+# The cells of a table that are not fully visible: wider than their box, or reaching past the table's
+# scrolling box (a table wider than its container hides its last columns behind a scroll bar).
+CUT_CELLS = """(selector) => {
+  const table = document.querySelector(selector);
+  if (!table) return ["no table " + selector];
+  const box = table.parentElement.getBoundingClientRect();
+  const cut = [];
+  const room = table.parentElement.clientWidth;
+  if (table.scrollWidth > room) cut.push(`table ${table.scrollWidth} px in ${room} px`);
+  for (const cell of table.querySelectorAll("th, td")) {
+    const r = cell.getBoundingClientRect();
+    if (cell.scrollWidth > cell.clientWidth || r.right > box.right + 0.5 || r.left < box.left - 0.5)
+      cut.push(cell.textContent.trim());
+  }
+  return cut;
+}"""
 
 
 def test_a_coordinator_prepares_and_runs_the_weekly_meeting(
@@ -25,6 +41,11 @@ def test_a_coordinator_prepares_and_runs_the_weekly_meeting(
     assert page.locator("text=Nytt sedan förra mötet").count() == 1
     assert page.locator("#open-heading").count() == 1
     screenshot(page, "meeting-prepare")
+    for width in (1440, 390):  # issue 18: the hot-spot column of "Rapporter per stadsdel" was cut
+        page.set_viewport_size({"width": width, "height": 900})
+        cut = page.evaluate(CUT_CELLS, "table.district-counts")
+        assert cut == [], f"cells of 'Rapporter per stadsdel' cut at {width} px: {cut}"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.click("#add-decision")
     assert page.locator(".decision-row").count() == 4

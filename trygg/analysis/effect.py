@@ -43,7 +43,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-__all__ = ["CONFIDENCE", "PERMUTATIONS", "EffectEstimate", "describe_effect", "did_effect", "rate_ratio_ci"]
+__all__ = ["CONFIDENCE", "PERMUTATIONS", "EffectEstimate", "NotEstimable", "describe_effect", "did_effect",
+           "rate_ratio_ci"]
 
 #: Confidence level of the interval of the rate ratio.
 CONFIDENCE = 0.95
@@ -51,6 +52,24 @@ CONFIDENCE = 0.95
 PERMUTATIONS = 1999
 _MAX_ITER = 50
 _TOL = 1e-8
+
+
+class NotEstimable(ValueError):
+    """The counts cannot give a rate ratio: ``reason`` says which part of the data is missing.
+
+    ``reason`` is one of ``"periods"`` (no period with reports before or after the start),
+    ``"treated_before"``, ``"treated_after"``, ``"comparison_before"``, ``"comparison_after"``
+    (no report in that part: the estimate would be 0 or infinite) or ``"interval"`` (so few
+    reports that the interval is unbounded in floating point).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+#: Largest |log rate ratio| bound that ``exp`` keeps finite (exp(709) is about 8e307).
+_MAX_LOG = 700.0
 
 
 @dataclass(frozen=True)
@@ -179,6 +198,23 @@ def did_effect(
     Returns
     -------
     EffectEstimate
+
+    Raises
+    ------
+    ValueError
+        When the shapes do not match or there are no periods before or after the start.
+    NotEstimable
+        (a ``ValueError``) when the treated or the comparison areas have no report before or
+        after the start, or so few reports that the interval is unbounded: the rate ratio
+        would be 0, infinite or meaningless, so none is given.
+
+    Examples
+    --------
+    >>> try:
+    ...     did_effect([3, 2, 0, 0], [[5, 5, 5, 5]], [False, False, True, True])
+    ... except NotEstimable as exc:
+    ...     print(exc.reason)
+    treated_after
     """
     t = np.asarray(treated, dtype=np.float64)
     c = np.atleast_2d(np.asarray(comparison, dtype=np.float64))
@@ -189,6 +225,15 @@ def did_effect(
         raise ValueError("need periods both before and after the start of the measure.")
     if t.sum() == 0 or c.sum() == 0:
         raise ValueError("the treated and the comparison areas both need reports.")
+    for reason, total, where, when in (
+            ("treated_before", t[~a].sum(), "the treated area", "before"),
+            ("treated_after", t[a].sum(), "the treated area", "after"),
+            ("comparison_before", c[:, ~a].sum(), "the comparison areas", "before"),
+            ("comparison_after", c[:, a].sum(), "the comparison areas", "after")):
+        if total == 0:
+            raise NotEstimable(reason, f"{where} {'has' if where.endswith('area') else 'have'} no report "
+                                       f"{when} the start: a rate ratio of 0 or infinity cannot be estimated. "
+                                       "Choose a larger radius, more categories or a longer period.")
     keep_units = c.sum(axis=1) > 0
     c = c[keep_units]
     y_all = np.vstack([t, c])  # (units, periods)
@@ -224,6 +269,9 @@ def did_effect(
     treated_rows = unit == 0
     post = treated_rows & a_k[period]
     expected = float(np.sum(mu[post]) / np.exp(d))
+    if not (np.isfinite(d) and np.isfinite(se) and abs(d) + q * se <= _MAX_LOG):
+        raise NotEstimable("interval", "too few reports for an interval of the rate ratio: it would be "
+                                       "unbounded. Choose a larger radius, more categories or a longer period.")
     lower, upper = float(np.exp(d - q * se)), float(np.exp(d + q * se))
     perm = _permutation_p(t, c.sum(axis=0), a, permutations, seed)
     return EffectEstimate(

@@ -105,6 +105,11 @@ def weekly_picture(
     cell_size : float
     recent_weeks : int
 
+    Raises
+    ------
+    ValueError
+        With no report (up to ``week``): there is no picture to make.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -118,6 +123,8 @@ def weekly_picture(
     xa = np.asarray(x, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)
     t = np.asarray(times).astype("datetime64[s]")
+    if t.size == 0:
+        raise ValueError("there are no reports to make a weekly picture of; it needs one or more.")
     wk = period_index(t, "week")
     last = (
         int(period_index(np.atleast_1d(np.asarray(week).astype("datetime64[D]")), "week")[0])
@@ -125,6 +132,8 @@ def weekly_picture(
         else int(wk.max())
     )
     upto = wk <= last
+    if not upto.any():
+        raise ValueError(f"there are no reports up to the week of {week!s}; choose a later week.")
     cube = count_cube(
         np.asarray(area)[upto],
         np.asarray(category)[upto],

@@ -278,7 +278,7 @@ class _PairCounter:
         group = (p_row * len(WIDTHS) + width_idx)[order]
         bounds = np.flatnonzero(np.diff(group)) + 1
         self.blocks: list[tuple[int, NDArray[np.intp], NDArray[np.intp]]] = []
-        for sel in np.split(order, bounds):
+        for sel in np.split(order, bounds) if order.size else []:  # no pair within the distance bands
             r, w = int(p_row[sel[0]]), WIDTHS[int(width_idx[sel[0]])]
             cols = np.arange(w)
             inside = cols[None, :] < p_len[sel, None]

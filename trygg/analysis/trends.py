@@ -92,6 +92,10 @@ FALLBACK_DELTA2 = 0.05
 #: How many standard errors of the dispersion estimate to add to it.
 PHI_INFLATION = 1.0
 _YEAR = 365.2425
+#: Largest last IRLS step of a fitted series (a diverging fit moves by about one per iteration).
+_CONVERGED = 1e-6
+#: A fitted log-mean below this in a week of history (under 2e-9 reports a week) means separation.
+_SEPARATED = -20.0
 
 
 @dataclass(frozen=True)
@@ -108,11 +112,16 @@ class TrendAlarms:
     expected : ndarray of float64
         Baseline mean for the week.
     p_value : ndarray of float64
-        Series p-value (see the module docstring); NaN without enough history.
+        Series p-value (see the module docstring); NaN without enough history
+        or where ``unfit``.
     p_adjusted : ndarray of float64
         Benjamini–Hochberg adjusted over the series of the same week.
     alarm : ndarray of bool
     q : float
+    unfit : ndarray of bool
+        The week had enough history, but the series' reports were too few or
+        too concentrated to fit a baseline (expected and p-value are NaN; the
+        series is not tested that week and not counted by Benjamini–Hochberg).
     method : str
     """
 
@@ -123,6 +132,7 @@ class TrendAlarms:
     p_adjusted: NDArray[np.float64]
     alarm: NDArray[np.bool_]
     q: float
+    unfit: NDArray[np.bool_]
     method: str = "quasi-poisson-glm-trend-season (local with <2 years, backtest-widened)+nb-predictive+simes+bh"
 
 
@@ -178,12 +188,64 @@ def _design(days: NDArray[np.float64], origin: float, season: bool, trend: bool)
     return np.column_stack(cols)
 
 
+def _solve(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Batched ``a x = b`` for ``a`` (S, p, p), ``b`` (S, p), and which systems were regular.
+
+    A singular system (a series whose reports the model can separate, e.g. one spike in an
+    otherwise empty history) gets the least-squares solution and ``False``; the others are
+    solved exactly as a batch would solve them.
+    """
+    try:
+        x = np.asarray(np.linalg.solve(a, b[..., None])[..., 0], dtype=np.float64)
+        return x, np.ones(a.shape[0], dtype=np.bool_)
+    except np.linalg.LinAlgError:
+        out = np.empty_like(b)
+        regular = np.ones(a.shape[0], dtype=np.bool_)
+        for i in range(a.shape[0]):
+            try:
+                out[i] = np.linalg.solve(a[i], b[i])
+            except np.linalg.LinAlgError:
+                out[i] = np.linalg.lstsq(a[i], b[i], rcond=None)[0]
+                regular[i] = False
+        return out, regular
+
+
+def _inverse(a: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Batched inverse of ``a`` (S, p, p); a singular matrix gets its pseudo-inverse and ``False``."""
+    try:
+        inv = np.asarray(np.linalg.inv(a), dtype=np.float64)
+        return inv, np.ones(a.shape[0], dtype=np.bool_)
+    except np.linalg.LinAlgError:
+        out = np.empty_like(a)
+        regular = np.ones(a.shape[0], dtype=np.bool_)
+        for i in range(a.shape[0]):
+            try:
+                out[i] = np.linalg.inv(a[i])
+            except np.linalg.LinAlgError:
+                out[i] = np.linalg.pinv(a[i])
+                regular[i] = False
+        return out, regular
+
+
 def _fit(
     x: NDArray[np.float64], y: NDArray[np.float64], iters: int = 25, inflation: float | None = None
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Batched Poisson IRLS: shared design ``x`` (T, p), counts ``y`` (S, T).
 
-    Returns coefficients (S, p), inverse information (S, p, p) and phi (S,).
+    Returns coefficients (S, p), inverse information (S, p, p), phi (S,) and
+    which series were fitted (S,). A series is not fitted when its reports
+    are too few or too concentrated for the model (the maximum likelihood
+    estimate does not exist: the iterations diverge or the information matrix
+    is singular) or the fit is not finite; its other values are then
+    meaningless. A series without any report is fitted: its mean tends to
+    zero, which the callers floor (``0.5 / weeks``).
+
+    Examples
+    --------
+    >>> x = _design(7.0 * np.arange(13.0), 0.0, False, True)
+    >>> y = np.zeros((3, 13)); y[0] = 4; y[1, -1] = 2  # steady; one report week at the end; none
+    >>> _fit(x, y)[3].tolist()
+    [True, False, True]
     """
     s, t = y.shape
     p = x.shape[1]
@@ -191,46 +253,58 @@ def _fit(
     beta = np.zeros((s, p))
     beta[:, 0] = np.log(mean)
     ridge = 1e-8 * np.eye(p)
+    regular = np.ones(s, dtype=bool)
+    step = np.full(s, np.inf)
     for _ in range(iters):
         eta = beta @ x.T
         mu = np.exp(np.clip(eta, -30, 30))
         z = eta + (y - mu) / mu
         a = np.einsum("tp,st,tq->spq", x, mu, x) + ridge
         b = np.einsum("tp,st->sp", x, mu * z)
-        new = np.linalg.solve(a, b[..., None])[..., 0]
-        done = np.max(np.abs(new - beta)) < 1e-8
+        new, ok = _solve(a, b)
+        regular &= ok
+        step = np.max(np.abs(new - beta), axis=1)
         beta = new
-        if done:
+        if np.max(step) < 1e-8:
             break
-    mu = np.exp(np.clip(beta @ x.T, -30, 30))
+    eta = beta @ x.T
+    mu = np.exp(np.clip(eta, -30, 30))
     info = np.einsum("tp,st,tq->spq", x, mu, x) + ridge
-    cov = np.linalg.inv(info)
+    cov, ok = _inverse(info)
+    regular &= ok
     dof = max(t - p, 1)
     phi_hat = ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof
     # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail
     # honest. Poisson (phi = 1) is the floor of that upper value, not a value to inflate.
     up = PHI_INFLATION if inflation is None else inflation
     phi = np.maximum(1.0, phi_hat * (1.0 + up * np.sqrt(2.0 / dof)))
-    return beta, cov, phi
+    finite = np.isfinite(beta).all(axis=1) & np.isfinite(cov).all(axis=(1, 2)) & np.isfinite(phi)
+    empty = y.sum(axis=1) == 0
+    # Separation: the fit drives some weeks without reports towards a mean of zero (the ridge
+    # stops it at a huge slope), so the forecast is an artefact, however well it "converged".
+    separated = (eta < _SEPARATED).any(axis=1)
+    fitted = finite & (empty | (regular & (step < _CONVERGED) & ~separated))
+    return beta, cov, phi, fitted
 
 
 def _local_fit(
     windows: NDArray[np.float64], ahead_weeks: tuple[int, ...]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Local log-linear fit on windows of consecutive weeks (rows).
 
     Returns the mean and the log-variance of the fit at ``ahead_weeks`` weeks
-    after the window's last week, shape (rows, len(ahead_weeks)), and phi.
+    after the window's last week, shape (rows, len(ahead_weeks)), phi and
+    which windows could be fitted (see :func:`_fit`).
     """
     w = windows.shape[1]
     trend = w >= LOCAL_TREND_WEEKS
     days = 7.0 * (np.arange(w, dtype=np.float64) - (w - 1))
     x = _design(days, 0.0, False, trend)
-    beta, cov, phi = _fit(x, windows, inflation=LOCAL_PHI_INFLATION)
+    beta, cov, phi, fitted = _fit(x, windows, inflation=LOCAL_PHI_INFLATION)
     xp = _design(7.0 * np.asarray(ahead_weeks, dtype=np.float64), 0.0, False, trend)
     mu = np.exp(np.clip(beta @ xp.T, -30, 30))
     v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]
-    return mu, v_log, phi
+    return mu, v_log, phi, fitted
 
 
 BacktestCache = dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]]
@@ -240,7 +314,9 @@ def _backtest(y: NDArray[np.float64], w: int) -> tuple[NDArray[np.float64], NDAr
     """For every week ``o``: the local fit of the ``w`` weeks ending at ``o - 2`` forecast for ``o``.
 
     Returns ``excess = (y_o - mu)^2 - model variance`` and ``weight = mu^2``,
-    shape (series, weeks), NaN where week ``o`` has no full window before it.
+    shape (series, weeks), NaN where week ``o`` has no full window before it
+    or that window could not be fitted (its forecast would weigh as much as
+    it is meaningless).
     """
     s, t = y.shape
     excess = np.full((s, t), np.nan)
@@ -249,12 +325,13 @@ def _backtest(y: NDArray[np.float64], w: int) -> tuple[NDArray[np.float64], NDAr
     if origins.size == 0:
         return excess, weight
     win = np.lib.stride_tricks.sliding_window_view(y, w, axis=1)[:, origins - 1 - w]  # (S, O, w)
-    mu, v_log, phi = _local_fit(win.reshape(-1, w), (2,))
+    mu, v_log, phi, fitted = _local_fit(win.reshape(-1, w), (2,))
     mu = mu[:, 0].reshape(s, -1)
     v_log = v_log[:, 0].reshape(s, -1)
     phi = phi.reshape(s, -1)
-    excess[:, origins] = (y[:, origins] - mu) ** 2 - phi * mu - mu * mu * v_log
-    weight[:, origins] = mu * mu
+    fitted = fitted.reshape(s, -1)
+    excess[:, origins] = np.where(fitted, (y[:, origins] - mu) ** 2 - phi * mu - mu * mu * v_log, np.nan)
+    weight[:, origins] = np.where(fitted, mu * mu, np.nan)
     return excess, weight
 
 
@@ -274,7 +351,7 @@ def _pooled_delta2(excess: NDArray[np.float64], weight: NDArray[np.float64]) -> 
 
 def _local_baseline(
     y: NDArray[np.float64], week: int, start: int, cache: BacktestCache | None
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Baseline with less than ``SEASON_WEEKS`` of history: a local level and slope, widened.
 
     The season cannot be estimated, so the baseline is the local log-linear
@@ -291,7 +368,7 @@ def _local_baseline(
     """
     end = week - 1
     w = min(LOCAL_WEEKS, end - start)
-    mu, v_log, phi = _local_fit(y[:, end - w : end], (1, 2))
+    mu, v_log, phi, fitted = _local_fit(y[:, end - w : end], (1, 2))
     mu = np.maximum(mu, 0.5 / w)
     if cache is None:
         cache = {}
@@ -300,7 +377,7 @@ def _local_baseline(
     excess, weight = cache[w]
     lo = max(start + w + 1, end - BACKTEST_ORIGINS)
     delta2 = _pooled_delta2(excess[:, lo:end], weight[:, lo:end])
-    return mu, v_log + delta2, phi
+    return mu, v_log + delta2, phi, fitted
 
 
 def series_pvalues(
@@ -327,7 +404,10 @@ def series_pvalues(
     Returns
     -------
     expected, p : ndarray, shape (n_series,)
-        NaN where there is too little history.
+        NaN where there is too little history, and for a series whose
+        reports are too few or too concentrated to fit a baseline (e.g. one
+        or two weeks with reports in years of history): such a series is
+        not tested rather than compared with a baseline that does not exist.
     """
     y = np.asarray(counts, dtype=np.float64)
     days = np.asarray(week_starts, dtype="datetime64[D]").astype(np.int64).astype(np.float64)
@@ -340,13 +420,13 @@ def series_pvalues(
     if n_train >= SEASON_WEEKS:
         train_days = days[start:end]
         x = _design(train_days, float(train_days[-1]), True, True)
-        beta, cov, phi = _fit(x, y[:, start:end])
+        beta, cov, phi, fitted = _fit(x, y[:, start:end])
         xp = _design(days[week - 1 : week + 1], float(train_days[-1]), True, True)  # (2, p)
         eta = beta @ xp.T  # (S, 2)
         mu = np.maximum(np.exp(np.clip(eta, -30, 30)), 0.5 / n_train)
         v_log = np.einsum("kp,spq,kq->sk", xp, cov, xp) * phi[:, None]
     else:
-        mu, v_log, phi = _local_baseline(y, week, start, backtest)
+        mu, v_log, phi, fitted = _local_baseline(y, week, start, backtest)
     var = phi[:, None] * mu + mu * mu * v_log
     obs = y[:, week - 1 : week + 1]
     p1 = upper_tail(obs[:, 1], mu[:, 1], var[:, 1])
@@ -357,7 +437,10 @@ def series_pvalues(
     p = combine_windows(p1, p2)
     low = (obs[:, 1] < min_count) & (obs.sum(axis=1) < min_count)
     p[low] = 1.0
-    return mu[:, 1], p
+    unfit = ~fitted | ~np.isfinite(mu[:, 1]) | ~np.isfinite(p)
+    expected = np.where(unfit, np.nan, mu[:, 1])
+    p[unfit] = np.nan
+    return expected, p
 
 
 def trend_alarms(
@@ -394,6 +477,12 @@ def trend_alarms(
     >>> y = rng.poisson(10, size=(3, weeks.size)); y[0, -1] = 40
     >>> trend_alarms(y, weeks).alarm[:, -1].tolist()
     [True, False, False]
+
+    A series with one week of reports in three years has no baseline to compare with:
+
+    >>> y[1] = 0; y[1, 40] = 6
+    >>> trend_alarms(y, weeks).unfit[:, -1].tolist()
+    [False, True, False]
     """
     y = np.asarray(counts)
     if y.ndim != 2:
@@ -409,6 +498,8 @@ def trend_alarms(
     yf = y.astype(np.float64)
     for k, w in enumerate(weeks):
         expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
+    history = np.array([w >= 1 and (w - 1) - max(0, w - 1 - TRAIN_WEEKS) >= MIN_TRAIN_WEEKS for w in weeks])
+    unfit = np.isnan(p) & history[None, :]
     p_adj = np.column_stack([benjamini_hochberg(p[:, k]) for k in range(n_weeks)])
     alarm = np.nan_to_num(p_adj, nan=1.0) <= q
     return TrendAlarms(
@@ -419,4 +510,5 @@ def trend_alarms(
         p_adjusted=p_adj,
         alarm=alarm,
         q=q,
+        unfit=unfit,
     )

@@ -8,9 +8,8 @@ import typer
 from rich.table import Table
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
-from trygg.cli.tables import report
+from trygg.cli.tables import import_table
 from trygg.setup.organisations import import_organisations, set_active
-from trygg.setup.tables import TableImportResult
 from trygg.storage import users as user_store
 
 app = typer.Typer(help="Organisations: import, list, deactivate.", no_args_is_help=True)
@@ -25,13 +24,7 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV or Excel: namn, kortna
 
     Example: trygg orgs import organisationer.csv --db vanersborg.db
     """
-    database = guarded(lambda: open_db(db))
-
-    def run() -> TableImportResult:
-        with database.session() as s:
-            return import_organisations(s, file, dry_run=dry_run)
-
-    report(guarded(run), "organisation(s)")
+    import_table(import_organisations, file, dry_run=dry_run, db=db, what="organisation(s)")
 
 
 @app.command("list")

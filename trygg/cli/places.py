@@ -9,9 +9,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
-from trygg.cli.tables import report
+from trygg.cli.tables import import_table
 from trygg.setup.places import import_places
-from trygg.setup.tables import TableImportResult
 from trygg.storage.schema import Place
 
 app = typer.Typer(help="Known places: import, list.", no_args_is_help=True)
@@ -26,13 +25,7 @@ def import_cmd(file: Path = typer.Argument(..., help="CSV or Excel: namn, lon an
 
     Example: trygg places import platser.csv --db vanersborg.db
     """
-    database = guarded(lambda: open_db(db))
-
-    def run() -> TableImportResult:
-        with database.session() as s:
-            return import_places(s, file, dry_run=dry_run)
-
-    report(guarded(run), "place(s)")
+    import_table(import_places, file, dry_run=dry_run, db=db, what="place(s)")
 
 
 @app.command("list")

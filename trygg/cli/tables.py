@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import typer
 from rich.markup import escape
+from sqlalchemy.orm import Session
 
-from trygg.cli.common import console, out
+from trygg.cli.common import console, guarded, open_db, out
 from trygg.setup.tables import TableImportResult
 
 
@@ -18,3 +22,16 @@ def report(result: TableImportResult, what: str) -> None:
         raise typer.Exit(2)
     verb = "would be " if result.dry_run else ""
     out.print(f"{result.rows} row(s): {result.created} {what} {verb}created, {result.updated} {verb}updated.")
+
+
+def import_table(importer: Callable[..., TableImportResult], file: Path, *, dry_run: bool, db: str | None,
+                 what: str) -> None:
+    """Run a table import (``importer(session, file, dry_run=…)``) in one session and print its outcome."""
+    database = guarded(lambda: open_db(db))
+
+    def run() -> TableImportResult:
+        session: Session
+        with database.session() as session:
+            return importer(session, file, dry_run=dry_run)
+
+    report(guarded(run), what)

@@ -134,6 +134,10 @@ class Lagesbild:
     data_version: tuple[int, int, str]
     computed_at: datetime
     seconds: float
+    # District × category series tested for trend alarms in the period, and those whose reports were
+    # too few (or too concentrated) to fit a baseline in a week of it (not tested that week).
+    tested_series: int = 0
+    unfit_series: int = 0
 
     @property
     def n_hot(self) -> int:

@@ -183,6 +183,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     in_chart = np.flatnonzero(starts + np.timedelta64(6, "D") >= chart_from)
     alarms_per_week = np.zeros(starts.size, dtype=np.int64)
     alarms: list[Alarm] = []
+    tested_series = unfit_series = 0
     n_test = min(ALARM_WEEKS, in_chart.size)
     if n_areas and n_test and starts.size >= 10:
         series = cube.counts[:n_areas].reshape(n_areas * n_cats, starts.size)
@@ -191,6 +192,10 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
         alarms_per_week[offset:] = ta.alarm.sum(axis=0)
         first_day = np.datetime64(period.first_day, "D")
         last_day = np.datetime64(period.last_day, "D")
+        in_period = (ta.week_starts + np.timedelta64(6, "D") >= first_day) & (ta.week_starts <= last_day)
+        reported = series.sum(axis=1) > 0  # a series without any report is not a trend tested
+        tested_series = int((np.isfinite(ta.p_value[:, in_period]).any(axis=1) & reported).sum())
+        unfit_series = int(ta.unfit[:, in_period].any(axis=1).sum())
         for s, k in zip(*np.nonzero(ta.alarm), strict=True):
             ws = ta.week_starts[k]
             if ws + np.timedelta64(6, "D") < first_day or ws > last_day:
@@ -240,7 +245,8 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     return Lagesbild(
         period=period, total=total, previous_total=previous, last_year_total=last_year,
         categories=categories, areas=area_rows, outside_areas=int(area_counts[0][n_areas]),
-        weeks=weeks, alarms=tuple(alarms), hour_of_week=tuple(tuple(int(v) for v in row) for row in how),
+        weeks=weeks, alarms=tuple(alarms), tested_series=tested_series, unfit_series=unfit_series,
+        hour_of_week=tuple(tuple(int(v) for v in row) for row in how),
         area_types=area_types, hot_cells=cells, density=bands, cell_size=HOTSPOT_CELL,
         density_cell_size=DENSITY_CELL_SIZE, bandwidth=bandwidth, hotspot_inference=inference, q=q,
         mapped_points=int(pc.sum()), summary=summary, data_version=version,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from trygg.analysis.effect import EffectEstimate, describe_effect, did_effect
+from trygg.analysis.effect import EffectEstimate, NotEstimable, describe_effect, did_effect
 from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import to_sweref
 from trygg.errors import ValidationError
@@ -93,10 +93,19 @@ def monthly_counts(session: Session, data: EvaluationInput) -> dict[str, Any]:
             "after": months >= start_m}
 
 
+#: The input field to change when the counts cannot give an estimate (see `NotEstimable.reason`).
+NOT_ESTIMABLE_FIELD = {"treated_before": "months_before", "treated_after": "months_after",
+                       "comparison_before": "comparison", "comparison_after": "comparison",
+                       "interval": "radius_m"}
+
+
 def run(session: Session, data: EvaluationInput) -> tuple[EffectEstimate, dict[str, Any]]:
     counts = monthly_counts(session, data)
     try:
         estimate = did_effect(counts["treated"], counts["comparison"], counts["after"], seed=data.seed)
+    except NotEstimable as exc:
+        raise ValidationError("The evaluation cannot be made.", fields={
+            NOT_ESTIMABLE_FIELD.get(exc.reason, "categories"): str(exc)}) from None
     except ValueError as exc:
         raise ValidationError("The evaluation cannot be made.", fields={"categories": str(exc)}) from None
     return estimate, counts

@@ -8,13 +8,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from trygg.lagesbild.model import AreaTypeGroup, CategoryCount, WeekCount
-from trygg.reports.figures import BLUE, GREY, LIGHT, RED
-from trygg.reports.figures import png as _png
+from trygg.reports.figures import BLUE, GREY, LIGHT, RED, Format, save
 from trygg.reports.figures import style as _style
 
 
 def weekly_chart(weeks: Sequence[WeekCount], *, label: str, alarm_label: str,
-                 date_label: Callable[[object], str]) -> bytes:
+                 date_label: Callable[[object], str], fmt: Format = "png") -> bytes:
     """Weekly counts as a line, weeks with trend alarms marked with red triangles."""
     fig = Figure(figsize=(7.2, 2.4))
     ax = fig.add_subplot()
@@ -30,11 +29,11 @@ def weekly_chart(weeks: Sequence[WeekCount], *, label: str, alarm_label: str,
     ax.grid(axis="y", color=LIGHT, linewidth=0.5)
     ax.legend(fontsize=7, frameon=False, loc="upper left")
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)
 
 
 def category_chart(categories: Sequence[CategoryCount], *, name: Callable[[str], str],
-                   labels: tuple[str, str, str], top: int = 10) -> bytes:
+                   labels: tuple[str, str, str], top: int = 10, fmt: Format = "png") -> bytes:
     """Horizontal grouped bars: this period, the previous one and the same period last year."""
     rows = list(categories)[:top][::-1]
     fig = Figure(figsize=(7.2, 0.35 * max(len(rows), 3) + 0.8))
@@ -48,11 +47,11 @@ def category_chart(categories: Sequence[CategoryCount], *, name: Callable[[str],
     ax.grid(axis="x", color=LIGHT, linewidth=0.5)
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)
 
 
 def area_type_chart(groups: Sequence[AreaTypeGroup], *, names: dict[str, str], labels: tuple[str, str, str],
-                    ylabel: str) -> bytes:
+                    ylabel: str, fmt: Format = "png") -> bytes:
     """Reports per 1,000 inhabitants in challenged (1–2) and advantaged (4–5) areas."""
     fig = Figure(figsize=(4.2, 2.4))
     ax = fig.add_subplot()
@@ -65,10 +64,11 @@ def area_type_chart(groups: Sequence[AreaTypeGroup], *, names: dict[str, str], l
     ax.grid(axis="y", color=LIGHT, linewidth=0.5)
     ax.legend(fontsize=6, frameon=False)
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)
 
 
-def heatmap_chart(hour_of_week: Sequence[Sequence[int]], *, day_names: Sequence[str], hour_label: str) -> bytes:
+def heatmap_chart(hour_of_week: Sequence[Sequence[int]], *, day_names: Sequence[str], hour_label: str,
+                  fmt: Format = "png") -> bytes:
     """Reports by weekday (rows, Monday first) and hour of day (columns)."""
     data = np.asarray(hour_of_week, dtype=float)
     fig = Figure(figsize=(7.2, 2.2))
@@ -80,4 +80,4 @@ def heatmap_chart(hour_of_week: Sequence[Sequence[int]], *, day_names: Sequence[
     cbar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
     cbar.ax.tick_params(labelsize=6)
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)

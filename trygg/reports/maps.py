@@ -3,7 +3,6 @@ hot-spot cells and report points. No basemap (nothing is fetched)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +14,7 @@ from numpy.typing import NDArray
 
 from trygg.domain.geo import many_to_sweref
 from trygg.lagesbild.model import DensityBand, HotCell
+from trygg.reports.figures import Format, save
 from trygg.storage.lagesbild import AreaProfile
 
 AREA_TYPE_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#bababa", 4: "#67a9cf", 5: "#2166ac"}
@@ -47,7 +47,7 @@ def _patch(geom: shapely.Geometry, **style: object) -> PathPatch:
 def lagesbild_map(areas: Sequence[AreaProfile], *, density: Sequence[DensityBand] = (),
                   hot_cells: Sequence[HotCell] = (), points_x: NDArray[np.float64] | None = None,
                   points_y: NDArray[np.float64] | None = None, legend: dict[str, str] | None = None,
-                  focus: Sequence[int] | None = None, width_in: float = 7.2) -> bytes:
+                  focus: Sequence[int] | None = None, width_in: float = 7.2, fmt: Format = "png") -> bytes:
     """PNG of the map. `focus` (area ids) zooms to those areas; `legend` maps hot/cold/points/density to labels."""
     fig = Figure(figsize=(width_in, width_in * 0.72))
     ax = fig.add_subplot()
@@ -95,6 +95,4 @@ def lagesbild_map(areas: Sequence[AreaProfile], *, density: Sequence[DensityBand
                    Patch(facecolor="#2166ac", alpha=0.45, label=legend["cold"]),
                    Patch(facecolor=DENSITY_COLOURS[4], alpha=0.55, label=legend["density"])]
         ax.legend(handles=handles, fontsize=6, loc="lower left", frameon=True)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", facecolor="white")
-    return buf.getvalue()
+    return save(fig, fmt)

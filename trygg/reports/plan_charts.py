@@ -7,13 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from trygg.reports.figures import BLUE, GREY, RED
-from trygg.reports.figures import png as _png
+from trygg.reports.figures import BLUE, GREY, RED, Format, save
 from trygg.reports.figures import style as _style
 
 
 def paired_bars(labels: Sequence[str], current: Sequence[float], previous: Sequence[float], *,
-                current_label: str, previous_label: str) -> bytes:
+                current_label: str, previous_label: str, fmt: Format = "png") -> bytes:
     """Horizontal bars: this period against the one before, one row per label."""
     n = max(len(labels), 1)
     fig = Figure(figsize=(7.0, 0.32 * n + 0.9))
@@ -25,11 +24,12 @@ def paired_bars(labels: Sequence[str], current: Sequence[float], previous: Seque
     ax.invert_yaxis()
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)
 
 
 def evaluation_chart(months: Sequence[str], treated: Sequence[int], comparison: Sequence[int],
-                     after: Sequence[bool], *, treated_label: str, comparison_label: str, start_label: str) -> bytes:
+                     after: Sequence[bool], *, treated_label: str, comparison_label: str, start_label: str,
+                     fmt: Format = "png") -> bytes:
     """Monthly reports in the treated area and the comparison areas (scaled to the treated
     area's level before the start), with the start of the measure marked."""
     t = np.asarray(treated, dtype=float)
@@ -48,4 +48,4 @@ def evaluation_chart(months: Sequence[str], treated: Sequence[int], comparison: 
     ax.set_xticks(x[::step], [months[i] for i in range(0, len(months), step)], rotation=45, ha="right")
     ax.legend(fontsize=7, frameon=False)
     _style(ax)
-    return _png(fig)
+    return save(fig, fmt)

@@ -8,13 +8,13 @@ WeasyPrint. Texts come through the caller's `gettext`, so the report follows the
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Callable
 from typing import Any
 
 import shapely
 
 from trygg.reports.documents import DocTexts, env, to_pdf
+from trygg.reports.figures import Format, save
 from trygg.storage.schema.fieldwork import SafetyWalk
 
 STATUS_COLOURS = {"open": "#c0392b", "in_progress": "#e08e0b", "resolved": "#1e8449"}
@@ -60,11 +60,8 @@ thead { display: table-header-group; } tr, img { break-inside: avoid; page-break
 </body></html>"""
 
 
-def walk_map_png(walk: SafetyWalk, width_in: float = 7.0, height_in: float = 4.6) -> bytes:
+def walk_map_png(walk: SafetyWalk, width_in: float = 7.0, height_in: float = 4.6, *, fmt: Format = "png") -> bytes:
     """A PNG map: district outline, the route and the numbered findings coloured by status."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width_in, height_in), dpi=150)
@@ -93,10 +90,9 @@ def walk_map_png(walk: SafetyWalk, width_in: float = 7.0, height_in: float = 4.6
     ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
     ax.set_xticks([])
     ax.set_yticks([])
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    # Saved like every chart: cropped to everything drawn, so a number next to a finding at the edge is
+    # never cut (the figure was saved uncropped before).
+    return save(fig, fmt)
 
 
 def _extent(walk: SafetyWalk) -> tuple[float, float, float, float] | None:

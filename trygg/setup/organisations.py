@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import OrgKind
 from trygg.errors import ValidationError
-from trygg.ingest.csv_source import read_table
-from trygg.setup.tables import TableImportResult, find_columns, getter, missing_columns, yes_no
+from trygg.setup.tables import NamedTable, TableImportResult, yes_no
 from trygg.storage import audit
 from trygg.storage import users as user_store
 from trygg.storage.schema import Organisation, User
@@ -50,26 +49,14 @@ def parse_kind(text: str) -> str | None:
 
 def import_organisations(session: Session, path: Path, *, dry_run: bool = False,
                          user_id: int | None = None) -> TableImportResult:
-    headers, records = read_table(path)
-    result = TableImportResult(rows=len(records), dry_run=dry_run)
-    cols = find_columns(headers, COLUMNS)
-    problem = missing_columns(cols, ("name", "kind"), headers)
-    if problem:
-        result.errors.append(problem)
+    table = NamedTable(path, COLUMNS, ("name", "kind"), dry_run=dry_run)
+    result = table.result
+    if result.errors:
         return result
     existing = {o.name: o for o in session.scalars(select(Organisation))}
-    seen: dict[str, int] = {}
     planned: list[tuple[Organisation | None, dict[str, object]]] = []
-    for line, row in records:
-        get = getter(row, cols)
-        name = get("name")
-        where = f"row {line}" + (f" ({name})" if name else "")
-        problems = []
-        if not name or len(name) > 200:
-            problems.append("the name must be 1–200 characters")
-        elif name in seen:
-            problems.append(f"the same name as row {seen[name]}")
-        seen.setdefault(name, line)
+    for row in table.rows():
+        get, name, problems = row.get, row.name, row.problems
         kind = parse_kind(get("kind"))
         if kind is None:
             problems.append(f"kind {get('kind')!r} is not one of {', '.join(OrgKind)} (or polis, kommun, bostad, "
@@ -82,14 +69,11 @@ def import_organisations(session: Session, path: Path, *, dry_run: bool = False,
         for field_name, value in (("allow_outside", outside), ("shares_details", shares)):
             if value is None:
                 problems.append(f"{field_name} {get(field_name)!r} is not ja/nej")
-        if problems:
-            result.errors.extend(f"{where}: {p}" for p in problems)
+        if table.reject(row):
             continue
         planned.append((existing.get(name), {"name": name, "kind": kind, "short_name": short or name[:60],
                                              "allow_outside": outside, "shares_details": shares}))
-    if not records:
-        result.errors.append("the file holds no rows")
-    if result.errors:
+    if not table.complete():
         return result
     for org, values in planned:
         if org is None:

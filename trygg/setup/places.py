@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg.domain.geo import to_wgs84, valid_wgs84
-from trygg.ingest.csv_source import read_table
-from trygg.setup.tables import TableImportResult, find_columns, getter, missing_columns
+from trygg.setup.tables import NamedTable, TableImportResult
 from trygg.storage import audit
 from trygg.storage.areas import build_area_index
 from trygg.storage.schema import Place
@@ -41,29 +40,21 @@ def _float(text: str) -> float | None:
 
 def import_places(session: Session, path: Path, *, dry_run: bool = False,
                   user_id: int | None = None) -> TableImportResult:
-    headers, records = read_table(path)
-    result = TableImportResult(rows=len(records), dry_run=dry_run)
-    cols = find_columns(headers, COLUMNS)
-    has_lonlat, has_xy = "lon" in cols and "lat" in cols, "x" in cols and "y" in cols
-    problem = missing_columns(cols, ("name",), headers) or (
-        None if has_lonlat or has_xy else "no columns for the point: lon and lat, or x and y (SWEREF 99 TM)")
-    if problem:
-        result.errors.append(problem)
+    def point_columns(cols: dict[str, str]) -> str | None:
+        if ("lon" in cols and "lat" in cols) or ("x" in cols and "y" in cols):
+            return None
+        return "no columns for the point: lon and lat, or x and y (SWEREF 99 TM)"
+
+    table = NamedTable(path, COLUMNS, ("name",), dry_run=dry_run, columns_problem=point_columns)
+    result = table.result
+    if result.errors:
         return result
+    has_lonlat, has_xy = "lon" in table.cols and "lat" in table.cols, "x" in table.cols and "y" in table.cols
     index = build_area_index(session)
     existing = {p.name: p for p in session.scalars(select(Place))}
-    seen: dict[str, int] = {}
     planned: list[tuple[str, str, float, float]] = []
-    for line, row in records:
-        get = getter(row, cols)
-        name = get("name")
-        where = f"row {line}" + (f" ({name})" if name else "")
-        problems = []
-        if not name or len(name) > 200:
-            problems.append("the name must be 1–200 characters")
-        elif name in seen:
-            problems.append(f"the same name as row {seen[name]}")
-        seen.setdefault(name, line)
+    for row in table.rows():
+        get, name, problems = row.get, row.name, row.problems
         kind = KINDS.get(get("kind").casefold())
         if kind is None:
             problems.append(f"kind {get('kind')!r} is not place, address or premises")
@@ -83,14 +74,11 @@ def import_places(session: Session, path: Path, *, dry_run: bool = False,
             problems.append("no point given")
         if lon is not None and lat is not None and not index.inside_municipality(lon, lat):
             problems.append(f"the point ({lat:.5f}, {lon:.5f}) lies outside the municipality")
-        if problems:
-            result.errors.extend(f"{where}: {p}" for p in problems)
+        if table.reject(row):
             continue
         assert kind is not None and lon is not None and lat is not None
         planned.append((name, kind, lon, lat))
-    if not records:
-        result.errors.append("the file holds no rows")
-    if result.errors:
+    if not table.complete():
         return result
     for name, kind, lon, lat in planned:
         place = existing.get(name)

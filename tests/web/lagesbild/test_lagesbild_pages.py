@@ -103,3 +103,26 @@ def test_a_custom_period_is_shown_with_its_dates(login, history: History) -> Non
     start = end - timedelta(days=28)
     r = login("samordnare").get(f"/lagesbild?start={start.isoformat()}&end={end.isoformat()}", headers=HTML)
     assert r.status_code == 200 and "Perioden" in r.text
+
+
+def test_sparse_history_says_too_few_reports_instead_of_a_server_error(login, database: Database,  # type: ignore[no-untyped-def]
+                                                                       world: World) -> None:
+    """A thinned history (a district and category with reports in a single week, a year before) made the
+    trend fit's matrix singular and the page answered 500 "Singular matrix"; it now says why there is no
+    trend instead."""
+    from datetime import UTC, datetime
+
+    from tests.plans.conftest import add_reports
+    from trygg.lagesbild.periods import last_complete_week
+
+    clear_cache()
+    last_monday = datetime.combine(last_complete_week(today()).first_day, datetime.min.time(), tzinfo=UTC)
+    for area, category, weeks_ago in (("T001", "vandalism", 55), ("T002", "vandalism", 56),
+                                      ("T003", "littering", 57), ("T004", "littering", 58)):
+        add_reports(database, world, category, area, 2, last_monday - timedelta(weeks=weeks_ago, hours=-30))
+    c = login("samordnare")
+    r = c.get("/lagesbild?weeks=4", headers=HTML)
+    assert r.status_code == 200, r.text[:300]
+    assert 'id="trend-too-few"' in r.text and "För få rapporter för att skatta en trend" in r.text
+    api = c.get("/api/v1/lagesbild?weeks=4&lang=en").json()
+    assert api["trend_series"]["too_few_reports"] >= 4 and api["alarms"] == []  # the world has a few other reports

@@ -115,3 +115,19 @@ def test_citizen_promise_is_public_only_when_published(api, client, world: World
     c.post(f"/api/v1/promises/{p['id']}/publish", json={"publish": True})
     public = client.get(f"/api/v1/promises/{p['id']}").json()
     assert public["commitments"][0]["indicators"][0]["reading"]["value"] is not None
+
+
+def test_an_evaluation_that_cannot_be_estimated_answers_422_with_the_field(api, database: Database,  # type: ignore[no-untyped-def]
+                                                                           world: World) -> None:
+    """Sparse data: the treated place has no report after the start (the rate ratio would be 0 and its
+    interval overflowed into a 500); the answer names the field to change."""
+    t0 = datetime(2022, 1, 1, 12, tzinfo=UTC)
+    add_reports(database, world, "vandalism", "T001", 40, t0, timedelta(days=15))  # until mid-2023
+    add_reports(database, world, "vandalism", "T003", 365, t0)  # comparison: all three years
+    body = {"lon": 12.27, "lat": 58.285, "place_name": "Centrum", "radius_m": 600, "start": "2024-01-01",
+            "categories": ["vandalism"], "months_before": 24, "months_after": 4}
+    r = api("analytiker").post("/api/v1/evaluations", json=body)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "no report after the start" in error["details"]["months_after"]

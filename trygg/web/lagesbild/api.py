@@ -60,6 +60,8 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
                     "category": a.category, "category_name": category_label(a.category, lang),
                     "observed": a.observed, "expected": round(a.expected, 2), "p_adjusted": a.p_adjusted}
                    for a in lb.alarms],
+        # District × category series tested for trend alarms, and those with too few reports to fit a trend.
+        "trend_series": {"tested": lb.tested_series, "too_few_reports": lb.unfit_series},
         "hour_of_week": [list(r) for r in lb.hour_of_week],
         "area_types": [{"key": g.key, "label": group_label[g.key], "population": g.population,
                         "current": g.current, "previous": g.previous, "last_year": g.last_year,
