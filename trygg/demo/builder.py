@@ -99,6 +99,8 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
 
     The data runs from 2022 to the day before `today` (default: the clock's today), so the dashboard's
     "last week" always has data; pass `today` (or pin the clock) for a build that never changes.
+    `seed` varies the simulated reports and field work; the map, organisations, places and survey
+    figures are the shipped files (`trygg.demo.shipped`) whatever the seed.
     """
     started = time.perf_counter()
     end = demo_end(today or clock.today())
