@@ -49,3 +49,19 @@ def test_an_unknown_area_or_bad_type_stores_nothing(districts: Database, tmp_pat
     assert result.errors == ["row 3: no area '1487S09' in the database",
                              "row 4 (1487S02): area type '6' is not 1–5"]
     assert _types(districts)["1487S01"] == (None, None)
+
+
+def test_the_municipalitys_own_row_sets_its_population(districts: Database, tmp_path: Path) -> None:
+    table = tmp_path / "folk.csv"
+    table.write_text("kod,typ,folk\n1487,,39 800\n1487S01,3,1000\n", encoding="utf-8")
+    with districts.session() as s:
+        result = import_attributes(s, table, key_column="kod", type_column="typ", population_column="folk")
+        assert (result.matched, result.errors) == (2, [])
+        muni = area_store.municipality(s)
+        assert muni is not None and (muni.population, muni.area_type) == (39800, None)
+    assert _types(districts)["1487S01"] == (3, 1000)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kod,folk\n1487,många\n", encoding="utf-8")
+    with districts.session() as s:
+        result = import_attributes(s, bad, key_column="kod", population_column="folk")
+    assert result.errors == ["row 2 (1487): population 'många' is not a whole number ≥ 0"]

@@ -179,3 +179,25 @@ def _halves(bounds: tuple[float, float, float, float]) -> list[tuple[float, floa
     minx, miny, maxx, maxy = bounds
     cx = (minx + maxx) / 2
     return [(minx, miny, cx, maxy), (cx, miny, maxx, maxy)]
+
+
+def test_police_class_marks_districts_vulnerable_and_a_wrong_class_stores_nothing(vanersborg: Database,
+                                                                                  tmp_path: Path) -> None:
+    d = quadrants("1487")
+    for area, cls in zip(d, ["Utsatt område", "", "särskilt utsatt område", "riskområde"], strict=True):
+        area["klass"] = cls
+    fields = FieldMap("kod", "namn", police_class="klass")
+    bad = [dict(a) for a in d]
+    bad[1]["klass"] = "farligt"
+    with vanersborg.session() as s:
+        refused = import_areas(s, write_geojson(tmp_path / "bad.geojson", bad), "district", fields)
+    assert [str(e) for e in refused.errors] == [
+        "feature 2 (1487S02): police class 'farligt' is not one of utsatt område, riskområde, "
+        "särskilt utsatt område (or empty)"]
+    assert _count(vanersborg) == 0
+    with vanersborg.session() as s:
+        assert import_areas(s, write_geojson(tmp_path / "d.geojson", d), "district", fields).stored == 4
+    with vanersborg.session() as s:
+        stored = {a.code: (a.police_class, a.vulnerable) for a in area_store.list_areas(s, AreaLevel.REGSO)}
+    assert stored == {"1487S01": ("utsatt område", True), "1487S02": (None, False),
+                      "1487S03": ("särskilt utsatt område", True), "1487S04": ("riskområde", True)}

@@ -23,6 +23,9 @@ def import_cmd(file: Path = typer.Argument(..., help="GeoJSON, GeoPackage or zip
                name_field: str = typer.Option(..., "--name-field", help="Field holding each area's name."),
                type_field: str | None = typer.Option(None, "--type-field", help="Field with SCB's area type 1–5."),
                population_field: str | None = typer.Option(None, "--population-field", help="Field with population."),
+               class_field: str | None = typer.Option(None, "--class-field",
+                                                      help="Field with the police's class (utsatt område, "
+                                                           "riskområde, särskilt utsatt område; empty: none)."),
                crs: str | None = typer.Option(None, "--crs",
                                               help="CRS of the file when it declares none or declares it wrongly, "
                                                    "e.g. EPSG:3006."),
@@ -38,7 +41,8 @@ def import_cmd(file: Path = typer.Argument(..., help="GeoJSON, GeoPackage or zip
 
     def run() -> AreaImportResult:
         with database.session() as s:
-            return import_areas(s, file, level, FieldMap(code_field, name_field, type_field, population_field),
+            return import_areas(s, file, level, FieldMap(code_field, name_field, type_field, population_field,
+                                                          class_field),
                                 crs=crs, dry_run=dry_run)
 
     result = guarded(run)

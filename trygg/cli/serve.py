@@ -74,7 +74,7 @@ def demo(db: str = typer.Option("trygg-demo.db", "--db", help="Where to build th
          host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
          no_serve: bool = typer.Option(False, "--no-serve", help="Build the database and stop."),
          rebuild: bool = typer.Option(False, "--rebuild", help="Build anew even if it exists."),
-         seed: int = typer.Option(2022, "--seed", help="Random seed of the demo data."),
+         seed: int = typer.Option(2022, "--seed", help="Random seed of the simulated reports and field work."),
          today: str = typer.Option("", "--today", help="Build and serve as if today were this date "
                                    "(YYYY-MM-DD); the data ends the day before. Default: the real date.")) -> None:
     """Build the Trollhättan demo database (once) and serve it.

@@ -1,6 +1,12 @@
 """Build the Trollhättan demo database: areas, places, organisations, users, reports, surveys, the 2022 plan
 (and the 2023 draft), routing rules and field work (`fieldwork_seed`).
 
+The municipality is set up through the same public functions as a real one (docs/going-live.md):
+`trygg.setup.init.init_municipality`, then `import_areas`, `import_attributes`, `import_organisations`,
+`import_places` and `import_surveys` of the files shipped in ``trygg/demo/data`` (`trygg.demo.shipped`),
+and `trygg.storage.users.create_user` for the demo users. Only the reports, field work, meetings and
+plans are simulated and written directly.
+
     >>> from trygg.storage.database import Database          # doctest: +SKIP
     >>> db = Database("demo.db"); db.upgrade()                # doctest: +SKIP
     >>> build_demo(db, seed=2022)                             # doctest: +SKIP
@@ -27,19 +33,26 @@ from sqlalchemy.orm import Session
 from trygg.demo.action_causes import tie_demo_actions
 from trygg.demo.details import ReportDetails, report_details
 from trygg.demo.fieldwork_seed import FieldworkSummary, seed_fieldwork
-from trygg.demo.geography import PLACES, DemoGeography, build_geography, locate
+from trygg.demo.geography import DATA, MUNICIPALITY_CODE, PLACES, DemoGeography, build_geography
 from trygg.demo.intake_seed import seed_intake
-from trygg.demo.organisations import ORGANISATIONS, UserSpec, all_users
+from trygg.demo.organisations import ORG_BY_KEY, ORGANISATIONS, UserSpec, all_users
 from trygg.demo.publish import publish_closed_months
 from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE, EffectMeasure, demo_end
 from trygg.demo.seed_plan import seed_plan
+from trygg.demo.shipped import AREA_FIELDS, ATTRIBUTE_COLUMNS, MAP_SEED, SURVEY_NAME
 from trygg.demo.simulate import SimulatedEvents, simulate_events
-from trygg.demo.surveys import SurveyRow, survey_rows
 from trygg.domain import clock
 from trygg.errors import Conflict, ValidationError
 from trygg.plans.demo import add_draft_plan
+from trygg.setup.area_attributes import import_attributes
+from trygg.setup.area_import import FieldMap, import_areas
+from trygg.setup.init import init_municipality
+from trygg.setup.organisations import import_organisations
+from trygg.setup.places import import_places
+from trygg.setup.survey_import import import_surveys
+from trygg.storage import users as user_store
 from trygg.storage.database import Database
-from trygg.storage.schema import Area, Organisation, Place, Report, SurveyResult, User
+from trygg.storage.schema import Area, Organisation, Report, SurveyResult, User
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
@@ -86,6 +99,8 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
 
     The data runs from 2022 to the day before `today` (default: the clock's today), so the dashboard's
     "last week" always has data; pass `today` (or pin the clock) for a build that never changes.
+    `seed` varies the simulated reports and field work; the map, organisations, places and survey
+    figures are the shipped files (`trygg.demo.shipped`) whatever the seed.
     """
     started = time.perf_counter()
     end = demo_end(today or clock.today())
@@ -96,12 +111,11 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
     with db.session() as s:
         _refuse_non_empty(s)
     report("Drawing areas", 0, 1)
-    geo = build_geography(seed)
+    geo = build_geography(MAP_SEED)  # the map of the shipped districts.geojson and deso.geojson
     report("Drawing areas", 1, 1)
     report("Simulating reports", 0, 1)
     events = simulate_events(geo, seed, end=end)
     details = report_details(events, geo, seed, end=end)
-    surveys = survey_rows(geo, seed)
     report("Simulating reports", 1, 1)
     specs = all_users()
     report("Hashing demo passwords", 0, len(specs))
@@ -110,30 +124,19 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
 
     with db.session() as s:
         _refuse_non_empty(s)  # again, inside the writing transaction
-        areas = _write_areas(s, geo)
-        places = _write_places(s, geo, areas)
-        orgs = {o.key: Organisation(name=o.name, short_name=o.short_name, kind=o.kind) for o in ORGANISATIONS}
-        s.add_all(orgs.values())
-        s.flush()
-        users = {u.username: User(username=u.username, display_name=u.display_name, password_hash=h,
-                                  role=u.role, organisation_id=orgs[u.org].id,
-                                  sensitive_clearance=u.sensitive_clearance, signatory_title=u.signatory_title)
-                 for u, h in zip(specs, hashes, strict=True)}
-        s.add_all(users.values())
-        s.flush()
+        report("Setting up the municipality", 0, 1)
+        orgs, users, areas = _set_up(s, specs, hashes)
+        report("Setting up the municipality", 1, 1)
         reporter_ids: dict[str, list[int]] = {}
         for u in specs:
             if u.role == "reporter":
                 reporter_ids.setdefault(u.org, []).append(users[u.username].id)
         _write_reports(s, events, details, geo, areas, {k: o.id for k, o in orgs.items()}, reporter_ids,
                        report)
-        report("Writing surveys and the 2022 plan", 0, 2)
-        s.execute(insert(SurveyResult), [
-            {"area_id": areas[r.regso_code].id, "year": r.year, "indicator": r.indicator, "value": r.value,
-             "scale": r.scale, "n": r.n, "normal_value": r.normal_value} for r in surveys])
-        report("Writing surveys and the 2022 plan", 1, 2)
-        refs = seed_plan(s, orgs, users, areas, _counter(events, geo), _survey_mean(surveys, geo), end)
-        report("Writing surveys and the 2022 plan", 2, 2)
+        report("Writing the 2022 plan", 0, 1)
+        surveys = list(s.scalars(select(SurveyResult)))
+        refs = seed_plan(s, orgs, users, areas, _counter(events, geo), _survey_mean(surveys, areas), end)
+        report("Writing the 2022 plan", 1, 1)
         report("Drafting the 2023 plan", 0, 1)
         draft = add_draft_plan(s, year=2023)
         report("Drafting the 2023 plan", 1, 1)
@@ -148,8 +151,9 @@ def build_demo(db: Database, seed: int = 2022, progress: Progress | None = None,
     dates = events.dates()
     return DemoSummary(
         seed=seed, reports=len(events), first_day=dates.min().astype(date), last_day=dates.max().astype(date),
-        regso=len(geo.regso), deso=len(geo.deso), places=places, organisations=len(orgs), users=len(users),
-        survey_results=len(surveys), plan_id=refs.plan_id, seconds=round(time.perf_counter() - started, 2),
+        regso=len(geo.regso), deso=len(geo.deso), places=len(PLACES), organisations=len(orgs),
+        users=len(users), survey_results=len(surveys), plan_id=refs.plan_id,
+        seconds=round(time.perf_counter() - started, 2),
         effect_measure=EFFECT_MEASURE, draft_plan_id=draft_id, routing_rules=intake.routing_rules,
         fieldwork=fieldwork, field_reports=fieldwork.reports,
     )
@@ -173,27 +177,48 @@ def _refuse_non_empty(s: Session) -> None:
                        hint="Build the demo into a new file: trygg demo --rebuild --db trygg-demo.db")
 
 
-def _write_areas(s: Session, geo: DemoGeography) -> dict[str, Area]:
-    areas: dict[str, Area] = {}
-    for a in geo.all_areas:
-        row = Area(code=a.code, name=a.name, level=a.level, population=a.population, area_type=a.area_type,
-                   vulnerable=a.vulnerable, police_class="utsatt område" if a.vulnerable else None,
-                   geom=a.geom, centroid_lon=a.centroid[0], centroid_lat=a.centroid[1])
-        if a.parent is not None:
-            row.parent = areas[a.parent]
-        s.add(row)
-        areas[a.code] = row
+def _set_up(s: Session, specs: tuple[UserSpec, ...],
+            hashes: list[str]) -> tuple[dict[str, Organisation], dict[str, User], dict[str, Area]]:
+    """The municipality through the public set-up path (docs/going-live.md), from the shipped files.
+
+    `trygg init` (municipality, its organisation, default categories, the admin), `trygg areas import`
+    of districts and DeSO, `trygg areas attributes`, `trygg orgs import`, `trygg places import`,
+    `trygg users add` for every demo user and `trygg surveys import`. Returns the organisations by
+    key, the users by username and the areas by code.
+    """
+    admin = specs[0]
+    own = ORG_BY_KEY[admin.org]
+    init_municipality(s, MUNICIPALITY_CODE, admin=admin.username, admin_password=admin.password,
+                      admin_name=admin.display_name, org_name=own.name, org_short_name=own.short_name)
+    fields = FieldMap(AREA_FIELDS["code"], AREA_FIELDS["name"], police_class=AREA_FIELDS["police_class"])
+    for name, level in (("districts.geojson", "district"), ("deso.geojson", "deso")):
+        areas_done = import_areas(s, DATA / name, level, fields)
+        _shipped_ok(name, [str(e) for e in areas_done.errors])
+    _shipped_ok("area_attributes.csv", import_attributes(
+        s, DATA / "area_attributes.csv", key_column=ATTRIBUTE_COLUMNS["key"], type_column=ATTRIBUTE_COLUMNS["type"],
+        population_column=ATTRIBUTE_COLUMNS["population"]).errors)
+    _shipped_ok("organisations.csv", import_organisations(s, DATA / "organisations.csv").errors)
+    _shipped_ok("places.csv", import_places(s, DATA / "places.csv").errors)
+    by_name = {o.name: o for o in s.scalars(select(Organisation))}
+    orgs = {o.key: by_name[o.name] for o in ORGANISATIONS}
+    users: dict[str, User] = {}
+    for spec, password_hash in zip(specs, hashes, strict=True):
+        user = s.scalar(select(User).where(User.username == spec.username))
+        if user is None:
+            user = user_store.create_user(s, spec.username, None, spec.role, orgs[spec.org].id,
+                                          display_name=spec.display_name,
+                                          sensitive_clearance=spec.sensitive_clearance,
+                                          signatory_title=spec.signatory_title)
+            user.password_hash = password_hash  # the documented demo password (see _DEMO_HASHER)
+        users[spec.username] = user
+    _shipped_ok("surveys.csv", import_surveys(s, DATA / "surveys.csv", SURVEY_NAME).errors)
     s.flush()
-    return areas
+    return orgs, users, {a.code: a for a in s.scalars(select(Area))}
 
 
-def _write_places(s: Session, geo: DemoGeography, areas: dict[str, Area]) -> int:
-    idx = locate([a.geom for a in geo.regso], np.array([p.lon for p in PLACES]), np.array([p.lat for p in PLACES]))
-    for p, i in zip(PLACES, idx.tolist(), strict=True):
-        s.add(Place(name=p.name, kind=p.kind, lon=p.lon, lat=p.lat,
-                    area_id=areas[geo.regso[i].code].id if i >= 0 else None))
-    s.flush()
-    return len(PLACES)
+def _shipped_ok(name: str, errors: list[str]) -> None:
+    if errors:  # the shipped files are checked by the tests; this is a broken installation
+        raise RuntimeError(f"The demo's {name} does not import: " + "; ".join(errors[:5]))
 
 
 def _write_reports(s: Session, ev: SimulatedEvents, d: ReportDetails, geo: DemoGeography,
@@ -254,12 +279,13 @@ def _counter(ev: SimulatedEvents, geo: DemoGeography) -> Callable[..., float]:
     return count
 
 
-def _survey_mean(rows: list[SurveyRow], geo: DemoGeography) -> Callable[[str, int, list[int] | None], float]:
-    types = {a.code: a.area_type for a in geo.regso}
+def _survey_mean(rows: list[SurveyResult],
+                 areas: dict[str, Area]) -> Callable[[str, int, list[int] | None], float]:
+    types = {a.id: a.area_type for a in areas.values()}
 
     def mean(indicator: str, year: int, area_types: list[int] | None) -> float:
         sel = [r for r in rows if r.indicator == indicator and r.year == year
-               and (area_types is None or types[r.regso_code] in area_types)]
+               and (area_types is None or types[r.area_id] in area_types)]
         total = sum(r.n for r in sel)
         return round(sum(r.value * r.n for r in sel) / total, 1) if total else 0.0
 

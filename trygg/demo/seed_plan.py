@@ -83,6 +83,37 @@ ACTION_IDEAS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
 }
 
 
+# The youth programmes of the seed text. They work on individual young people under secrecy and stay
+# outside the shared picture: the plan follows them up with aggregate, non-identifying figures only
+# (counts per term for the whole municipality, shares), never a name or a case. Each is
+# (title, description, owner org keys, focus areas, responsible, indicators), an indicator being
+# (name, baseline, target, unit, [(end of term, value)]).
+YOUTH_NOTE = ("Arbetet med enskilda unga sker under sekretess i programmet och stannar utanför Trygg och "
+              "den gemensamma lägesbilden; planen följer bara upp antal och andelar för hela kommunen per "
+              "termin – aldrig namn eller uppgifter om enskilda.")
+TERMS_2022 = (date(2022, 6, 30), date(2022, 12, 31))  # vårtermin, hösttermin
+YOUTH_PROGRAMMES: tuple[tuple[str, str, list[str], list[int], str,
+                              list[tuple[str, float, float, str, tuple[float, float]]]], ...] = (
+    ("SIG – sociala insatsgrupper",
+     "Socialtjänsten samordnar insatser med skola, fritid och polis för unga som riskerar att dras in i "
+     "kriminalitet.", ["polisen", "utbildning", "fritid"], [1, 4], "Socialtjänsten (samordnare SIG)",
+     [("Unga med en social insatsgrupp under terminen", 9.0, 14.0, "unga/termin", (11.0, 13.0)),
+      ("Andel avslutade insatser som fullföljts", 60.0, 70.0, "%", (63.0, 71.0))]),
+    ("TUTI – tidig upptäckt, tidig insats",
+     "Skola, elevhälsa, fritid och socialtjänst upptäcker tidigt barn och unga som far illa eller "
+     "riskerar en tidig debut och sätter in stöd tillsammans med vårdnadshavarna.",
+     ["utbildning", "fritid", "trygghet"], [1, 3], "Elevhälsan och socialtjänsten",
+     [("Skolor som arbetar enligt TUTI", 6.0, 12.0, "skolor", (9.0, 12.0)),
+      ("Barn och unga som fått en tidig insats under terminen", 40.0, 60.0, "barn/termin", (47.0, 58.0))]),
+    ("URO – unga i eller på väg in i kriminalitet",
+     "Polis, socialtjänst och skola samordnar åtgärder kring unga som misstänks för brott, så att "
+     "insatsen kommer snabbt efter brottet.", ["polisen", "trygghet", "fritid"], [1, 4],
+     "Kommunpolis och socialtjänsten",
+     [("Unga som fått en samordnad insats via URO under terminen", 12.0, 18.0, "unga/termin", (14.0, 17.0)),
+      ("Andel av ärendena med insats inom två veckor efter brottet", 50.0, 75.0, "%", (58.0, 68.0))]),
+)
+
+
 @dataclass(frozen=True)
 class PlanRefs:
     plan_id: int
@@ -181,6 +212,12 @@ def seed_plan(session: Session, orgs: dict[str, Organisation], users: dict[str, 
         light.indicators.append(Indicator(name=f"{BY_CODE[cat].name('sv')} i Hjulkvarn", source_kind="report_category",
                                           category=cat, area_id=areas[m.regso_code].id, baseline=before,
                                           target=round(before * 0.7), unit="rapporter/år"))
+    for title, desc, owners, fas, resp, indicators in YOUTH_PROGRAMMES:
+        act = activity(title, f"{desc} {YOUTH_NOTE}", ActivityKind.SOCIAL, owners, fas, y0, y1, "done", resp)
+        for iname, base, target, unit, per_term in indicators:
+            ind = Indicator(name=iname, source_kind="manual", baseline=base, target=target, unit=unit)
+            act.indicators.append(ind)
+            manual_values.append((ind, list(zip(TERMS_2022, per_term, strict=True))))
     session.flush()
     session.add_all(IndicatorValue(indicator_id=ind.id, on_date=d, value=v, note="")
                     for ind, values in manual_values for d, v in values)

@@ -4,7 +4,8 @@ Rows are matched to stored areas by the key column (default: the first column): 
 (``1487R003``), an area name, or SCB's ``Kommun (Områdesnamn)`` form. SCB publishes one table for
 the whole country: rows of other municipalities are skipped and counted. A row of this
 municipality that matches no area, or a value out of range, is an error with its row number, and
-nothing is stored.
+nothing is stored. The row of the municipality itself (its four-digit code) sets its population;
+an area type there is ignored (SCB's types are for RegSO and DeSO).
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ def import_attributes(session: Session, path: Path, *, key_column: str | None = 
     values: dict[str, tuple[int | None, int | None]] = {}
     for line, row in records:
         key = str(row.get(key_column) or "").strip()
+        if key == muni.code:
+            population = _whole(row.get(population_column)) if population_column else None
+            if population_column and population is None:
+                result.errors.append(f"row {line} ({key}): population {row.get(population_column)!r} "
+                                     "is not a whole number ≥ 0")
+            values[muni.code] = (None, population)
+            result.matched += 1
+            continue
         area = by_code.get(key) or by_name.get(key.casefold())
         scb = _SCB_NAME.match(key)
         if area is None and scb and scb.group(1).casefold() == muni.name.casefold():

@@ -8,7 +8,9 @@ repaired geometry stored. Checks run in SWEREF 99 TM (metres); areas are stored 
 
 ``district`` is Trygg's district level: the areas the lägesbild, EST groups and routing work with,
 stored as level ``regso``. Give ``regso`` when the codes are SCB's RegSO codes; both mean the same
-level. ``deso`` areas are placed under the district holding them.
+level. ``deso`` areas are placed under the district holding them. An optional class field carries
+the police's classification of the area (``utsatt område``, ``riskområde``, ``särskilt utsatt
+område``; empty for none): such an area is marked vulnerable.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ OUTSIDE_BUFFER_M = 500.0  # the shipped municipality boundaries are simplified: 
 OUTSIDE_SHARE = 0.01  # more than this share of an area beyond the margin is an error
 OVERLAP_M2 = 1000.0  # overlaps up to this many m² (or OVERLAP_SHARE of the smaller area) are slivers
 OVERLAP_SHARE = 0.005
+POLICE_CLASSES = ("utsatt område", "riskområde", "särskilt utsatt område")  # the police's list, 2015–
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class FieldMap:
     name: str
     type: str | None = None
     population: str | None = None
+    police_class: str | None = None
 
 
 def _text(value: Any) -> str:
@@ -114,7 +118,7 @@ def check_features(source: BoundaryFile, fields: FieldMap, municipality: Area,
                    districts: list[Area] | None = None, level: str = AreaLevel.REGSO) -> AreaImportResult:
     """Check every feature; the prepared areas (WGS 84) in `areas` when there is no error."""
     result = AreaImportResult(level=level, features=len(source.features), crs=source.crs)
-    missing = [f for f in (fields.code, fields.name, fields.type, fields.population)
+    missing = [f for f in (fields.code, fields.name, fields.type, fields.population, fields.police_class)
                if f is not None and f not in source.fields]
     if missing:
         result.errors.append(AreaIssue(0, "", f"no field {', '.join(map(repr, missing))}; the file has "
@@ -128,6 +132,7 @@ def check_features(source: BoundaryFile, fields: FieldMap, municipality: Area,
     shapely.prepare(margin)
     first_of: dict[str, int] = {}
     checked: list[tuple[int, str, str, shapely.Geometry, int | None, int | None]] = []
+    classes: dict[int, str | None] = {}
     for f in source.features:
         code = _text(f.properties.get(fields.code))
         name = _text(f.properties.get(fields.name)) or code
@@ -151,6 +156,12 @@ def check_features(source: BoundaryFile, fields: FieldMap, municipality: Area,
             population = _whole(raw)
             if _text(raw) and (population is None or population < 0):
                 result.errors.append(AreaIssue(f.number, code, f"population {_text(raw)!r} is not a whole number ≥ 0"))
+        if fields.police_class:
+            raw_class = _text(f.properties.get(fields.police_class))
+            classes[f.number] = raw_class.casefold() or None
+            if raw_class and raw_class.casefold() not in POLICE_CLASSES:
+                result.errors.append(AreaIssue(f.number, code, f"police class {raw_class!r} is not one of "
+                                                               f"{', '.join(POLICE_CLASSES)} (or empty)"))
         geom = f.geom
         if geom is None:
             result.errors.append(AreaIssue(f.number, code, f.problem))
@@ -181,7 +192,8 @@ def check_features(source: BoundaryFile, fields: FieldMap, municipality: Area,
     parents = _parents(checked, districts, municipality, level, result)
     if not result.errors:
         result.areas = [NewArea(code=code, name=name[:200], level=level, geom=_to_wgs84(_polygons(geom)),
-                                parent_code=parents[number], population=population, area_type=area_type)
+                                parent_code=parents[number], population=population, area_type=area_type,
+                                police_class=classes.get(number))
                         for number, code, name, geom, area_type, population in checked]
     return result
 

@@ -41,10 +41,11 @@ class InitResult:
 
 
 def init_municipality(session: Session, ref: str, *, admin: str, admin_password: str | None = None,
-                      org_name: str | None = None, org_short_name: str = "") -> InitResult:
+                      org_name: str | None = None, org_short_name: str = "", admin_name: str = "") -> InitResult:
     """Create the municipality `ref` (SCB code or name), its organisation and the first admin (flushed).
 
-    Raises Conflict when the database already has a municipality or the organisation name is taken.
+    `admin_name` is the admin's display name (default: the username). Raises Conflict when the
+    database already has a municipality or the organisation name is taken.
     """
     found = area_store.municipality(session)
     if found is not None:
@@ -60,7 +61,7 @@ def init_municipality(session: Session, ref: str, *, admin: str, admin_password:
     add_areas(session, [NewArea(code=muni.code, name=muni.name, level=AreaLevel.MUNICIPALITY, geom=muni.geom)])
     org = user_store.create_organisation(session, name, OrgKind.MUNICIPALITY, short_name=org_short_name)
     user = user_store.create_user(session, admin, admin_password, Role.ADMIN, org.id,
-                                  display_name=admin)
+                                  display_name=admin_name.strip() or admin)
     token = invitations.create_link(session, user) if admin_password is None else None
     audit.record(session, None, "municipality_init", "municipality", muni.code,
                  {"organisation_id": org.id, "admin_id": user.id, "invited": token is not None})

@@ -24,6 +24,7 @@ class NewArea:
     parent_code: str | None = None
     population: int | None = None
     area_type: int | None = None
+    police_class: str | None = None  # the police's "utsatt område", "riskområde", "särskilt utsatt område"
 
 
 def inside_point(geom: shapely.Geometry) -> tuple[float, float]:
@@ -50,7 +51,8 @@ def add_areas(session: Session, areas: Sequence[NewArea]) -> list[Area]:
     for a in areas:
         lon, lat = inside_point(a.geom)
         row = Area(code=a.code, name=a.name, level=a.level, geom=a.geom, population=a.population,
-                   area_type=a.area_type, centroid_lon=lon, centroid_lat=lat)
+                   area_type=a.area_type, centroid_lon=lon, centroid_lat=lat,
+                   police_class=a.police_class, vulnerable=a.police_class is not None)
         if a.parent_code is not None:
             row.parent = by_code[a.parent_code]
         session.add(row)

@@ -15,6 +15,7 @@ from tests.setup.districts import quadrants, write_geojson
 from trygg.config import Settings
 from trygg.setup.init import init_municipality
 from trygg.storage import users as user_store
+from trygg.storage.areas import get_area
 from trygg.storage.database import Database
 
 
@@ -41,12 +42,15 @@ def _carried(html: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html)}
 
 
-def test_districts_are_previewed_then_stored(vbg_admin: TestClient, tmp_path: Path) -> None:
+def test_districts_are_previewed_then_stored(vbg_admin: TestClient, database: Database, tmp_path: Path) -> None:
     page = vbg_admin.get("/admin/municipality")
     assert page.status_code == 200 and "Vänersborg (1487)" in page.text and "<svg" in page.text
-    path = write_geojson(tmp_path / "stadsdelar.geojson", quadrants("1487"))
+    d = quadrants("1487")
+    for area, police_class in zip(d, ["utsatt område", "", "", ""], strict=True):
+        area["klass"] = police_class
+    path = write_geojson(tmp_path / "stadsdelar.geojson", d)
     fields = {"level": "district", "code_field": "kod", "name_field": "namn", "type_field": "typ",
-              "population_field": "folk"}
+              "population_field": "folk", "class_field": "klass"}
     preview = vbg_admin.post("/admin/districts", data=fields,
                              files={"file": ("stadsdelar.geojson", path.read_bytes(), "application/geo+json")})
     assert preview.status_code == 200 and "svgmap-new" in preview.text
@@ -55,6 +59,10 @@ def test_districts_are_previewed_then_stored(vbg_admin: TestClient, tmp_path: Pa
     assert stored.status_code == 303
     listed = vbg_admin.get("/admin/districts?lang=en")
     assert "<code>1487S01</code>" in listed.text and "Nordväst" in listed.text
+    assert "Fält med polisens klassning" in vbg_admin.get("/admin/districts?lang=sv").text
+    with database.session() as s:
+        nw = get_area(s, "1487S01")
+        assert nw is not None and (nw.police_class, nw.vulnerable) == ("utsatt område", True)
 
 
 def test_a_bad_districts_file_answers_422_naming_the_feature(vbg_admin: TestClient, tmp_path: Path) -> None:

@@ -165,7 +165,8 @@ def _district_fields(form: FormData) -> tuple[str, FieldMap, str | None]:
         raise ValidationError("Name the code and name fields.", fields={
             "code_field": "the field holding each area's code", "name_field": "the field holding its name"})
     fields = FieldMap(code, name, str(form.get("type_field") or "").strip() or None,
-                      str(form.get("population_field") or "").strip() or None)
+                      str(form.get("population_field") or "").strip() or None,
+                      str(form.get("class_field") or "").strip() or None)
     return level, fields, str(form.get("crs") or "").strip() or None
 
 
@@ -188,7 +189,7 @@ def districts_import(request: Request, admin: User = Depends(admin_only),
     session.rollback()
     shapes = [MapShape(f"{a.code} {a.name}", a.geom, "new") for a in result.areas]
     form_values = {k: str(form.get(k) or "") for k in ("level", "code_field", "name_field", "type_field",
-                                                       "population_field", "crs")}
+                                                       "population_field", "class_field", "crs")}
     return render(request, "admin/districts.html", _districts_context(
         request, session, result=result, carry=_carry(content, filename), form=form_values,
         preview_map=_map(session, shapes, _("The districts of the file")) if shapes else None),
