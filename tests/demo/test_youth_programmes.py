@@ -13,7 +13,7 @@ from trygg.demo.seed_plan import YOUTH_PROGRAMMES
 from trygg.plans.followup import yearly_report
 from trygg.reports.plan_pdf import followup_html
 from trygg.storage.schema import ActionPlan, IndicatorValue
-from trygg.web.documents import doc_texts
+from trygg.web.plans.documents import doc_texts
 
 PROGRAMMES = ("SIG", "TUTI", "URO")
 
