@@ -10,11 +10,15 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import queue
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -162,13 +166,85 @@ def postgres_template() -> Iterator[str | None]:
     admin.dispose()
 
 
+class PostgresPool:
+    """Fresh databases made from the migrated template ahead of the tests that take them, and dropped
+    after them, on a thread of their own.
+
+    CREATE DATABASE … TEMPLATE and DROP DATABASE take about 0.15 s together; made here while the
+    previous test runs, a PostgreSQL test waits for neither.
+    """
+
+    AHEAD = 2
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        self.admin_url, self.template = admin_url, template
+        self.ready: queue.Queue[str] = queue.Queue(maxsize=self.AHEAD)
+        self.used: queue.Queue[str] = queue.Queue()
+        self.stop = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="postgres-pool", daemon=True)
+        self.thread.start()
+
+    def url(self, name: str) -> str:
+        return make_url(normalise_url(self.admin_url)).set(database=name).render_as_string(hide_password=False)
+
+    def take(self) -> str:
+        while True:
+            try:
+                return self.ready.get(timeout=1)
+            except queue.Empty:
+                if self.failure is not None or not self.thread.is_alive():
+                    raise RuntimeError(f"the PostgreSQL pool stopped: {self.failure!r}") from self.failure
+
+    def give_back(self, name: str) -> None:
+        self.used.put(name)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(60)
+
+    def _run(self) -> None:
+        admin = create_engine(normalise_url(self.admin_url), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                while not self.stop.is_set():
+                    self._drop_used(conn)
+                    if self.ready.full():
+                        time.sleep(0.02)
+                        continue
+                    name = f"trygg_t_{uuid.uuid4().hex[:10]}"
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+                    self.ready.put(name)
+                self._drop_used(conn)
+                while not self.ready.empty():
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{self.ready.get()}" WITH (FORCE)'))
+        except BaseException as exc:  # noqa: BLE001 - reported to the test that waits for a database
+            self.failure = exc
+        finally:
+            admin.dispose()
+
+    def _drop_used(self, conn: Any) -> None:
+        while not self.used.empty():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.used.get()}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_pool(postgres_template: str | None) -> Iterator[PostgresPool | None]:
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url or postgres_template is None:
+        yield None
+        return
+    pool = PostgresPool(admin_url, postgres_template)
+    yield pool
+    pool.close()
+
+
 def _backends() -> list[str]:
     return ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=_backends())
-def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
-             postgres_template: str | None) -> Iterator[Database]:
+def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
     """A fresh, migrated Trygg database: SQLite, then PostgreSQL + PostGIS (when configured)."""
     if request.param == "sqlite":
         path = tmp_path / "trygg.db"
@@ -177,20 +253,14 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
         yield db
         db.dispose()
         return
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url or postgres_template is None:
+    pool: PostgresPool | None = request.getfixturevalue("postgres_pool")
+    if pool is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run and scripts/test)")
-    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-    name = f"trygg_t_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    url = make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
-    db = Database(url)
+    name = pool.take()
+    db = Database(pool.url(name))
     yield db
     db.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    pool.give_back(name)
 
 
 @pytest.fixture
