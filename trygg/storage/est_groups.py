@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
 from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.storage.areas import current as current_area
 from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation
 
 MAX_NAME = 200
@@ -67,7 +68,7 @@ class SavedGroup:
 def area_choices(session: Session) -> list[AreaChoice]:
     """Every district (RegSO) by name, with the group that owns it now."""
     groups = {g.id: g for g in session.scalars(select(EstGroup))}
-    areas = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO).order_by(Area.name))
+    areas = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO, current_area()).order_by(Area.name))
     out: list[AreaChoice] = []
     for a in areas:
         g = groups.get(a.est_group_id) if a.est_group_id is not None else None
@@ -102,7 +103,8 @@ def get_group(session: Session, group_id: int) -> EstGroup:
 
 def group_areas(session: Session, group_id: int) -> list[Area]:
     """The RegSO-level areas the group owns, by name."""
-    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO).order_by(Area.name)
+    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO,
+                        current_area()).order_by(Area.name)
     return list(session.scalars(q))
 
 
@@ -126,7 +128,7 @@ def validate(session: Session, data: GroupInput, group_id: int | None = None) ->
         errors["areas"] = "Choose at least one district the group covers."
     else:
         known = set(session.scalars(select(Area.id).where(Area.id.in_(data.area_ids),
-                                                          Area.level == AreaLevel.REGSO)))
+                                                          Area.level == AreaLevel.REGSO, current_area())))
         if known != set(data.area_ids):
             errors["areas"] = "Choose districts from the list (one of them does not exist or is not a district)."
         elif any(c.area.id not in data.confirm_moves for c in pending_moves(session, data.area_ids, group_id)):
@@ -199,7 +201,7 @@ def delete_group(session: Session, group_id: int) -> dict[str, Any]:
 def _apply(session: Session, group: EstGroup, data: GroupInput, changes: dict[str, Any]) -> SavedGroup:
     """Set areas, members and meeting day of a validated group; collect what changed."""
     current = set(session.scalars(select(Area.id).where(Area.est_group_id == group.id,
-                                                        Area.level == AreaLevel.REGSO)))
+                                                        Area.level == AreaLevel.REGSO, current_area())))
     wanted = set(data.area_ids)
     moved: dict[int, int] = {}
     for area in session.scalars(select(Area).where(Area.id.in_(wanted - current))):

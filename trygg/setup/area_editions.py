@@ -1,0 +1,168 @@
+"""A new edition of a level (DeSO 2018 → DeSO 2025): everything placed by its point moves to the new areas.
+
+`place_in_edition` works out, with shapely (as every placement in Trygg, on both backends), where
+each report with a point of its own, each known place, premises, gym and watch area of the old
+areas lies among the new areas; with ``apply`` it writes that (the caller's transaction: all or
+nothing with the import of the areas). What has no point of its own keeps its old area:
+
+* reports placed at an area's or the municipality's centroid (no point of their own) — counted;
+* what happened at a time and stays a record of that time: safety walks, night shifts, information
+  meetings, activities, indicators, focus areas and short-term actions of plans. Their old area
+  still exists (the old edition stays readable) and a report filter on an old area also matches
+  the reports in its successors (`trygg.storage.schema.AreaSuccessor`), so an indicator of an old
+  district keeps counting the same ground;
+* survey figures: they stay with the edition they were imported for;
+* published public tables: a published version is not changed; the next one uses the new areas.
+
+What belongs to an area rather than a point is carried over: a new area joins the EST group (and
+police classification) of the old area holding its inside point, routing rules of an old area
+apply to each of its successors, and DeSO are placed under the new district holding them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from sqlalchemy.orm import Session
+
+from trygg.domain.enums import AreaLevel
+from trygg.storage import area_editions as store
+from trygg.storage.schema import Area
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class EditionChange:
+    """What a new edition moves (or, in a dry run, would move)."""
+
+    previous: str  # the name of the edition that was active
+    reports_checked: int = 0  # reports with a point of their own, placed again
+    reports_moved: int = 0  # … whose area changed
+    reports_outside: int = 0  # … that lie in no new area (their area is emptied)
+    reports_without_point: int = 0  # reports of the old areas placed at a centroid: keep their old area
+    per_area: dict[str, int] = field(default_factory=dict)  # new area code → reports placed in it
+    moved: dict[str, int] = field(default_factory=dict)  # places, premises, gyms, watch_areas
+    carried: dict[str, int] = field(default_factory=dict)  # est_groups, parents, routing_rules
+    successors: int = 0
+
+
+@dataclass(frozen=True)
+class _Index:
+    ids: np.ndarray
+    tree: shapely.STRtree
+
+    def locate_many(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        out = np.full(len(points), -1, dtype=np.int64)
+        if len(points):
+            pi, gi = self.tree.query(points, predicate="intersects")
+            out[pi[::-1]] = self.ids[gi[::-1]]  # first match wins
+        return out
+
+
+def _index(ids: Sequence[int], geoms: Sequence[shapely.Geometry]) -> _Index:
+    return _Index(np.asarray(list(ids), dtype=np.int64), shapely.STRtree(list(geoms)))
+
+
+def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_codes: Sequence[str],
+                     new_geoms: Sequence[shapely.Geometry], *, new_edition_id: int | None, apply: bool,
+                     progress: Progress | None = None) -> EditionChange:
+    """Place what lies in the current areas of `level` in the new areas (WGS 84 geometries, ids as stored,
+    or stand-ins for a dry run); with `apply`, write it. `new_edition_id` is None in a dry run."""
+    active = store.active_edition(session, level)
+    change = EditionChange(previous=active.name if active is not None else "")
+    olds = store.older_areas(session, level, new_edition_id)
+    old_ids = [a.id for a in olds]
+    current_old = [a for a in olds if active is None or a.edition_id in (None, active.id)]
+    index = _index(new_ids, new_geoms)
+    code_of = dict(zip(new_ids, new_codes, strict=True))
+    unplaced = level == AreaLevel.REGSO
+
+    total, change.reports_without_point = store.count_reports_to_move(session, old_ids, unplaced)
+    per_area: Counter[int] = Counter()
+    done = 0
+    if progress is not None:
+        progress("reports", 0, total)
+    for batch in store.iter_report_points(session, old_ids, unplaced):
+        ids = np.array([b[0] for b in batch], dtype=np.int64)
+        found = index.locate_many(np.array([b[1] for b in batch]), np.array([b[2] for b in batch]))
+        changes: list[tuple[int, int | None]] = []
+        for rid, (_i, _x, _y, was), now in zip(ids.tolist(), batch, found.tolist(), strict=True):
+            new = None if now < 0 else int(now)
+            if new is None:
+                change.reports_outside += 1
+            else:
+                per_area[new] += 1
+            if new != was:
+                changes.append((rid, new))
+        change.reports_checked += len(batch)
+        change.reports_moved += len(changes)
+        if apply:
+            store.set_report_areas(session, changes)
+        done += len(batch)
+        if progress is not None:
+            progress("reports", done, total)
+    change.per_area = {code_of[i]: per_area.get(i, 0) for i in new_ids}
+
+    for kind, rows in store.point_rows(session, old_ids).items():
+        found = index.locate_many(np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
+        moves = [(r[0], None if f < 0 else int(f)) for r, f in zip(rows, found.tolist(), strict=True)]
+        change.moved[kind] = len(moves)
+        if apply:
+            store.set_point_areas(session, kind, moves)
+
+    # successors: a new area follows each older area that holds its inside point
+    inside = [_inside(g) for g in new_geoms]
+    old_index = _index(old_ids, [a.geom for a in olds]) if olds else None
+    links: list[tuple[int, int]] = []
+    predecessor: dict[int, int] = {}
+    current_ids = {a.id for a in current_old}
+    if old_index is not None and inside:
+        points = shapely.points(np.array([p[0] for p in inside]), np.array([p[1] for p in inside]))
+        pi, gi = old_index.tree.query(points, predicate="intersects")
+        for p, g in zip(pi.tolist(), gi.tolist(), strict=True):
+            old_id, new_id = int(old_index.ids[g]), int(new_ids[p])
+            links.append((old_id, new_id))
+            if old_id in current_ids:
+                predecessor.setdefault(new_id, old_id)
+    change.successors = len(links)
+    successors: dict[int, list[int]] = {}
+    for o, n in links:
+        if o in current_ids:
+            successors.setdefault(o, []).append(n)
+    parents: dict[int, int | None] = {}
+    if level == AreaLevel.REGSO:
+        from trygg.storage.areas import list_areas
+
+        deso = list_areas(session, AreaLevel.DESO)
+        if deso:
+            found = index.locate_many(np.array([d.centroid_lon for d in deso]),
+                                      np.array([d.centroid_lat for d in deso]))
+            # a DeSO that lies in no new district keeps its parent
+            parents = {d.id: int(f) for d, f in zip(deso, found.tolist(), strict=True) if f >= 0}
+    if apply:
+        store.add_successors(session, links)
+        change.carried = store.carry_over(session, predecessor, parents, successors)
+    else:
+        change.carried = {"est_groups": sum(1 for o in predecessor.values() if _group(olds, o) is not None),
+                          "parents": len(parents), "routing_rules": 0}
+    return change
+
+
+def _inside(geom: shapely.Geometry) -> tuple[float, float]:
+    c = geom.centroid
+    if not geom.contains(c):
+        c = geom.point_on_surface()
+    return float(c.x), float(c.y)
+
+
+def _group(olds: list[Area], area_id: int) -> int | None:
+    for a in olds:
+        if a.id == area_id:
+            return a.est_group_id
+    return None
