@@ -127,6 +127,8 @@ class AreaEdition(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (UniqueConstraint("level", "name", name="uq_area_editions_level_name"),)
 
+    imported_by: Mapped[User | None] = relationship()
+
 
 class Area(Base):
     """An area in the hierarchy municipality → RegSO (district) → DeSO / sub-area.
