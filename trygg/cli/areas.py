@@ -62,7 +62,8 @@ def import_cmd(file: Path = typer.Argument(..., help="GeoJSON, GeoPackage or zip
         raise typer.Exit(2)
     verb = "would store" if dry_run else "stored"
     out.print(f"{result.features} feature(s) checked (CRS {escape(result.crs)}): {verb} {len(result.areas)} "
-              f"{level} area(s) as edition {escape(repr(result.edition))}, {len(result.warnings)} repaired.")
+              f"{level} area(s) as edition {escape(repr(result.edition))}, {len(result.warnings)} repaired.",
+              soft_wrap=True)
     if result.change is not None:
         _print_change(result.change, dry_run)
 
@@ -72,7 +73,7 @@ def _print_change(c: EditionChange, dry_run: bool) -> None:
     out.print(f"Edition {escape(repr(c.previous))} {'would be' if dry_run else 'is'} no longer active. "
               f"{c.reports_checked} report(s) with a point placed again: {c.reports_moved} {would}change area, "
               f"{c.reports_outside} lie in no new area; {c.reports_without_point} report(s) without a point "
-              f"of their own (at an area's centroid) keep their old area.")
+              f"of their own (at an area's centroid) keep their old area.", soft_wrap=True)
     table = Table("new area", "reports")
     for code, n in c.per_area.items():
         table.add_row(escape(code), str(n))
@@ -80,7 +81,7 @@ def _print_change(c: EditionChange, dry_run: bool) -> None:
     moved = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in c.moved.items())
     carried = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in c.carried.items())
     out.print(f"Placed again by point: {moved}. Carried over: {carried}. "
-              f"{c.successors} link(s) from old areas to their successors.")
+              f"{c.successors} link(s) from old areas to their successors.", soft_wrap=True)
 
 
 @app.command("attributes")
@@ -154,12 +155,15 @@ def editions_cmd(level: str | None = typer.Option(None, "--level", help="distric
     Example: trygg areas editions --level deso --db vanersborg.db
     """
     database = guarded(lambda: open_db(db))
-    table = Table("id", "level", "name", "year", "imported", "by", "file", "areas", "active")
     with database.session() as s:
         counts = edition_store.area_counts(s)
-        for e in edition_store.list_editions(s, LEVELS.get(level or "", level)):
-            table.add_row(str(e.id), e.level, escape(e.name), str(e.year or ""),
-                          e.imported_at.strftime("%Y-%m-%d %H:%M"),
-                          escape(e.imported_by.username) if e.imported_by is not None else "",
-                          escape(e.source_file), str(counts.get(e.id, 0)), "yes" if e.active else "")
-    out.print(table)
+        editions = edition_store.list_editions(s, LEVELS.get(level or "", level))
+        for e in editions:
+            by = f" by {e.imported_by.username}" if e.imported_by is not None else ""
+            source = f" from {e.source_file}" if e.source_file else ""
+            year = f", year {e.year}" if e.year else ""
+            out.print(escape(f"#{e.id} {e.level} {e.name!r}{year}: {counts.get(e.id, 0)} area(s), imported "
+                             f"{e.imported_at:%Y-%m-%d %H:%M}{by}{source}") + (" [bold](active)[/]" if e.active else ""),
+                      soft_wrap=True)
+    if not editions:
+        out.print("No editions: import areas with 'trygg areas import'.")

@@ -53,20 +53,21 @@ class EditionChange:
 
 @dataclass(frozen=True)
 class _Index:
-    ids: np.ndarray
+    ids: list[int]
     tree: shapely.STRtree
 
-    def locate_many(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    def locate_many(self, lon: np.ndarray, lat: np.ndarray) -> list[int | None]:
+        """The id of the area holding each point (the first one), None outside every area."""
         points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        out = np.full(len(points), -1, dtype=np.int64)
+        at = np.full(len(points), -1, dtype=np.int64)
         if len(points):
             pi, gi = self.tree.query(points, predicate="intersects")
-            out[pi[::-1]] = self.ids[gi[::-1]]  # first match wins
-        return out
+            at[pi[::-1]] = gi[::-1]  # first match wins
+        return [None if i < 0 else self.ids[i] for i in at.tolist()]
 
 
 def _index(ids: Sequence[int], geoms: Sequence[shapely.Geometry]) -> _Index:
-    return _Index(np.asarray(list(ids), dtype=np.int64), shapely.STRtree(list(geoms)))
+    return _Index(list(ids), shapely.STRtree(list(geoms)))
 
 
 def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_codes: Sequence[str],
@@ -89,11 +90,9 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
     if progress is not None:
         progress("reports", 0, total)
     for batch in store.iter_report_points(session, old_ids, unplaced):
-        ids = np.array([b[0] for b in batch], dtype=np.int64)
         found = index.locate_many(np.array([b[1] for b in batch]), np.array([b[2] for b in batch]))
         changes: list[tuple[int, int | None]] = []
-        for rid, (_i, _x, _y, was), now in zip(ids.tolist(), batch, found.tolist(), strict=True):
-            new = None if now < 0 else int(now)
+        for (rid, _x, _y, was), new in zip(batch, found, strict=True):
             if new is None:
                 change.reports_outside += 1
             else:
@@ -111,7 +110,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
 
     for kind, rows in store.point_rows(session, old_ids).items():
         found = index.locate_many(np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
-        moves = [(r[0], None if f < 0 else int(f)) for r, f in zip(rows, found.tolist(), strict=True)]
+        moves = [(r[0], f) for r, f in zip(rows, found, strict=True)]
         change.moved[kind] = len(moves)
         if apply:
             store.set_point_areas(session, kind, moves)
@@ -126,7 +125,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
         points = shapely.points(np.array([p[0] for p in inside]), np.array([p[1] for p in inside]))
         pi, gi = old_index.tree.query(points, predicate="intersects")
         for p, g in zip(pi.tolist(), gi.tolist(), strict=True):
-            old_id, new_id = int(old_index.ids[g]), int(new_ids[p])
+            old_id, new_id = old_index.ids[g], new_ids[p]
             links.append((old_id, new_id))
             if old_id in current_ids:
                 predecessor.setdefault(new_id, old_id)
@@ -144,7 +143,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
             found = index.locate_many(np.array([d.centroid_lon for d in deso]),
                                       np.array([d.centroid_lat for d in deso]))
             # a DeSO that lies in no new district keeps its parent
-            parents = {d.id: int(f) for d, f in zip(deso, found.tolist(), strict=True) if f >= 0}
+            parents = {d.id: f for d, f in zip(deso, found, strict=True) if f is not None}
     if apply:
         store.add_successors(session, links)
         change.carried = store.carry_over(session, predecessor, parents, successors)
