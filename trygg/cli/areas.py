@@ -162,8 +162,8 @@ def editions_cmd(level: str | None = typer.Option(None, "--level", help="distric
             by = f" by {e.imported_by.username}" if e.imported_by is not None else ""
             source = f" from {e.source_file}" if e.source_file else ""
             year = f", year {e.year}" if e.year else ""
-            out.print(escape(f"#{e.id} {e.level} {e.name!r}{year}: {counts.get(e.id, 0)} area(s), imported "
-                             f"{e.imported_at:%Y-%m-%d %H:%M}{by}{source}") + (" [bold](active)[/]" if e.active else ""),
-                      soft_wrap=True)
+            line = escape(f"#{e.id} {e.level} {e.name!r}{year}: {counts.get(e.id, 0)} area(s), imported "
+                          f"{e.imported_at:%Y-%m-%d %H:%M}{by}{source}")
+            out.print(line + (" [bold](active)[/]" if e.active else ""), soft_wrap=True)
     if not editions:
         out.print("No editions: import areas with 'trygg areas import'.")
