@@ -222,3 +222,23 @@ def carry_over(session: Session, predecessor: dict[int, int], parents: dict[int,
                     counts["routing_rules"] += 1
     session.flush()
     return counts
+
+
+# --------------------------------------------------------------------------- reading across editions
+
+
+def predecessor_ids(session: Session, area_ids: Sequence[int]) -> list[int]:
+    """The areas of older editions that the given areas succeed (see `AreaSuccessor`)."""
+    if not area_ids:
+        return []
+    return sorted(set(session.scalars(select(AreaSuccessor.old_area_id)
+                                      .where(AreaSuccessor.new_area_id.in_(list(area_ids))))))
+
+
+def old_edition_of(session: Session, area_ids: Sequence[int]) -> dict[int, str]:
+    """Area id → the name of its edition, for the areas of an edition that is not active."""
+    if not area_ids:
+        return {}
+    rows = session.execute(select(Area.id, AreaEdition.name).join(AreaEdition, AreaEdition.id == Area.edition_id)
+                           .where(Area.id.in_(list(area_ids)), AreaEdition.active.is_(False)))
+    return {int(i): str(n) for i, n in rows}
