@@ -142,7 +142,8 @@ def test_a_new_edition_is_previewed_then_stored_and_the_old_one_stays_readable(v
                              files={"file": ("d2.geojson", second.read_bytes(), "application/geo+json")})
     assert preview.status_code == 200, preview.text
     assert "stored as the new edition Distrikt 2027 and made active" in preview.text
-    assert "<code>1487S01A</code>" in preview.text and "Store the new edition and place the reports again" in preview.text
+    assert "<code>1487S01A</code>" in preview.text
+    assert "Store the new edition and place the reports again" in preview.text
     assert "1487S01A" not in vbg_admin.get("/api/v1/areas?level=regso").text  # the preview stored nothing
     stored = vbg_admin.post("/admin/districts", data=_carried(preview.text), follow_redirects=False)
     assert stored.status_code == 303

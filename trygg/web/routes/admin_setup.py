@@ -1,6 +1,6 @@
 """Settings pages for putting Trygg into service (administrators only): the municipality, its
-districts (list, map, editions, import — a first one or a new edition — with preview), organisations (import, deactivate), known places and
-users in bulk (each with a one-time set-password link).
+districts (list, map, editions, import — a first one or a new edition — with preview), organisations
+(import, deactivate), known places and users in bulk (each with a one-time set-password link).
 
 Each upload is checked first (a preview that stores nothing, listing every problem with its row or
 feature number); the file travels on in the confirm form and is checked again when stored. The
