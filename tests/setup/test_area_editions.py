@@ -20,6 +20,7 @@ from trygg.setup.init import init_municipality
 from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import intake as intake_store
+from trygg.storage import versions
 from trygg.storage.database import Database
 from trygg.storage.reports import ReportFilter, count_reports, insert_report
 from trygg.storage.schema import Area, AreaEdition, Organisation, Report
@@ -113,6 +114,7 @@ def test_reports_follow_their_points_into_the_new_edition(first: Database, tmp_p
         lb = build_lagesbild(s, ReportFilter(start=START, end=START + timedelta(weeks=4)), today=START.date(),
                              use_cache=False)
         lagesbild_total, nw_before = lb.total, next(a.current for a in lb.areas if a.code == "1487S01")
+        version_before = versions.current(s, versions.REPORTS)
     stages: list[tuple[str, int, int]] = []
     result = _new_edition(first, write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487"))),
                           progress=lambda *a: stages.append(a))
@@ -123,6 +125,7 @@ def test_reports_follow_their_points_into_the_new_edition(first: Database, tmp_p
     assert stages and stages[-1][1] == stages[-1][2] == c.reports_checked
 
     with first.session() as s:
+        assert versions.current(s, versions.REPORTS) > version_before, "the lägesbild caches go stale"
         # the new edition is the active one; the old one is listed and readable
         editions = edition_store.list_editions(s, AreaLevel.REGSO)
         assert [(e.name, e.active, e.year) for e in editions] == [("first import", False, None),
@@ -218,3 +221,35 @@ def test_deso_follow_a_new_district_edition(first: Database, tmp_path: Path) -> 
         parents = {a.code: a.parent.code for a in area_store.list_areas(s, AreaLevel.DESO)}  # type: ignore[union-attr]
     assert parents == {"1487C0001": "1487S01B", "1487C0002": "1487S02", "1487C0003": "1487S03",
                        "1487C0004": "1487S04"}
+
+
+def test_published_months_keep_their_districts_across_a_new_edition(first: Database, tmp_path: Path) -> None:
+    """September is published with edition 1, October with edition 2: the year's table shows both,
+    an unchanged district in one row, the split one as its old row and its two new rows."""
+    from tests.publication.helpers import due_at
+    from trygg.publication import schedule
+    from trygg.publication.gate import public_table
+    from trygg.publication.groups import GROUP_OF_CATEGORY
+
+    with first.session() as s:
+        assert [(p.year, p.month) for p in schedule.publish_due_months(s, due_at(2026, 9))] == [(2026, 9)]
+        old_ids = {a.code: a.id for a in area_store.list_areas(s, AreaLevel.REGSO)}
+    assert _new_edition(first, write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487")))).ok
+    with first.session() as s:
+        assert [(p.year, p.month) for p in schedule.publish_due_months(s, due_at(2026, 10))] == [(2026, 10)]
+    with first.session() as s:
+        group = GROUP_OF_CATEGORY["vandalism"]
+        table = public_table(s, group, 2026)
+        new_ids = {a.code: a.id for a in area_store.list_areas(s, AreaLevel.REGSO)}
+        assert [a.code for a in table.areas] == ["1487S01A", "1487S01B", "1487S02", "1487S03", "1487S04", "1487S01"]
+        assert table.areas[-1].id == old_ids["1487S01"]
+        from trygg.storage.publication import current_versions
+
+        sept, octo = current_versions(s, 2026)
+        published = [{c.area_id: None if c.hidden else c.count for c in p.cells if c.group_code == group.code}
+                     for p in (sept, octo)]
+        row = {a.code: cells for a, cells in zip(table.areas, table.cells, strict=True)}
+        assert row["1487S02"] == [published[0][old_ids["1487S02"]], published[1][new_ids["1487S02"]]]
+        assert row["1487S01"] == [published[0][old_ids["1487S01"]], None]
+        assert row["1487S01A"] == [None, published[1][new_ids["1487S01A"]]]
+        assert old_ids["1487S02"] not in published[1] and new_ids["1487S02"] not in published[0]

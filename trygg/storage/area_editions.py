@@ -242,3 +242,35 @@ def old_edition_of(session: Session, area_ids: Sequence[int]) -> dict[int, str]:
     rows = session.execute(select(Area.id, AreaEdition.name).join(AreaEdition, AreaEdition.id == Area.edition_id)
                            .where(Area.id.in_(list(area_ids)), AreaEdition.active.is_(False)))
     return {int(i): str(n) for i, n in rows}
+
+
+def one_to_one(session: Session, old_ids: Sequence[int], current_ids: Sequence[int]) -> dict[int, int]:
+    """Old area id → current area id, where the current area is the old one's only successor and the
+    old one the current one's only predecessor in its edition (an area the new edition did not change)."""
+    if not old_ids or not current_ids:
+        return {}
+    rows = session.execute(select(AreaSuccessor.old_area_id, AreaSuccessor.new_area_id, Area.edition_id)
+                           .join(Area, Area.id == AreaSuccessor.old_area_id)
+                           .where(AreaSuccessor.new_area_id.in_(list(current_ids)))).all()
+    successors: dict[int, set[int]] = {}
+    predecessors: dict[tuple[int, int | None], set[int]] = {}
+    for old, new, edition in rows:
+        successors.setdefault(old, set()).add(new)
+        predecessors.setdefault((new, edition), set()).add(old)
+    editions = dict(session.execute(select(Area.id, Area.edition_id).where(Area.id.in_(list(old_ids)))).all())
+    out: dict[int, int] = {}
+    for old in old_ids:
+        news = successors.get(old, set())
+        if len(news) == 1:
+            (new,) = news
+            if predecessors.get((new, editions.get(old)), set()) == {old}:
+                out[old] = new
+    return out
+
+
+def successor_ids(session: Session, area_ids: Sequence[int]) -> list[int]:
+    """The areas that took the place of the given ones (in any newer edition)."""
+    if not area_ids:
+        return []
+    return sorted(set(session.scalars(select(AreaSuccessor.new_area_id)
+                                      .where(AreaSuccessor.old_area_id.in_(list(area_ids))))))
