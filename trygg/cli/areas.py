@@ -72,8 +72,9 @@ def _print_change(c: EditionChange, dry_run: bool) -> None:
     would = "would " if dry_run else ""
     out.print(f"Edition {escape(repr(c.previous))} {'would be' if dry_run else 'is'} no longer active. "
               f"{c.reports_checked} report(s) with a point placed again: {c.reports_moved} {would}change area, "
-              f"{c.reports_outside} lie in no new area; {c.reports_without_point} report(s) without a point "
-              f"of their own (at an area's centroid) keep their old area.", soft_wrap=True)
+              f"{c.reports_outside} lie in no new area. Of the reports without a point of their own (at an "
+              f"area's centroid), {c.reports_following} follow their unchanged area and {c.reports_without_point} "
+              f"keep their old (split or redrawn) area.", soft_wrap=True)
     table = Table("new area", "reports")
     for code, n in c.per_area.items():
         table.add_row(escape(code), str(n))

@@ -5,7 +5,8 @@ each report with a point of its own, each known place, premises, gym and watch a
 areas lies among the new areas; with ``apply`` it writes that (the caller's transaction: all or
 nothing with the import of the areas). What has no point of its own keeps its old area:
 
-* reports placed at an area's or the municipality's centroid (no point of their own) — counted;
+* reports placed at an area's or the municipality's centroid (no point of their own), unless the new
+  edition left their area as it was (its one successor has no other predecessor): then they follow it;
 * what happened at a time and stays a record of that time: safety walks, night shifts, information
   meetings, activities, indicators, focus areas and short-term actions of plans. Their old area
   still exists (the old edition stays readable) and a report filter on an old area also matches
@@ -44,8 +45,9 @@ class EditionChange:
     reports_checked: int = 0  # reports with a point of their own, placed again
     reports_moved: int = 0  # … whose area changed
     reports_outside: int = 0  # … that lie in no new area (their area is emptied)
-    reports_without_point: int = 0  # reports of the old areas placed at a centroid: keep their old area
-    per_area: dict[str, int] = field(default_factory=dict)  # new area code → reports placed in it
+    reports_without_point: int = 0  # reports placed at a centroid of a split or redrawn area: keep it
+    reports_following: int = 0  # … of an area the new edition left as it was: follow it to the new area
+    per_area: dict[str, int] = field(default_factory=dict)  # new area code → its reports
     moved: dict[str, int] = field(default_factory=dict)  # places, premises, gyms, watch_areas
     carried: dict[str, int] = field(default_factory=dict)  # est_groups, parents, routing_rules
     successors: int = 0
@@ -84,7 +86,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
     code_of = dict(zip(new_ids, new_codes, strict=True))
     unplaced = level == AreaLevel.REGSO
 
-    total, change.reports_without_point = store.count_reports_to_move(session, old_ids, unplaced)
+    total = store.count_reports_to_move(session, old_ids, unplaced)
     per_area: Counter[int] = Counter()
     done = 0
     if progress is not None:
@@ -106,7 +108,6 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
         done += len(batch)
         if progress is not None:
             progress("reports", done, total)
-    change.per_area = {code_of[i]: per_area.get(i, 0) for i in new_ids}
 
     for kind, rows in store.point_rows(session, old_ids).items():
         found = index.locate_many(np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
@@ -131,9 +132,21 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
                 predecessor.setdefault(new_id, old_id)
     change.successors = len(links)
     successors: dict[int, list[int]] = {}
+    predecessors: dict[int, list[int]] = {}
     for o, n in links:
         if o in current_ids:
             successors.setdefault(o, []).append(n)
+            predecessors.setdefault(n, []).append(o)
+    # reports without a point of their own follow an area the new edition left as it was (one successor
+    # that has no other predecessor); those of a split or redrawn area keep it
+    same = {o: ns[0] for o, ns in successors.items() if len(ns) == 1 and predecessors[ns[0]] == [o]}
+    for old_id, n in store.reports_without_point(session, old_ids).items():
+        if old_id in same:
+            change.reports_following += n
+            per_area[same[old_id]] += n
+        else:
+            change.reports_without_point += n
+    change.per_area = {code_of[i]: per_area.get(i, 0) for i in new_ids}
     parents: dict[int, int | None] = {}
     if level == AreaLevel.REGSO:
         from trygg.storage.areas import list_areas
@@ -145,6 +158,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
             # a DeSO that lies in no new district keeps its parent
             parents = {d.id: f for d, f in zip(deso, found, strict=True) if f is not None}
     if apply:
+        store.move_reports_without_point(session, same)
         store.add_successors(session, links)
         change.carried = store.carry_over(session, predecessor, parents, successors)
     else:

@@ -290,6 +290,7 @@ def import_areas(session: Session, path: Path, level: str, fields: FieldMap, *, 
         edition_store.activate(session, new)
         c = result.change
         detail.update({"previous": c.previous, "reports_moved": c.reports_moved,
-                       "reports_without_point": c.reports_without_point, "reports_outside": c.reports_outside})
+                       "reports_without_point": c.reports_without_point,
+                       "reports_following": c.reports_following, "reports_outside": c.reports_outside})
     audit.record(session, user_id, "areas_import", "areas", stored_level, detail)
     return result

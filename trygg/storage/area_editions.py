@@ -115,14 +115,32 @@ def add_successors(session: Session, links: Sequence[tuple[int, int]]) -> int:
 # --------------------------------------------------------------------------- reports
 
 
-def count_reports_to_move(session: Session, old_ids: Sequence[int], unplaced: bool) -> tuple[int, int]:
-    """(reports with a point of their own to place again, reports of the old areas without one).
+def count_reports_to_move(session: Session, old_ids: Sequence[int], unplaced: bool) -> int:
+    """The reports with a point of their own to place again; `unplaced`: also those with a point that
+    lie in no area now (district level only)."""
+    return int(session.scalar(_movable(select(func.count(Report.id)), old_ids, unplaced)) or 0)
 
-    `unplaced`: also the reports with a point that lie in no area now (district level only)."""
-    movable = int(session.scalar(_movable(select(func.count(Report.id)), old_ids, unplaced)) or 0)
-    kept = int(session.scalar(select(func.count(Report.id)).where(
-        Report.area_id.in_(list(old_ids)), Report.precision.not_in(POINT_PRECISIONS))) or 0)
-    return movable, kept
+
+def reports_without_point(session: Session, old_ids: Sequence[int]) -> dict[int, int]:
+    """Old area id → its reports without a point of their own (placed at a centroid)."""
+    rows = session.execute(select(Report.area_id, func.count(Report.id))
+                           .where(Report.area_id.in_(list(old_ids)), Report.precision.not_in(POINT_PRECISIONS))
+                           .group_by(Report.area_id))
+    return {int(a): int(n) for a, n in rows if a is not None}
+
+
+def move_reports_without_point(session: Session, same: dict[int, int]) -> int:
+    """Give the reports without a point of an old area to the one new area that is the same ground
+    (`same`: old id → new id); bulk, `updated_at` left as it is."""
+    moved = 0
+    for old, new in same.items():
+        result = session.execute(update(Report).execution_options(synchronize_session=False)
+                                 .where(Report.area_id == old, Report.precision.not_in(POINT_PRECISIONS))
+                                 .values(area_id=new))
+        moved += int(getattr(result, "rowcount", 0) or 0)
+    if moved:
+        versions.mark_reports_changed(session)
+    return moved
 
 
 def _movable(q: SelectT, old_ids: Sequence[int], unplaced: bool) -> SelectT:
