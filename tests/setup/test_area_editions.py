@@ -259,3 +259,22 @@ def test_published_months_keep_their_districts_across_a_new_edition(first: Datab
         assert row["1487S01"] == [published[0][old_ids["1487S01"]], None]
         assert row["1487S01A"] == [None, published[1][new_ids["1487S01A"]]]
         assert old_ids["1487S02"] not in published[1] and new_ids["1487S02"] not in published[0]
+
+
+def test_new_reports_go_to_the_active_edition_only(first: Database, tmp_path: Path) -> None:
+    from trygg.errors import ValidationError
+    from trygg.ingest.service import IntakeContext, ReportInput, prepare_report
+
+    with first.session() as s:
+        old_nw = area_store.get_area(s, "1487S01")
+        assert old_nw is not None
+        old_id, lon, lat = old_nw.id, old_nw.centroid_lon, old_nw.centroid_lat
+    assert _new_edition(first, write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487")))).ok
+    with first.session() as s:
+        with pytest.raises(ValidationError) as refused:
+            prepare_report(s, ReportInput(category="vandalism", area=old_id), IntakeContext(lang="en"))
+        assert set(refused.value.fields) == {"area"}
+        halves = {a.id for a in area_store.list_areas(s, AreaLevel.REGSO) if a.code.startswith("1487S01")}
+        by_point = prepare_report(s, ReportInput(category="vandalism", lon=lon, lat=lat), IntakeContext(lang="en"))
+        assert by_point.values["area_id"] in halves
+        s.rollback()

@@ -80,6 +80,11 @@ def get_area(session: Session, ref: int | str) -> Area | None:
                           .order_by(Area.id).limit(1))
 
 
+def is_current(area: Area) -> bool:
+    """Whether `area` is of an active edition (or of none): reports and places go only there."""
+    return area.edition is None or bool(area.edition.active)
+
+
 def municipality(session: Session) -> Area | None:
     return session.scalar(select(Area).where(Area.level == AreaLevel.MUNICIPALITY))
 
