@@ -78,8 +78,9 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
     """Place what lies in the current areas of `level` in the new areas (WGS 84 geometries, ids as stored,
     or stand-ins for a dry run); with `apply`, write it. `new_edition_id` is None in a dry run."""
     active = store.active_edition(session, level)
-    change = EditionChange(previous=active.name if active is not None else "")
     olds = store.older_areas(session, level, new_edition_id)
+    # areas without an edition (made before editions) become the edition "first import" when stored
+    change = EditionChange(previous=active.name if active is not None else store.FIRST if olds else "")
     old_ids = [a.id for a in olds]
     current_old = [a for a in olds if active is None or a.edition_id in (None, active.id)]
     index = _index(new_ids, new_geoms)
