@@ -85,11 +85,11 @@ def test_a_new_edition_moves_reports_and_keeps_the_old_one_listed(tmp_path: Path
     assert unnamed.exit_code == 2 and "import the file as a new edition (--edition NAME" in unnamed.output
     dry = runner.invoke(app, [*IMPORT, path, "--edition", "Distrikt 2027", "--dry-run", "--db", db])
     assert dry.exit_code == 0 and "would store 5 district area(s) as edition 'Distrikt 2027'" in dry.output, dry.output
-    assert "would change area" in dry.output
+    assert "2 would land in an area with another code" in dry.output
     done = runner.invoke(app, [*IMPORT, path, "--edition", "Distrikt 2027", "--year", "2027", "--db", db])
     assert done.exit_code == 0, done.output
     assert "Edition 'first import' is no longer active." in done.output
-    assert "2 report(s) with a point placed again: 2 change area" in done.output, done.output
+    assert "2 report(s) with a point placed again: 2 land in an area with another code" in done.output, done.output
     editions = runner.invoke(app, ["areas", "editions", "--level", "district", "--db", db])
     lines = editions.output.splitlines()
     assert editions.exit_code == 0 and len(lines) == 2, editions.output

@@ -120,6 +120,7 @@ def test_reports_follow_their_points_into_the_new_edition(first: Database, tmp_p
                              use_cache=False)
         lagesbild_total, nw_before = lb.total, next(a.current for a in lb.areas if a.code == "1487S01")
         version_before = versions.current(s, versions.REPORTS)
+        in_nw = s.scalar(select(func.count(Report.id)).where(Report.area_id == old_nw_id, Report.precision == "exact"))
     stages: list[tuple[str, int, int]] = []
     result = _new_edition(first, write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487"))),
                           progress=lambda *a: stages.append(a))
@@ -127,6 +128,7 @@ def test_reports_follow_their_points_into_the_new_edition(first: Database, tmp_p
     c = result.change
     assert c is not None and c.previous == "first import"
     assert c.reports_without_point == 3 and c.reports_following == 1
+    assert c.reports_moved == in_nw > 0  # only the split district's reports land in an area with another code
     assert stages and stages[-1][1] == stages[-1][2] == c.reports_checked
 
     with first.session() as s:

@@ -71,7 +71,8 @@ def import_cmd(file: Path = typer.Argument(..., help="GeoJSON, GeoPackage or zip
 def _print_change(c: EditionChange, dry_run: bool) -> None:
     would = "would " if dry_run else ""
     out.print(f"Edition {escape(repr(c.previous))} {'would be' if dry_run else 'is'} no longer active. "
-              f"{c.reports_checked} report(s) with a point placed again: {c.reports_moved} {would}change area, "
+              f"{c.reports_checked} report(s) with a point placed again: {c.reports_moved} {would}land in an area "
+              f"with another code, "
               f"{c.reports_outside} lie in no new area. Of the reports without a point of their own (at an "
               f"area's centroid), {c.reports_following} follow their unchanged area and {c.reports_without_point} "
               f"keep their old (split or redrawn) area.", soft_wrap=True)

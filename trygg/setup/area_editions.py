@@ -43,7 +43,7 @@ class EditionChange:
 
     previous: str  # the name of the edition that was active
     reports_checked: int = 0  # reports with a point of their own, placed again
-    reports_moved: int = 0  # … whose area changed
+    reports_moved: int = 0  # … now in an area with another code than before (every one gets the new id)
     reports_outside: int = 0  # … that lie in no new area (their area is emptied)
     reports_without_point: int = 0  # reports placed at a centroid of a split or redrawn area: keep it
     reports_following: int = 0  # … of an area the new edition left as it was: follow it to the new area
@@ -85,6 +85,7 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
     current_old = [a for a in olds if active is None or a.edition_id in (None, active.id)]
     index = _index(new_ids, new_geoms)
     code_of = dict(zip(new_ids, new_codes, strict=True))
+    old_code = {a.id: a.code for a in olds}
     unplaced = level == AreaLevel.REGSO
 
     total = store.count_reports_to_move(session, old_ids, unplaced)
@@ -102,8 +103,9 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
                 per_area[new] += 1
             if new != was:
                 changes.append((rid, new))
+            if (code_of[new] if new is not None else None) != (old_code.get(was) if was is not None else None):
+                change.reports_moved += 1
         change.reports_checked += len(batch)
-        change.reports_moved += len(changes)
         if apply:
             store.set_report_areas(session, changes)
         done += len(batch)
