@@ -182,6 +182,7 @@ def test_dry_run_previews_and_stores_nothing(first: Database, tmp_path: Path) ->
     before = _report_areas(first)
     result = _new_edition(first, write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487"))), dry_run=True)
     assert result.ok and result.stored == 0 and result.change is not None
+    assert result.change.carried == {"est_groups": 2, "parents": 0, "routing_rules": 2}  # to both halves
     assert result.change.reports_moved > 0 and set(result.change.per_area) == {
         "1487S01A", "1487S01B", "1487S02", "1487S03", "1487S04"}
     assert _report_areas(first) == before

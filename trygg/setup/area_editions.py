@@ -165,8 +165,10 @@ def place_in_edition(session: Session, level: str, new_ids: Sequence[int], new_c
         store.add_successors(session, links)
         change.carried = store.carry_over(session, predecessor, parents, successors)
     else:
+        rules = store.routing_rule_counts(session, list(successors))
         change.carried = {"est_groups": sum(1 for o in predecessor.values() if _group(olds, o) is not None),
-                          "parents": len(parents), "routing_rules": 0}
+                          "parents": len(parents),
+                          "routing_rules": sum(n * len(successors[o]) for o, n in rules.items())}
     return change
 
 

@@ -292,3 +292,10 @@ def successor_ids(session: Session, area_ids: Sequence[int]) -> list[int]:
         return []
     return sorted(set(session.scalars(select(AreaSuccessor.new_area_id)
                                       .where(AreaSuccessor.old_area_id.in_(list(area_ids))))))
+
+
+def routing_rule_counts(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
+    """Area id → its routing rules."""
+    rows = session.execute(select(RoutingRule.area_id, func.count(RoutingRule.id))
+                           .where(RoutingRule.area_id.in_(list(area_ids))).group_by(RoutingRule.area_id))
+    return {int(a): int(n) for a, n in rows if a is not None}
