@@ -79,7 +79,7 @@ ROUTES: list[Rule] = [
     R(GET, r"/admin", PUBLIC, why="only a redirect to /admin/users"),
     R("POST", r"/login", PUBLIC, login=EVERYONE, why="an empty form is a failed sign-in: 401"),
     R(ANY, r"/login(/totp)?|/logout", PUBLIC),
-    R(GET, r"/api/v1/(areas|areas\.geojson|areas/\{area_id\}|categories|places)", PUBLIC),
+    R(GET, r"/api/v1/(areas|areas\.geojson|areas/\{area_id\}|area-editions|categories|places)", PUBLIC),
     R(GET, r"/api/v1/public/.*|/public|/public/promises(/\{promise_id\})?|/api/v1/promises(/\{promise_id\})?",
       PUBLIC),
     R(ANY, r"/kontakt(/.*)?", PUBLIC),

@@ -165,7 +165,7 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
         area_ref = whole_number(area_ref) or -1  # "²" and 5,000 digits are no area id (and no int)
     if lon is None and not ({"location", "place", "area"} & set(errors)) and area_ref not in (None, ""):
         area = area_store.get_area(session, area_ref)
-        if area is None:
+        if area is None or not area_store.is_current(area):  # an old edition's area takes no new reports
             errors["area"] = _("Unknown area {ref!r}.", ref=str(data.area)[:40])
         else:
             lon, lat, area_id = area.centroid_lon, area.centroid_lat, area.id

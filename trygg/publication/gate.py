@@ -28,6 +28,7 @@ from trygg.domain.categories import BY_CODE, is_sensitive
 from trygg.domain.enums import AreaLevel
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS, Group
 from trygg.publication.months import month_key
+from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import publication as store
 from trygg.storage.schema import Area, Publication
@@ -83,6 +84,20 @@ def _regsos(session: Session) -> list[Area]:
     return list(cached)
 
 
+def _table_areas(session: Session, pubs: list[Publication]) -> tuple[list[Area], dict[int, int]]:
+    """The rows of a year's table: the current districts, and the districts of an older edition that
+    months published before a new edition name (a published version is never changed). An old district
+    the new edition left as it was shares the row of its successor (old id → row id in the map)."""
+    regsos = _regsos(session)
+    shown = {a.id for a in regsos}
+    old_ids = sorted({c.area_id for p in pubs for c in p.cells if c.area_id is not None} - shown)
+    if not old_ids:
+        return regsos, {}
+    same = edition_store.one_to_one(session, old_ids, sorted(shown))
+    extra = [a for a in (area_store.get_area(session, i) for i in old_ids if i not in same) if a is not None]
+    return regsos + sorted(extra, key=lambda a: (a.code, a.id)), same
+
+
 def _versions(session: Session, year: int | None) -> list[Publication]:
     """The served versions (of one year, or all), read once per database session."""
     cache: dict[int | None, list[Publication]] = session.info.setdefault("gate_versions", {})
@@ -94,10 +109,11 @@ def _versions(session: Session, year: int | None) -> list[Publication]:
 def public_table(session: Session, group: Group, year: int) -> PublicTable:
     """The published table of one group and year, exactly as stored."""
     pubs = _versions(session, year)
-    regsos = _regsos(session)
+    regsos, same = _table_areas(session, pubs)
     by_month: list[dict[int | None, int | None]] = []
     for pub in pubs:
-        by_month.append({c.area_id: (None if c.hidden else c.count) for c in pub.cells if c.group_code == group.code})
+        by_month.append({same.get(c.area_id, c.area_id) if c.area_id is not None else None:
+                         (None if c.hidden else c.count) for c in pub.cells if c.group_code == group.code})
     cells = [[m.get(a.id) for m in by_month] for a in regsos]
     month_totals = [m.get(None) for m in by_month]
     return PublicTable(
@@ -147,9 +163,15 @@ def indicator_figure(session: Session, category: str | None, area_id: int | None
     basis = f"{month_key(pubs[0].year, pubs[0].month)}–{month_key(pubs[-1].year, pubs[-1].month)}"
     regsos = _regsos(session)
     if area_id is not None:
-        if area_id not in {a.id for a in regsos}:
+        # across a new edition of the districts: an old district's ground is its successors' (a split
+        # district is the sum of its parts); a district the new edition left as it was is its predecessor
+        shown = {a.id for a in regsos}
+        later = [i for i in edition_store.successor_ids(session, [area_id]) if i in shown]
+        earlier = [o for o, n in edition_store.one_to_one(session, edition_store.predecessor_ids(session, [area_id]),
+                                                         [area_id]).items() if n == area_id]
+        if area_id not in shown and not later:
             return IndicatorFigure(None, basis, True)  # not an area the public tables show
-        rows: list[int] | None = [area_id]
+        rows: list[int] | None = [area_id, *later, *earlier]
     elif area_types:
         rows = [a.id for a in regsos if a.area_type in area_types]
     else:
@@ -172,6 +194,8 @@ def _from_cells(pubs: list[Publication], codes: set[str], rows: list[int] | None
                 basis: str) -> IndicatorFigure:
     total = 0
     for pub in pubs:
+        if rows is not None and not any(c.group_code in codes and c.area_id in rows for c in pub.cells):
+            return IndicatorFigure(None, basis, True)  # a month published with districts that do not fit
         for c in pub.cells:
             if c.group_code not in codes:
                 continue

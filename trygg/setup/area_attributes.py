@@ -24,6 +24,7 @@ from trygg.ingest.csv_source import read_table
 from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage.area_writes import set_attributes
+from trygg.storage.areas import current
 from trygg.storage.schema import Area
 
 _SCB_NAME = re.compile(r"^(.+?) \((.+)\)$")
@@ -63,7 +64,7 @@ def import_attributes(session: Session, path: Path, *, key_column: str | None = 
     if missing:
         raise ValidationError(f"No column {', '.join(map(repr, missing))} in {path.name}; it has "
                               f"{', '.join(repr(h) for h in headers)}.", fields={"column": "a column of the file"})
-    areas = list(session.scalars(select(Area).where(Area.level != AreaLevel.MUNICIPALITY)))
+    areas = list(session.scalars(select(Area).where(Area.level != AreaLevel.MUNICIPALITY, current())))
     by_code = {a.code: a for a in areas}
     by_name = {a.name.casefold(): a for a in areas}
     result = AttributesResult(rows=len(records))

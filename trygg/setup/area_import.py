@@ -11,10 +11,16 @@ stored as level ``regso``. Give ``regso`` when the codes are SCB's RegSO codes; 
 level. ``deso`` areas are placed under the district holding them. An optional class field carries
 the police's classification of the area (``utsatt område``, ``riskområde``, ``särskilt utsatt
 område``; empty for none): such an area is marked vulnerable.
+
+The areas of one import are an edition of their level (`AreaEdition`). A level that has areas
+takes another file only as a new, named edition (``edition="DeSO 2025"``): checked exactly like
+the first, then — in the same transaction — made the active edition, with every report and
+everything else that has a point placed again among its areas (`trygg.setup.area_editions`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +28,14 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
 from trygg.domain.geo import SWEREF99TM, WGS84
 from trygg.errors import ValidationError
+from trygg.setup.area_editions import EditionChange, place_in_edition
 from trygg.setup.area_files import BoundaryFile, read_boundary_file
+from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage.area_writes import NewArea, add_areas, count_level, existing_codes
@@ -63,6 +70,8 @@ class AreaImportResult:
     warnings: list[AreaIssue] = field(default_factory=list)
     stored: int = 0
     dry_run: bool = False
+    edition: str = ""  # the name of the edition the areas are (or would be) stored as
+    change: EditionChange | None = None  # a new edition of a level that had one: what moves
 
     @property
     def ok(self) -> bool:
@@ -232,30 +241,68 @@ def _parents(checked: list[tuple[int, str, str, shapely.Geometry, int | None, in
 
 
 def import_areas(session: Session, path: Path, level: str, fields: FieldMap, *, crs: str | None = None,
-                 dry_run: bool = False, user_id: int | None = None) -> AreaImportResult:
-    """Check `path` and, when nothing is wrong and not `dry_run`, store its areas (flushed, audited)."""
+                 dry_run: bool = False, user_id: int | None = None, edition: str | None = None,
+                 year: int | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> AreaImportResult:
+    """Check `path` and, when nothing is wrong and not `dry_run`, store its areas (flushed, audited).
+
+    The first import of a level is its first edition (named `edition`, else "first import"). A level
+    that has areas needs `edition`: the new edition is stored, made active and everything with a
+    point is placed again in its areas (`result.change`; in a dry run what would move).
+    """
     if level not in LEVELS:
         raise ValidationError(f"Unknown level {level!r}.", fields={"level": "district, regso or deso"})
+    name = (edition or "").strip()
+    if len(name) > 80:
+        raise ValidationError("An edition's name is at most 80 characters.", fields={"edition": "e.g. DeSO 2025"})
     stored_level = LEVELS[level]
     municipality = area_store.municipality(session)
     if municipality is None:
         raise ValidationError("The database has no municipality yet.", fields={"municipality": "missing"},
                               hint="Run 'trygg init --municipality …' first.")
     source = read_boundary_file(path, crs)
-    districts = list(session.scalars(select(Area).where(Area.level == AreaLevel.REGSO).order_by(Area.code)))
+    districts = area_store.list_areas(session, AreaLevel.REGSO)
+    districts.sort(key=lambda a: a.code)
     result = check_features(source, fields, municipality, districts, stored_level)
     result.dry_run = dry_run
-    if count_level(session, stored_level):
-        result.errors.insert(0, AreaIssue(0, "", f"the database already has {level} areas; a new edition "
-                                                 "of a level is not supported yet"))
-    taken = existing_codes(session, [a.code for a in result.areas])
+    again = count_level(session, stored_level) > 0
+    result.edition = name or edition_store.FIRST
+    if again and not name:
+        result.errors.insert(0, AreaIssue(0, "", f"the database already has {level} areas; to replace them, "
+                                                 "import the file as a new edition (--edition NAME, e.g. "
+                                                 "'DeSO 2025')"))
+    elif any(e.name == result.edition for e in edition_store.list_editions(session, stored_level)):
+        result.errors.insert(0, AreaIssue(0, "", f"the {level} level has an edition named {result.edition!r} "
+                                                 "already; choose another name"))
+    taken = existing_codes(session, [a.code for a in result.areas], other_than=stored_level)
     for number, a in enumerate(result.areas, start=1):
         if a.code in taken:
-            result.errors.append(AreaIssue(number, a.code, "an area with this code is stored already"))
-    if result.errors or dry_run:
+            result.errors.append(AreaIssue(number, a.code, "an area of another level has this code"))
+    if result.errors:
         return result
-    add_areas(session, result.areas)
-    result.stored = len(result.areas)
-    audit.record(session, user_id, "areas_import", "areas", stored_level,
-                 {"level": level, "areas": result.stored, "repaired": len(result.warnings)})
+    if dry_run:
+        if again:
+            stand_in = [-(i + 1) for i in range(len(result.areas))]
+            result.change = place_in_edition(session, stored_level, stand_in, [a.code for a in result.areas],
+                                             [a.geom for a in result.areas], new_edition_id=None, apply=False,
+                                             progress=progress)
+        return result
+    if again:
+        edition_store.adopt_unedited(session, stored_level)
+    new = edition_store.add_edition(session, stored_level, result.edition, year=year, source_file=path.name,
+                                    user_id=user_id, active=not again)
+    rows = add_areas(session, result.areas, edition_id=new.id)
+    result.stored = len(rows)
+    detail: dict[str, object] = {"level": level, "areas": result.stored, "repaired": len(result.warnings),
+                                 "edition": new.name, "file": path.name}
+    if again:
+        result.change = place_in_edition(session, stored_level, [r.id for r in rows], [r.code for r in rows],
+                                         [r.geom for r in rows], new_edition_id=new.id, apply=True,
+                                         progress=progress)
+        edition_store.activate(session, new)
+        c = result.change
+        detail.update({"previous": c.previous, "reports_moved": c.reports_moved,
+                       "reports_without_point": c.reports_without_point,
+                       "reports_following": c.reports_following, "reports_outside": c.reports_outside})
+    audit.record(session, user_id, "areas_import", "areas", stored_level, detail)
     return result

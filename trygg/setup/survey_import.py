@@ -28,6 +28,7 @@ from trygg.errors import ValidationError
 from trygg.ingest.csv_source import read_table
 from trygg.storage import audit
 from trygg.storage import surveys as survey_store
+from trygg.storage.areas import current
 from trygg.storage.schema import Area
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -162,7 +163,7 @@ def import_surveys(session: Session, path: Path, survey: str, *, year: int | Non
         raise ValidationError(f"No file {path}.", fields={"file": "an existing CSV or Excel file"})
     headers, records = read_table(path)
     areas = {code: area_id for code, area_id in session.execute(
-        select(Area.code, Area.id).where(Area.level != AreaLevel.MUNICIPALITY))}
+        select(Area.code, Area.id).where(Area.level != AreaLevel.MUNICIPALITY, current()))}
     result = check_rows(headers, records, areas, survey, year)
     if not result.errors:
         taken = survey_store.taken_by_other_surveys(session, survey, result.years)

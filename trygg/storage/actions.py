@@ -19,6 +19,7 @@ from trygg.domain.enums import OPEN_ACTION_STATUSES, ActionStatus
 from trygg.domain.geo import to_wgs84
 from trygg.domain.personal_data import guard
 from trygg.errors import NotFound, ValidationError
+from trygg.storage.areas import current as current_area
 from trygg.storage.schema import (
     ActionNote,
     Area,
@@ -64,7 +65,8 @@ def _area_of_point(session: Session, lon: float, lat: float) -> int | None:
     from trygg.domain.enums import AreaLevel
 
     point = shapely.Point(lon, lat)
-    for area_id, geom in session.execute(select(Area.id, Area.geom).where(Area.level == AreaLevel.REGSO)):
+    for area_id, geom in session.execute(select(Area.id, Area.geom).where(Area.level == AreaLevel.REGSO,
+                                                                                current_area())):
         if geom is not None and geom.contains(point):
             return int(area_id)
     return None

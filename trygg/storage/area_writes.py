@@ -10,6 +10,7 @@ from shapely.geometry import MultiPolygon
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from trygg.storage.areas import current
 from trygg.storage.schema import Area
 
 
@@ -36,23 +37,29 @@ def inside_point(geom: shapely.Geometry) -> tuple[float, float]:
 
 
 def count_level(session: Session, level: str) -> int:
+    """The areas of `level`, of every edition."""
     return int(session.scalar(select(func.count(Area.id)).where(Area.level == level)) or 0)
 
 
-def existing_codes(session: Session, codes: Sequence[str]) -> set[str]:
-    return set(session.scalars(select(Area.code).where(Area.code.in_(list(codes)))))
+def existing_codes(session: Session, codes: Sequence[str], *, other_than: str | None = None) -> set[str]:
+    """Which of `codes` current areas have (of levels other than `other_than`): a code names one current area."""
+    q = select(Area.code).where(Area.code.in_(list(codes)), current())
+    if other_than is not None:
+        q = q.where(Area.level != other_than)
+    return set(session.scalars(q))
 
 
-def add_areas(session: Session, areas: Sequence[NewArea]) -> list[Area]:
-    """Store `areas` in order (flushed, not committed)."""
+def add_areas(session: Session, areas: Sequence[NewArea], edition_id: int | None = None) -> list[Area]:
+    """Store `areas` in order, in the edition `edition_id` (flushed, not committed); a parent code
+    names a current area or one of `areas`."""
     by_code = {a.code: a for a in session.scalars(
-        select(Area).where(Area.code.in_([x.parent_code for x in areas if x.parent_code])))}
+        select(Area).where(Area.code.in_([x.parent_code for x in areas if x.parent_code]), current()))}
     rows: list[Area] = []
     for a in areas:
         lon, lat = inside_point(a.geom)
         row = Area(code=a.code, name=a.name, level=a.level, geom=a.geom, population=a.population,
                    area_type=a.area_type, centroid_lon=lon, centroid_lat=lat,
-                   police_class=a.police_class, vulnerable=a.police_class is not None)
+                   police_class=a.police_class, vulnerable=a.police_class is not None, edition_id=edition_id)
         if a.parent_code is not None:
             row.parent = by_code[a.parent_code]
         session.add(row)
@@ -63,9 +70,9 @@ def add_areas(session: Session, areas: Sequence[NewArea]) -> list[Area]:
 
 
 def set_attributes(session: Session, values: dict[str, tuple[int | None, int | None]]) -> int:
-    """Set (area_type, population) of the areas with these codes; None leaves a value as it is."""
+    """Set (area_type, population) of the current areas with these codes; None leaves a value as it is."""
     changed = 0
-    for area in session.scalars(select(Area).where(Area.code.in_(list(values)))):
+    for area in session.scalars(select(Area).where(Area.code.in_(list(values)), current())):
         area_type, population = values[area.code]
         if area_type is not None:
             area.area_type = area_type

@@ -1,4 +1,8 @@
-"""Areas and known places; point-in-polygon placement done with shapely on both backends."""
+"""Areas and known places; point-in-polygon placement done with shapely on both backends.
+
+Areas of an inactive edition (`AreaEdition`) stay readable by id and by edition, but lists,
+lookups by code and placement use the current areas: those of an active edition or of none.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
-from trygg.storage.schema import Area, Place
+from trygg.storage.schema import Area, AreaEdition, Place
+
+
+def current() -> ColumnElement[bool]:
+    """The condition of a current area: of an active edition, or of none (the municipality)."""
+    return or_(Area.edition_id.is_(None), Area.edition_id.in_(select(AreaEdition.id).where(AreaEdition.active)))
 
 
 @dataclass(frozen=True)
@@ -44,25 +53,36 @@ class AreaIndex:
         return bool(self.municipality.intersects(shapely.Point(lon, lat)))
 
 
-def build_area_index(session: Session, level: str = AreaLevel.REGSO) -> AreaIndex:
-    areas = list(session.scalars(select(Area).where(Area.level == level).order_by(Area.id)))
+def build_area_index(session: Session, level: str = AreaLevel.REGSO, *, edition_id: int | None = None) -> AreaIndex:
+    """The current areas of `level`, or those of the edition `edition_id`."""
+    which = Area.edition_id == edition_id if edition_id is not None else current()
+    areas = list(session.scalars(select(Area).where(Area.level == level, which).order_by(Area.id)))
     muni = session.scalar(select(Area).where(Area.level == AreaLevel.MUNICIPALITY))
     geoms = tuple(a.geom for a in areas)
     return AreaIndex(ids=tuple(a.id for a in areas), geoms=geoms, tree=shapely.STRtree(list(geoms)),
                      municipality=muni.geom if muni is not None else None)
 
 
-def list_areas(session: Session, level: str | None = None) -> list[Area]:
+def list_areas(session: Session, level: str | None = None, *, edition_id: int | None = None) -> list[Area]:
+    """The current areas (of `level`), or every area of the edition `edition_id`."""
     q = select(Area).order_by(Area.level, Area.name)
+    q = q.where(Area.edition_id == edition_id) if edition_id is not None else q.where(current())
     if level:
         q = q.where(Area.level == level)
     return list(session.scalars(q))
 
 
 def get_area(session: Session, ref: int | str) -> Area | None:
+    """An area by id (of any edition), or a current area by code or name."""
     if isinstance(ref, int) or str(ref).isdigit():
         return session.get(Area, int(ref))
-    return session.scalar(select(Area).where((Area.code == ref) | (Area.name == ref)))
+    return session.scalar(select(Area).where((Area.code == ref) | (Area.name == ref), current())
+                          .order_by(Area.id).limit(1))
+
+
+def is_current(area: Area) -> bool:
+    """Whether `area` is of an active edition (or of none): reports and places go only there."""
+    return area.edition is None or bool(area.edition.active)
 
 
 def municipality(session: Session) -> Area | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
 from trygg.errors import NotFound
+from trygg.storage.areas import current as current_area
 from trygg.storage.schema import Area, EstGroup, EstMeeting, Organisation
 
 
@@ -32,7 +33,7 @@ class AreaChoice:
 def area_choices(session: Session) -> list[AreaChoice]:
     """Every district (RegSO) by name, with the group that owns it now."""
     groups = {g.id: g for g in session.scalars(select(EstGroup))}
-    areas = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO).order_by(Area.name))
+    areas = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO, current_area()).order_by(Area.name))
     out: list[AreaChoice] = []
     for a in areas:
         g = groups.get(a.est_group_id) if a.est_group_id is not None else None
@@ -67,7 +68,8 @@ def get_group(session: Session, group_id: int) -> EstGroup:
 
 def group_areas(session: Session, group_id: int) -> list[Area]:
     """The RegSO-level areas the group owns, by name."""
-    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO).order_by(Area.name)
+    q = select(Area).where(Area.est_group_id == group_id, Area.level == AreaLevel.REGSO,
+                        current_area()).order_by(Area.name)
     return list(session.scalars(q))
 
 
@@ -82,7 +84,8 @@ def name_taken(session: Session, name: str, group_id: int | None = None) -> bool
 
 def district_ids(session: Session, area_ids: tuple[int, ...]) -> set[int]:
     """Those of `area_ids` that are districts (RegSO)."""
-    return set(session.scalars(select(Area.id).where(Area.id.in_(area_ids), Area.level == AreaLevel.REGSO)))
+    return set(session.scalars(select(Area.id).where(Area.id.in_(area_ids), Area.level == AreaLevel.REGSO,
+                                                     current_area())))
 
 
 def organisation_ids(session: Session, ids: tuple[int, ...]) -> set[int]:
@@ -122,7 +125,7 @@ def assign(session: Session, group: EstGroup, area_ids: tuple[int, ...], member_
 
     Returns the areas taken from other groups: area id → id of the group it was moved from."""
     current = set(session.scalars(select(Area.id).where(Area.est_group_id == group.id,
-                                                        Area.level == AreaLevel.REGSO)))
+                                                        Area.level == AreaLevel.REGSO, current_area())))
     wanted = set(area_ids)
     moved: dict[int, int] = {}
     for area in session.scalars(select(Area).where(Area.id.in_(wanted - current))):

@@ -18,6 +18,7 @@ from trygg.domain import clock
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import to_sweref
 from trygg.errors import Conflict, NotFound, ValidationError
+from trygg.storage.areas import current as current_area
 from trygg.storage.schema import (
     Area,
     IdempotencyRecord,
@@ -329,7 +330,8 @@ def contact_of(session: Session, report_id: int) -> ResidentContact | None:
 def area_choices(session: Session, level: str) -> list[Any]:
     """(id, name) of the areas of `level` by name, for the report forms' area picker. Only the two
     columns: a refused form is shown again on every bad submit, and geometries cost to load."""
-    return list(session.execute(select(Area.id, Area.name).where(Area.level == level).order_by(Area.name)))
+    return list(session.execute(select(Area.id, Area.name).where(Area.level == level, current_area())
+                                .order_by(Area.name)))
 
 
 def nearby_open_reports(session: Session, lon: float, lat: float, *, radius_m: float = 250.0,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
 from trygg.storage import versions
+from trygg.storage.areas import current as current_area
 from trygg.storage.schema import ActionPlan, Activity, Area, FocusArea, Report, activity_focus_areas
 
 
@@ -40,8 +41,8 @@ def data_version(session: Session) -> tuple[int, int, str]:
 
 
 def area_profiles(session: Session) -> tuple[AreaProfile, ...]:
-    """Every RegSO-level area, ordered by id."""
-    rows = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO).order_by(Area.id))
+    """Every current RegSO-level area (of the active edition), ordered by id."""
+    rows = session.scalars(select(Area).where(Area.level == AreaLevel.REGSO, current_area()).order_by(Area.id))
     return tuple(AreaProfile(a.id, a.code, a.name, a.area_type, a.population, bool(a.vulnerable),
                              a.police_class, a.est_group_id, a.geom.wkt) for a in rows)
 

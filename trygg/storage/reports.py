@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
-from trygg.storage.schema import Area, Organisation, Report
+from trygg.storage.schema import Area, AreaSuccessor, Organisation, Report
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
@@ -67,7 +67,11 @@ class ReportFilter:
         if self.end is not None:
             q = q.where(Report.occurred_from < self.end)
         if self.area_ids:
-            q = q.where(Report.area_id.in_(self.area_ids))
+            # an area of an older edition also matches the reports placed in its successors
+            ids = list(self.area_ids)
+            q = q.where(Report.area_id.in_(union_all(
+                select(Area.id).where(Area.id.in_(ids)),
+                select(AreaSuccessor.new_area_id).where(AreaSuccessor.old_area_id.in_(ids)))))
         if self.area_types:
             q = q.where(Report.area_id.in_(select(Area.id).where(Area.area_type.in_(self.area_types))))
         if self.categories:

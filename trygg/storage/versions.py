@@ -43,6 +43,12 @@ def current(session: Session, name: str) -> int:
 _PENDING = "trygg_bump_versions"
 
 
+def mark_reports_changed(session: Session) -> None:
+    """Bump ``reports`` after this session commits: for writes that bypass the ORM's unit of work
+    (bulk updates by primary key, e.g. the re-assignment of reports to a new edition's areas)."""
+    session.info[_PENDING] = True
+
+
 @event.listens_for(Session, "after_flush")
 def _note_report_writes(session: Session, _context: Any) -> None:
     if any(isinstance(obj, Report) for obj in chain(session.new, session.dirty, session.deleted)):

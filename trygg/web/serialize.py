@@ -9,7 +9,7 @@ from typing import Any
 import shapely
 
 from trygg.domain.categories import BY_CODE
-from trygg.storage.schema import Area, Report
+from trygg.storage.schema import Area, AreaEdition, Report
 
 
 def area_json(area: Area) -> dict[str, Any]:
@@ -17,9 +17,15 @@ def area_json(area: Area) -> dict[str, Any]:
         "id": area.id, "code": area.code, "name": area.name, "level": area.level,
         "parent_id": area.parent_id, "population": area.population, "area_type": area.area_type,
         "vulnerable": area.vulnerable, "police_class": area.police_class,
-        "est_group_id": area.est_group_id,
+        "est_group_id": area.est_group_id, "edition_id": area.edition_id,
         "centroid": {"lon": area.centroid_lon, "lat": area.centroid_lat},
     }
+
+
+def edition_json(edition: AreaEdition, areas: int) -> dict[str, Any]:
+    return {"id": edition.id, "level": edition.level, "name": edition.name, "year": edition.year,
+            "imported_at": edition.imported_at.isoformat(), "source_file": edition.source_file,
+            "active": edition.active, "areas": areas}
 
 
 def area_feature(area: Area, extra: dict[str, Any] | None = None, precision: int = 5) -> dict[str, Any]:

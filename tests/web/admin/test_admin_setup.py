@@ -124,3 +124,55 @@ def test_the_kontaktcenter_details_are_edited_and_shown_to_residents(vbg_admin: 
     assert ok.status_code == 303
     assert "Sundsgatan 29, Vänersborg" in vbg_admin.get("/kontakt").text
     assert 'value="08:00-16:00"' in vbg_admin.get("/admin/municipality").text
+
+
+def test_a_new_edition_is_previewed_then_stored_and_the_old_one_stays_readable(vbg_admin: TestClient,
+                                                                                database: Database,
+                                                                                tmp_path: Path) -> None:
+    from tests.setup.test_area_editions import split_nw
+    from trygg.storage import areas as area_store
+    from trygg.storage.surveys import upsert_survey_result
+
+    fields = {"level": "district", "code_field": "kod", "name_field": "namn"}
+    first = write_geojson(tmp_path / "d1.geojson", quadrants("1487"))
+    preview = vbg_admin.post("/admin/districts", data=fields,
+                             files={"file": ("d1.geojson", first.read_bytes(), "application/geo+json")})
+    assert vbg_admin.post("/admin/districts", data=_carried(preview.text), follow_redirects=False).status_code == 303
+    with database.session() as s:
+        nw = area_store.get_area(s, "1487S01")
+        assert nw is not None
+        upsert_survey_result(s, nw.id, 2025, "worry_crime", 31.0, "percent", 240)
+    second = write_geojson(tmp_path / "d2.geojson", split_nw(quadrants("1487")))
+    unnamed = vbg_admin.post("/admin/districts?lang=en", data=fields,
+                             files={"file": ("d2.geojson", second.read_bytes(), "application/geo+json")})
+    assert unnamed.status_code == 422 and "import the file as a new edition" in unnamed.text
+    preview = vbg_admin.post("/admin/districts?lang=en", data={**fields, "edition": "Distrikt 2027", "year": "2027"},
+                             files={"file": ("d2.geojson", second.read_bytes(), "application/geo+json")})
+    assert preview.status_code == 200, preview.text
+    assert "stored as the new edition Distrikt 2027 and made active" in preview.text
+    assert "<code>1487S01A</code>" in preview.text
+    assert "Store the new edition and place the reports again" in preview.text
+    assert "1487S01A" not in vbg_admin.get("/api/v1/areas?level=regso").text  # the preview stored nothing
+    stored = vbg_admin.post("/admin/districts", data=_carried(preview.text), follow_redirects=False)
+    assert stored.status_code == 303
+    page = vbg_admin.get("/admin/districts?lang=en")
+    assert "Distrikt 2027" in page.text and "first import" in page.text and "readable, not active" in page.text
+
+    editions = vbg_admin.get("/api/v1/area-editions?level=regso").json()["editions"]
+    assert [(e["name"], e["active"], e["areas"], e["year"]) for e in editions] == [
+        ("first import", False, 4, None), ("Distrikt 2027", True, 5, 2027)]
+    old_id = editions[0]["id"]
+    current = {a["code"] for a in vbg_admin.get("/api/v1/areas?level=regso").json()["areas"]}
+    assert current == {"1487S01A", "1487S01B", "1487S02", "1487S03", "1487S04"}
+    old = vbg_admin.get(f"/api/v1/areas.geojson?level=regso&edition={old_id}").json()
+    assert {f["properties"]["code"] for f in old["features"][1:]} == {"1487S01", "1487S02", "1487S03", "1487S04"}
+    assert vbg_admin.get("/api/v1/areas?edition=999").status_code == 404
+    listing = vbg_admin.get(f"/areas?edition={old_id}&lang=en")
+    assert listing.status_code == 200 and "which is no longer active" in listing.text
+    old_nw = next(f for f in old["features"][1:] if f["properties"]["code"] == "1487S01")
+    area_page = vbg_admin.get(f"/areas/{old_nw['id']}?lang=en")
+    assert area_page.status_code == 200 and "This district belongs to the edition first import" in area_page.text
+    assert vbg_admin.get("/areas?edition=999").status_code == 404
+    half = next(a for a in vbg_admin.get("/api/v1/areas?level=regso").json()["areas"] if a["code"] == "1487S01A")
+    half_page = vbg_admin.get(f"/areas/{half['id']}?lang=en").text
+    assert "Worried about crime" in half_page and "(Nordväst, edition first import)" in half_page

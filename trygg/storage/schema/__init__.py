@@ -6,6 +6,8 @@ from trygg.storage.schema.base import Base, utcnow
 from trygg.storage.schema.core import (
     ApiToken,
     Area,
+    AreaEdition,
+    AreaSuccessor,
     EstGroup,
     Organisation,
     Place,
@@ -52,7 +54,8 @@ from trygg.storage.schema.reports import (
 )
 
 __all__ = [
-    "ActionPlan", "Activity", "ActivityUpdate", "ApiToken", "Area", "AuditEntry", "Base",
+    "ActionPlan", "Activity", "ActivityUpdate", "ApiToken", "Area", "AreaEdition", "AreaSuccessor", "AuditEntry",
+    "Base",
     "CitizenPromise", "EstGroup", "EstMeeting", "FocusArea", "IdempotencyRecord", "Indicator",
     "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto",
     "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",

@@ -108,12 +108,41 @@ class EstGroup(Base):
     members: Mapped[list[Organisation]] = relationship(secondary=est_group_members, order_by=Organisation.name)
 
 
+class AreaEdition(Base):
+    """One edition of a level's boundaries (e.g. "DeSO 2018", "DeSO 2025"): the areas of one import.
+
+    Exactly one edition per level is active: its areas are the ones reports are placed in, the
+    lägesbild counts by and lists show. An older edition stays readable (its areas, geometry and
+    the survey figures imported for it); ``trygg.setup.area_editions`` makes a new one active.
+    """
+
+    __tablename__ = "area_editions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), index=True)  # trygg.domain.enums.AreaLevel
+    name: Mapped[str] = mapped_column(String(80))
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source_file: Mapped[str] = mapped_column(String(300), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    __table_args__ = (UniqueConstraint("level", "name", name="uq_area_editions_level_name"),)
+
+    imported_by: Mapped[User | None] = relationship()
+
+
 class Area(Base):
-    """An area in the hierarchy municipality → RegSO (district) → DeSO / sub-area."""
+    """An area in the hierarchy municipality → RegSO (district) → DeSO / sub-area.
+
+    Imported areas belong to an edition of their level (`AreaEdition`); a code is unique within its
+    edition. The municipality itself, and areas made without an import, have no edition and are
+    always current.
+    """
 
     __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("edition_id", "code", name="uq_areas_edition_id_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("area_editions.id"), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(20))  # trygg.domain.enums.AreaLevel
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), nullable=True, index=True)
@@ -127,6 +156,19 @@ class Area(Base):
     centroid_lat: Mapped[float] = mapped_column(Float)
 
     parent: Mapped[Area | None] = relationship(remote_side=[id])
+    edition: Mapped[AreaEdition | None] = relationship()
+
+
+class AreaSuccessor(Base):
+    """An area of an older edition and an area of the newer edition that took its place (that edition's
+    area whose inside point lies in it): a filter on the old area's id also matches reports placed in
+    its successors, so what stores an old area id (plan indicators, focus areas, actions, old links)
+    keeps counting the same ground. Exact when the new areas nest in the old ones (unchanged or split)."""
+
+    __tablename__ = "area_successors"
+    old_area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
+    new_area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
 
 
 class Place(Base):

@@ -1,6 +1,6 @@
 """Settings pages for putting Trygg into service (administrators only): the municipality, its
-districts (list, map, import with preview), organisations (import, deactivate), known places and
-users in bulk (each with a one-time set-password link).
+districts (list, map, editions, import — a first one or a new edition — with preview), organisations
+(import, deactivate), known places and users in bulk (each with a one-time set-password link).
 
 Each upload is checked first (a preview that stores nothing, listing every problem with its row or
 feature number); the file travels on in the confirm form and is checked again when stored. The
@@ -30,6 +30,7 @@ from trygg.setup.organisations import import_organisations, set_active
 from trygg.setup.places import import_places
 from trygg.setup.tables import TableImportResult
 from trygg.setup.user_import import import_users
+from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import audit, invitations, municipality_details
 from trygg.storage import users as user_store
@@ -147,6 +148,7 @@ def _districts_context(request: Request, session: Session, **extra: Any) -> dict
     _ = gettext_for(lang_of(request))
     return {"areas": area_store.list_areas(session, AreaLevel.REGSO),
             "deso": len(area_store.list_areas(session, AreaLevel.DESO)),
+            "editions": edition_store.list_editions(session), "edition_areas": edition_store.area_counts(session),
             "map": _map(session, title=_("The municipality and its districts")), "levels": list(LEVELS),
             "form": {}, "result": None, **extra}
 
@@ -156,6 +158,15 @@ def districts_page(request: Request, admin: User = Depends(admin_only),
                    session: Session = Depends(db_session)) -> Response:
     return render(request, "admin/districts.html", _districts_context(
         request, session, flash=request.query_params.get("done", "")))
+
+
+def _edition_fields(form: FormData) -> tuple[str | None, int | None]:
+    """The new edition's name and year (both optional: a first import needs neither)."""
+    name = str(form.get("edition") or "").strip() or None
+    raw = str(form.get("year") or "").strip()
+    if raw and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+        raise ValidationError("The year of an edition is a year.", fields={"year": "e.g. 2025"})
+    return name, int(raw) if raw else None
 
 
 def _district_fields(form: FormData) -> tuple[str, FieldMap, str | None]:
@@ -177,10 +188,12 @@ def districts_import(request: Request, admin: User = Depends(admin_only),
     _ = gettext_for(lang_of(request))
     content, filename = _upload(form)
     level, fields, crs = _district_fields(form)
+    edition, year = _edition_fields(form)
     confirm = form.get("confirm") == "1"
 
     def work(path: Path) -> AreaImportResult:
-        return import_areas(session, path, level, fields, crs=crs, dry_run=not confirm, user_id=admin.id)
+        return import_areas(session, path, level, fields, crs=crs, dry_run=not confirm, user_id=admin.id,
+                            edition=edition, year=year)
 
     result = _with_file(content, filename, work)
     if confirm and result.ok:
@@ -189,7 +202,8 @@ def districts_import(request: Request, admin: User = Depends(admin_only),
     session.rollback()
     shapes = [MapShape(f"{a.code} {a.name}", a.geom, "new") for a in result.areas]
     form_values = {k: str(form.get(k) or "") for k in ("level", "code_field", "name_field", "type_field",
-                                                       "population_field", "class_field", "crs")}
+                                                       "population_field", "class_field", "crs", "edition",
+                                                       "year")}
     return render(request, "admin/districts.html", _districts_context(
         request, session, result=result, carry=_carry(content, filename), form=form_values,
         preview_map=_map(session, shapes, _("The districts of the file")) if shapes else None),

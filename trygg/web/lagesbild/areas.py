@@ -16,6 +16,7 @@ from trygg.domain.enums import AreaLevel
 from trygg.errors import NotFound
 from trygg.lagesbild.periods import last_complete_week
 from trygg.lagesbild.service import build_lagesbild
+from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import meetings as meeting_store
 from trygg.storage.lagesbild import activities_for_area
@@ -47,18 +48,22 @@ class SurveyRow:
     lower: float | None
     upper: float | None
     verdict: str  # "worse" | "better" | "same" | "unknown"
+    edition: str = ""  # the figure's district is of this edition, not the active one
+    district: str = ""  # … and is called so
 
 
 # Indicators where a higher value is better (the rest: higher = more problems or more worry).
 HIGHER_IS_BETTER = {"confidence_police"}
 
 
-def survey_rows(rows: list[SurveyResult]) -> list[SurveyRow]:
+def survey_rows(rows: list[SurveyResult], old_editions: dict[int, tuple[str, str]] | None = None) -> list[SurveyRow]:
     """Each survey figure with its interval — as published, else the 95 % Wilson interval (percent
     scale) — and a verdict against the normal value.
 
     The Wilson interval uses the figure's effective sample size (Kish) when it was weighted, else its answers.
+    `old_editions`: area id → (edition, district name) of figures of districts of an edition that is not active.
     """
+    old_editions = old_editions or {}
     out: list[SurveyRow] = []
     for r in rows:
         lower = upper = None
@@ -80,7 +85,9 @@ def survey_rows(rows: list[SurveyResult]) -> list[SurveyRow]:
                     verdict = "same"
         elif r.normal_value is not None:
             verdict = "worse" if r.value > r.normal_value else "better" if r.value < r.normal_value else "same"
-        out.append(SurveyRow(r.indicator, r.year, r.value, r.scale, r.n, r.normal_value, lower, upper, verdict))
+        edition, district = old_editions.get(r.area_id, ("", ""))
+        out.append(SurveyRow(r.indicator, r.year, r.value, r.scale, r.n, r.normal_value, lower, upper, verdict,
+                             edition, district))
     return out
 
 
@@ -91,8 +98,16 @@ def area_index(request: Request, user: User | None = Depends(current_user),
         return login_redirect(request)
     check_role(user, VIEW_ROLES)
     groups = {g.id: g for g in meeting_store.list_groups(session)}
+    editions = edition_store.list_editions(session, AreaLevel.REGSO)
+    chosen = None
+    ref = request.query_params.get("edition", "")
+    if ref:
+        chosen = next((e for e in editions if str(e.id) == ref), None)
+        if chosen is None:
+            raise NotFound(f"No edition {ref!r} of the districts.", hint="See the editions at /areas.")
     return render(request, "areas/index.html", {
-        "areas": area_store.list_areas(session, AreaLevel.REGSO), "groups": groups})
+        "areas": area_store.list_areas(session, AreaLevel.REGSO, edition_id=chosen.id if chosen else None),
+        "groups": groups, "editions": editions if len(editions) > 1 else [], "edition": chosen})
 
 
 @router.get("/areas/{area_id}")
@@ -112,13 +127,19 @@ def area_page(area_id: int, request: Request, user: User | None = Depends(curren
 
     flt = replace(flt, area_ids=(area.id,), area_types=(), start=last.end - timedelta(weeks=AREA_WEEKS), end=last.end)
     lb = build_lagesbild(session, flt, today=day)
-    surveys = survey_rows(survey_results(session, area_id=area.id))
+    # survey figures stay with their edition: a district of a newer one shows those of the districts it succeeds
+    related = [area.id, *edition_store.predecessor_ids(session, [area.id])]
+    olds = edition_store.old_edition_of(session, related)
+    names = {a.id: a.name for a in (area_store.get_area(session, i) for i in olds) if a is not None}
+    surveys = survey_rows([r for i in related for r in survey_results(session, area_id=i)],
+                          {i: (olds[i], names.get(i, "")) for i in olds})
     latest_year = max((s.year for s in surveys), default=None)
     group = meeting_store.get_group(session, area.est_group_id) if area.est_group_id else None
     activities = activities_for_area(session, area)
     running = {a.id for a in activities_for_area(session, area, on=day)}
     return render(request, "areas/area.html", {
-        "area": area, "lb": lb, "summary": summary_texts(lb, language(request)), "weeks": AREA_WEEKS,
+        "area": area, "old_edition": olds.get(area.id, ""), "lb": lb, "summary": summary_texts(lb, language(request)),
+        "weeks": AREA_WEEKS,
         "surveys": surveys, "latest_year": latest_year, "group": group, "activities": activities,
         "running": running, "actions": meeting_store.actions_in_areas(session, [area.id], limit=10),
         "hot": [c for c in lb.hot_cells if c.cls == "hot" and c.count > 0][:10],

@@ -9,30 +9,51 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.categories import CATEGORIES
 from trygg.errors import NotFound
+from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.web.deps import db_session, language
-from trygg.web.serialize import area_feature, area_json
+from trygg.web.serialize import area_feature, area_json, edition_json
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
 
 
-@router.get("/areas", summary="List areas (municipality, RegSO, DeSO)")
+EDITION_HELP = "id of an edition: its areas instead of the current ones (GET /api/v1/area-editions lists them)"
+
+
+def _edition_id(session: Session, edition: int | None) -> int | None:
+    if edition is not None and edition_store.get_edition(session, edition) is None:
+        raise NotFound(f"No area edition with id {edition}.", hint="List them at /api/v1/area-editions.")
+    return edition
+
+
+@router.get("/areas", summary="List areas (municipality, RegSO, DeSO): the current ones, or an edition's")
 def list_areas(level: str | None = Query(None, description="municipality, regso, deso or subarea"),
+               edition: int | None = Query(None, description=EDITION_HELP),
                session: Session = Depends(db_session)) -> dict[str, Any]:
-    return {"areas": [area_json(a) for a in area_store.list_areas(session, level)]}
+    edition_id = _edition_id(session, edition)
+    return {"areas": [area_json(a) for a in area_store.list_areas(session, level, edition_id=edition_id)]}
 
 
 @router.get("/areas.geojson", summary="Areas as a GeoJSON FeatureCollection (WGS 84)")
 def areas_geojson(level: str = Query("regso", description="municipality, regso, deso, subarea or all"),
+                  edition: int | None = Query(None, description=EDITION_HELP),
                   session: Session = Depends(db_session)) -> dict[str, Any]:
     levels = None if level == "all" else level
+    edition_id = _edition_id(session, edition)
     features = []
     if level == "regso":
         muni = area_store.municipality(session)
         if muni is not None:
             features.append(area_feature(muni))
-    features += [area_feature(a) for a in area_store.list_areas(session, levels)]
+    features += [area_feature(a) for a in area_store.list_areas(session, levels, edition_id=edition_id)]
     return {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/area-editions", summary="The editions of each level's boundaries (DeSO 2018, DeSO 2025, …)")
+def list_area_editions(level: str | None = Query(None, description="regso or deso"),
+                       session: Session = Depends(db_session)) -> dict[str, Any]:
+    counts = edition_store.area_counts(session)
+    return {"editions": [edition_json(e, counts.get(e.id, 0)) for e in edition_store.list_editions(session, level)]}
 
 
 @router.get("/areas/{area_id}", summary="One area")
