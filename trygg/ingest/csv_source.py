@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from trygg.domain.categories import CATEGORIES, category_for_police_type
 from trygg.domain.enums import Source
 from trygg.ingest.base import Importer, RowIssue, SourceRow
 from trygg.ingest.service import ReportInput
@@ -68,18 +67,10 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 
 
 def parse_category(value: Any) -> str | None:
+    """The file's category text as it is: a code, a name or a police event type, resolved against
+    the database's taxonomy when the report is checked (`trygg.ingest.service.prepare_report`)."""
     text = str(value or "").strip()
-    if not text:
-        return None
-    low = text.lower()
-    for c in CATEGORIES:
-        if low in (c.code, c.name_sv.lower(), c.name_en.lower()):
-            return c.code
-    for c in CATEGORIES:
-        if c.name_sv.lower().startswith(low) or low.startswith(c.name_sv.lower().split(" ")[0].rstrip(":/")):
-            return c.code
-    police = category_for_police_type(text)
-    return police.code if police else text
+    return text or None
 
 
 def parse_number(value: Any, column: str) -> float | None:

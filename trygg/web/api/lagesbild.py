@@ -18,11 +18,11 @@ from urllib.parse import quote
 import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
-from trygg.domain.categories import category_label, is_sensitive
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import Role
 from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import PermissionDenied, TryggError, ValidationError
@@ -31,10 +31,11 @@ from trygg.lagesbild.periods import last_complete_week, resolve_period, to_local
 from trygg.lagesbild.service import build_lagesbild
 from trygg.lagesbild.summary import render_summary
 from trygg.storage import audit
+from trygg.storage.categories import taxonomy
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, detail_scope, require_user
+from trygg.web.access import can_see_sensitive, detail_scope, require_user, sensitive_codes, taxonomy_of
 from trygg.web.deps import db_session, language
 from trygg.web.errors import render_error
 from trygg.web.filters import parse_report_filter
@@ -84,7 +85,7 @@ def login_redirect(request: Request) -> RedirectResponse:
 
 def dashboard_filter(params: QueryParams, user: User, *, on: date | None = None) -> ReportFilter:
     """The report filter of the query parameters; ``weeks=N`` means the last N complete weeks."""
-    flt = parse_report_filter(params)
+    flt = parse_report_filter(params, tax=taxonomy_of(user))
     weeks = params.get("weeks", "").strip()
     if weeks and flt.start is None and flt.end is None:
         if not weeks.isdigit() or not 1 <= int(weeks) <= 260:
@@ -92,7 +93,7 @@ def dashboard_filter(params: QueryParams, user: User, *, on: date | None = None)
         last = last_complete_week(on or today())
         flt = replace(flt, start=last.end - timedelta(weeks=int(weeks)), end=last.end)
     if not can_see_sensitive(user):
-        flt = replace(flt, exclude_categories=SENSITIVE_CODES)
+        flt = replace(flt, exclude_categories=sensitive_codes(object_session(user)))
     return flt
 
 
@@ -102,14 +103,14 @@ def query_string(params: QueryParams) -> str:
     return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
 
 
-def summary_texts(lb: Lagesbild, lang: str) -> list[str]:
+def summary_texts(lb: Lagesbild, lang: str, tax: Taxonomy) -> list[str]:
     return render_summary(lb.summary, i18n.gettext_for(lang),
                           lambda v, d: i18n.format_number(v, lang, d),
                           lambda v: i18n.format_percent(v, lang),
-                          lambda c: category_label(c, lang))
+                          lambda c: tax.label(c, lang))
 
 
-def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
+def lagesbild_json(lb: Lagesbild, lang: str, tax: Taxonomy) -> dict[str, Any]:
     _ = i18n.gettext_for(lang)
     group_label = {"challenged": _("Challenged areas (type 1–2)"), "advantaged": _("Advantaged areas (type 4–5)")}
     hot = [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.ring]]},
@@ -123,7 +124,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
                    "days": lb.period.days},
         "totals": {"current": lb.total, "previous": lb.previous_total, "last_year": lb.last_year_total,
                    "outside_areas": lb.outside_areas, "mapped_points": lb.mapped_points},
-        "categories": [{"code": c.code, "name": category_label(c.code, lang), "current": c.current,
+        "categories": [{"code": c.code, "name": tax.label(c.code, lang), "current": c.current,
                         "previous": c.previous, "last_year": c.last_year} for c in lb.categories],
         "areas": [{"id": a.area_id, "code": a.code, "name": a.name, "area_type": a.area_type,
                    "population": a.population, "current": a.current, "previous": a.previous,
@@ -131,7 +132,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
                   for a in lb.areas],
         "weeks": [{"start": w.start.isoformat(), "count": w.count, "alarms": w.alarms} for w in lb.weeks],
         "alarms": [{"week_start": a.week_start.isoformat(), "area_id": a.area_id, "area": a.area_name,
-                    "category": a.category, "category_name": category_label(a.category, lang),
+                    "category": a.category, "category_name": tax.label(a.category, lang),
                     "observed": a.observed, "expected": round(a.expected, 2), "p_adjusted": a.p_adjusted}
                    for a in lb.alarms],
         "hour_of_week": [list(r) for r in lb.hour_of_week],
@@ -144,7 +145,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
         "method": {"hotspot_cell_m": lb.cell_size, "hotspot_inference": lb.hotspot_inference, "q": lb.q,
                    "density_cell_m": lb.density_cell_size, "bandwidth_m": lb.bandwidth,
                    "n_hot": lb.n_hot, "n_cold": lb.n_cold, "n_new_hot": len(lb.new_hot)},
-        "summary": summary_texts(lb, lang),
+        "summary": summary_texts(lb, lang, tax),
         "computed_in_s": lb.seconds,
     }
 
@@ -155,12 +156,13 @@ def lagesbild_api(request: Request, user: User = Depends(require_user),
     check_role(user, VIEW_ROLES)
     flt = dashboard_filter(request.query_params, user)
     lb = build_lagesbild(session, flt, today=today())
-    return lagesbild_json(lb, language(request))
+    return lagesbild_json(lb, language(request), taxonomy_of(user))
 
 
 def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int = MAX_POINTS) -> dict[str, Any]:
     """The period's reports as GeoJSON points (newest `limit`): category, local time and the link to the
     report's page (the caller restricts `flt` to reports the user may read)."""
+    tax = taxonomy(session)
     arr = report_arrays(session, flt)
     n = len(arr)
     order = np.argsort(arr.time)[::-1][:limit]
@@ -168,7 +170,7 @@ def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int
     feats = [{"type": "Feature", "id": int(arr.ids[i]),
               "geometry": {"type": "Point", "coordinates": [round(float(arr.lon[i]), 6), round(float(arr.lat[i]), 6)]},
               "properties": {"category": str(arr.category[i]),
-                             "category_name": category_label(str(arr.category[i]), lang),
+                             "category_name": tax.label(str(arr.category[i]), lang),
                              "occurred": str(t).replace("T", " ")[:16], "precision": str(arr.precision[i]),
                              "url": f"/reports/{int(arr.ids[i])}"}}
              for i, t in zip(order.tolist(), local, strict=True)]
@@ -190,7 +192,7 @@ def lagesbild_points(request: Request, user: User = Depends(require_user),
 def note_sensitive_points(session: Session, user: User, features: list[dict[str, Any]], via: str) -> int:
     """Audit (``read_sensitive``) every sensitive report among the points sent, with its exact position."""
     reads = [(f["id"], {"category": f["properties"]["category"], "via": via}) for f in features
-             if is_sensitive(f["properties"]["category"])]
+             if taxonomy(session).is_sensitive(f["properties"]["category"])]
     if reads:
         audit.record_many(session, user.id, "read_sensitive", "report", reads)
         session.commit()

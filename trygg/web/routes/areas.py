@@ -20,6 +20,7 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.lagesbild import activities_for_area
 from trygg.storage.schema import SurveyResult, User
 from trygg.storage.surveys import survey_results
+from trygg.web.access import taxonomy_of
 from trygg.web.api.lagesbild import (
     VIEW_ROLES,
     check_role,
@@ -124,7 +125,7 @@ def area_page(area_id: int, request: Request, user: User | None = Depends(curren
     activities = activities_for_area(session, area)
     running = {a.id for a in activities_for_area(session, area, on=day)}
     return render(request, "areas/area.html", {
-        "area": area, "lb": lb, "summary": summary_texts(lb, language(request)), "weeks": AREA_WEEKS,
+        "area": area, "lb": lb, "summary": summary_texts(lb, language(request), taxonomy_of(user)), "weeks": AREA_WEEKS,
         "surveys": surveys, "latest_year": latest_year, "group": group, "activities": activities,
         "running": running, "actions": meeting_store.actions_in_areas(session, [area.id], limit=10),
         "hot": [c for c in lb.hot_cells if c.cls == "hot" and c.count > 0][:10],
