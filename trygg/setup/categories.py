@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from trygg.domain import clock
 from trygg.domain.categories import Category, Taxonomy
 from trygg.domain.enums import Sensitivity
+from trygg.domain.msgid import _
 from trygg.errors import NotFound, ValidationError
 from trygg.ingest.csv_source import read_table
 from trygg.setup.tables import find_columns, getter, yes_no
@@ -42,41 +43,51 @@ LIST_SEPARATOR = ";"
 _EDITABLE = ("name_sv", "name_en", "sensitivity", "public", "focus_areas", "police_types", "sort_order")
 
 
-def problems(cat: Category, others: dict[str, Category]) -> dict[str, str]:
+#: A problem of one field: an English msgid (translated where it is shown) and its parameters.
+Problem = tuple[str, dict[str, Any]]
+
+
+def problems(cat: Category, others: dict[str, Category]) -> dict[str, Problem]:
     """What is wrong with `cat` among the other categories `others` (by code), field by field."""
-    found: dict[str, str] = {}
+    found: dict[str, Problem] = {}
     if not CODE.match(cat.code):
-        found["code"] = "2–40 lower-case letters, digits or _, starting with a letter (e.g. e_scooters)"
+        found["code"] = (_("2–40 lower-case letters, digits or _, starting with a letter (e.g. e_scooters)."), {})
     for name in ("name_sv", "name_en"):
         if not 1 <= len(getattr(cat, name).strip()) <= 120:
-            found[name] = "1–120 characters"
+            found[name] = (_("1–120 characters."), {})
     if any(not 1 <= f <= 99 for f in cat.focus_areas):
-        found["focus_areas"] = "numbers of focus areas, 1–99"
+        found["focus_areas"] = (_("Numbers of focus areas, 1–99, separated by commas."), {})
     taken = {t: o.code for o in others.values() if o.code != cat.code and o.active for t in o.police_types}
-    clashes = [f"{t!r} is mapped to {taken[t]}" for t in cat.police_types if t in taken]
+    clashes = [f"{t!r} → {taken[t]}" for t in cat.police_types if t in taken]
     if clashes and cat.active:
-        found["police_types"] = ("a police event type maps to one category only: " + "; ".join(clashes)
-                                 + " (remove it there first)")
+        found["police_types"] = (_("A police event type maps to one category only; already mapped: {clashes}. "
+                                   "Remove it there first."), {"clashes": "; ".join(clashes)})
     elif any(not t.strip() or len(t) > 80 for t in cat.police_types):
-        found["police_types"] = "police event types of 1–80 characters"
+        found["police_types"] = (_("Police event types of 1–80 characters, one per line."), {})
     elif len(set(cat.police_types)) != len(cat.police_types):
-        found["police_types"] = "each police event type once"
+        found["police_types"] = (_("Each police event type once."), {})
     if cat.merged_into is not None:
         target = others.get(cat.merged_into)
         if cat.merged_into == cat.code:
-            found["merged_into"] = "a category cannot be merged into itself"
+            found["merged_into"] = (_("A category cannot be merged into itself."), {})
         elif target is None:
-            found["merged_into"] = f"unknown category {cat.merged_into!r}"
+            found["merged_into"] = (_("Unknown category {code}."), {"code": cat.merged_into})
         elif target.merged_into is not None:
-            found["merged_into"] = f"{target.code} is itself merged into {target.merged_into}: merge into that one"
+            found["merged_into"] = (_("{code} is itself merged into {target}: merge into that one."),
+                                    {"code": target.code, "target": target.merged_into})
     return found
+
+
+def english(found: dict[str, Problem]) -> dict[str, str]:
+    """`found` as English messages (the command line, the JSON API)."""
+    return {f: msg.format(**params) for f, (msg, params) in found.items()}
 
 
 def _check(cat: Category, tax: Taxonomy) -> None:
     others = {c.code: c for c in tax.categories if c.code != cat.code}
     bad = problems(cat, others)
     if bad:
-        raise ValidationError(f"The category {cat.code!r} cannot be stored.", fields=bad,
+        raise ValidationError(f"The category {cat.code!r} cannot be stored.", fields=english(bad),
                               hint="Correct the marked fields and save again.")
 
 
@@ -211,7 +222,12 @@ class CategoryImportResult:
     merged: list[str] = field(default_factory=list)
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+
+    @property
+    def stored(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.retired) + len(self.merged)
 
 
 def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -305,7 +321,7 @@ def import_file(session: Session, path: Path, *, dry_run: bool = False,
         planned[code] = cat
         parsed.append((n, cat))
     for n, cat in parsed:
-        bad = problems(cat, {c: o for c, o in planned.items() if c != cat.code})
+        bad = english(problems(cat, {c: o for c, o in planned.items() if c != cat.code}))
         result.errors += [f"{label.capitalize()} {n} ({cat.code}): {f}: {msg}" for f, msg in bad.items()]
     if result.errors:
         return result
