@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
@@ -26,6 +26,14 @@ CATEGORIES = versions.CATEGORIES
 _CACHE: dict[Any, Taxonomy] = {}
 _LOCK = threading.Lock()
 _MAX_CACHED = 64
+_SESSION_KEY = "trygg_taxonomy"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    """A new transaction may see another process's change: read the taxonomy again."""
+    session.info.pop(_SESSION_KEY, None)
 
 
 def _category(row: CategoryRow) -> Category:
@@ -42,7 +50,17 @@ def load(session: Session) -> Taxonomy:
 
 
 def taxonomy(session: Session) -> Taxonomy:
-    """The current taxonomy, cached per database and data version (two small lookups per call)."""
+    """The current taxonomy: read once per transaction of `session` (two small lookups), from the
+    process's cache per database and data version."""
+    held = session.info.get(_SESSION_KEY)
+    if isinstance(held, Taxonomy):
+        return held
+    found = _cached(session)
+    session.info[_SESSION_KEY] = found
+    return found
+
+
+def _cached(session: Session) -> Taxonomy:
     version = versions.current(session, CATEGORIES)
     newest, count = session.execute(select(func.max(CategoryRow.updated_at), func.count(CategoryRow.id))).one()
     key = (str(session.get_bind().engine.url), version, str(newest), int(count))
@@ -79,6 +97,7 @@ def write(session: Session, cat: Category, row: CategoryRow | None = None) -> Ca
     row.retired_on, row.merged_into, row.sort_order = cat.retired_on, cat.merged_into, cat.sort_order
     row.updated_at = clock.now()
     session.flush()
+    session.info.pop(_SESSION_KEY, None)
     return row
 
 
