@@ -142,3 +142,15 @@ def test_an_import_adds_changes_retires_and_merges(database: Database, tmp_path:
     assert tax.label("littering", "sv") == "Skräp" and tax.category("littering").police_types == ()
     assert tax.canonical("arson") == "vandalism" and "event" not in tax.active_codes
     assert tax.category("e_scooters").public and ("category_add", "e_scooters") in _audit(database)
+
+
+def test_a_merge_moves_no_police_type_that_another_category_has_taken(database: Database) -> None:
+    with database.session() as s:
+        service.retire(s, "narcotics", user_id=None)  # "Narkotikabrott" is free while it is retired
+        service.update(s, "disorder", user_id=None,
+                       police_types=(*DEFAULT_TAXONOMY.category("disorder").police_types, "Narkotikabrott"))
+        service.merge(s, "narcotics", "vandalism", user_id=None)
+    with database.session() as s:
+        tax = categories.taxonomy(s)
+    assert tax.category("vandalism").police_types == ("Skadegörelse",)
+    assert tax.for_police_type("Narkotikabrott").code == "disorder"

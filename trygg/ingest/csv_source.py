@@ -169,7 +169,7 @@ def record_to_input(record: dict[str, Any], mapping: dict[str, str], id_prefix: 
         ext = "h:" + hashlib.sha256(canon.encode()).hexdigest()[:40]
     area = get("area")
     return ReportInput(
-        category=parse_category(get("category")),
+        category=parse_category(get("category")), category_by_name=True,
         description=str(get("description") or ""),
         occurred_from=parse_when(get("occurred_from"), mapping.get("occurred_from", "occurred_from"), get("time")),
         occurred_to=parse_when(get("occurred_to"), mapping.get("occurred_to", "occurred_to")),

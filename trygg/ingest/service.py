@@ -63,6 +63,7 @@ class ReportInput:
     police_called: bool | None = None
     external_id: str | None = None
     precision: str | None = None  # forced precision (e.g. police municipality centroids)
+    category_by_name: bool = False  # a file's category: a code, a name or a police type (`Taxonomy.resolve`)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
 
     tax = ctx.taxonomy(session)
     cat = tax.get((data.category or "").strip())
-    if cat is None and ctx.source == Source.IMPORT:  # another system's export: a name or a police type
+    if cat is None and data.category_by_name:  # a file (another system's export): a name or a police type
         cat = tax.resolve(data.category)
     if "category" in errors:
         cat = None

@@ -156,7 +156,8 @@ def merge(session: Session, code: str, into: str, *, user_id: int | None) -> dic
         raise ValidationError(f"Cannot merge {code!r} into {into!r}.",
                               fields={"merged_into": "another category in use"},
                               hint="Choose a category that is neither retired nor merged.")
-    moved = tuple(t for t in source.police_types if t not in target.police_types)
+    taken = {t for c in tax.active if c.code != code for t in c.police_types}  # a retired source's may be
+    moved = tuple(t for t in source.police_types if t not in taken)
     merged = replace(source, merged_into=into, retired_on=source.retired_on or clock.today(), police_types=())
     changes = _store(session, source, lambda _c: merged, "category_merge", user_id)
     if moved:
