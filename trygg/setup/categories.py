@@ -51,7 +51,7 @@ def problems(cat: Category, others: dict[str, Category]) -> dict[str, Problem]:
     """What is wrong with `cat` among the other categories `others` (by code), field by field."""
     found: dict[str, Problem] = {}
     if not CODE.match(cat.code):
-        found["code"] = (_("2–40 lower-case letters, digits or _, starting with a letter (e.g. e_scooters)."), {})
+        found["code"] = (_("2–40 lower-case letters, digits or _, starting with a letter (e.g. scooters)."), {})
     for name in ("name_sv", "name_en"):
         if not 1 <= len(getattr(cat, name).strip()) <= 120:
             found[name] = (_("1–120 characters."), {})

@@ -39,7 +39,7 @@ FIELDS = ("code", "name_sv", "name_en", "sensitivity", "public", "focus_areas", 
 def _list_context(session: Session, **extra: Any) -> dict[str, Any]:
     tax = taxonomy(session)
     return {"all": tax.categories, "form": {"public": "1", "sensitivity": "normal"}, "errors": {},
-            "result": None, "sensitivities": [str(s) for s in Sensitivity], **extra}
+            "result": None, "sensitivities": [str(s) for s in Sensitivity], "columns": service.COLUMNS, **extra}
 
 
 def _values(form: FormData) -> dict[str, str]:
@@ -150,7 +150,7 @@ def _edit_page(request: Request, session: Session, cat: Category, *, form: dict[
     return render(request, "admin/category.html", {
         "cat": cat, "form": shown, "errors": errors or {}, "sensitivities": [str(s) for s in Sensitivity],
         "targets": [c for c in tax.active if c.code != cat.code],
-        "merged_here": [c for c in tax.categories if c.merged_into == cat.code],
+        "merged_here": [c.name(lang_of(request)) for c in tax.categories if c.merged_into == cat.code],
         "flash": request.query_params.get("done", "")}, status_code=status_code)
 
 
