@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.demo.conftest import BuiltDemo
 from trygg.demo.builder import build_demo
 from trygg.demo.organisations import STAFF, UserSpec, all_users, demo_password
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import DEFAULT_TAXONOMY
 from trygg.domain.enums import Role
 from trygg.errors import Conflict
 from trygg.storage.areas import build_area_index
@@ -69,7 +69,7 @@ def test_reports_are_complete_and_plausible(demo: BuiltDemo) -> None:
         sources = dict(s.execute(select(Report.source, func.count()).group_by(Report.source)).all())
     assert set(sources) == {"est", "resident", "field"} and sources["est"] > 5 * sources["resident"]
     for r in reports:
-        assert r.category in BY_CODE and r.description
+        assert r.category in DEFAULT_TAXONOMY.by_code and r.description
         assert r.occurred_from.tzinfo is None or r.occurred_from.utcoffset() == timedelta(0)
         assert r.created_at >= r.occurred_from
         assert r.insecurity is None or 1 <= r.insecurity <= 5

@@ -15,7 +15,7 @@ from trygg.demo.simulate import (
     n_days,
     simulate_events,
 )
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import DEFAULT_TAXONOMY
 from trygg.domain.geo import to_sweref
 
 
@@ -37,7 +37,7 @@ def test_at_least_30000_events_over_three_years_in_all_16_areas(events: Simulate
     assert events.day.min() == 0 and events.day.max() == n_days() - 1
     assert (DEMO_END - DEMO_START).days >= 3 * 365
     assert set(np.unique(events.regso).tolist()) == set(range(16))
-    assert set(np.unique(events.category).tolist()) <= set(BY_CODE)
+    assert set(np.unique(events.category).tolist()) <= set(DEFAULT_TAXONOMY.by_code)
 
 
 def test_every_event_lies_inside_its_area(geography: DemoGeography, events: SimulatedEvents) -> None:

@@ -61,6 +61,25 @@ def test_quirks_commas_summaries_centroids_and_personal_data(database: Database,
         assert r.occurred_from.isoformat() == "2023-04-20T06:05:00+00:00"
 
 
+def test_a_police_type_mapped_by_an_administrator_is_imported_as_its_category(database: Database, world) -> None:  # type: ignore[no-untyped-def]
+    from trygg.setup import categories as category_service
+
+    content = _events(_event(1, "Trafikolycka"), _event(2, "Brand"))
+    with database.session() as s:
+        before = run_import(s, open_importer(content, "polisen"), IntakeContext(), dry_run=True)
+    assert before.imported == 1 and "'Trafikolycka' has no Trygg category" in before.skipped[0].reason
+    with database.session() as s:
+        category_service.update(s, "traffic", user_id=None, police_types=(
+            "Trafikbrott", "Olovlig körning", "Rattfylleri", "Vårdslöshet i trafik", "Trafikolycka"))
+        category_service.merge(s, "arson", "vandalism", user_id=None)  # Brand moves to vandalism
+    with database.session() as s:
+        summary = run_import(s, open_importer(content, "polisen"), IntakeContext())
+    assert (summary.total, summary.imported) == (2, 2)
+    with database.session() as s:
+        got = dict(s.execute(select(Report.external_id, Report.category).where(Report.source == "police_events")).all())
+    assert got == {"1": "traffic", "2": "vandalism"}
+
+
 @pytest.mark.shared_data
 def test_the_real_file_accounts_for_all_913_events_and_a_second_import_adds_nothing(
         shared_dir: Path, database: Database, world) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from tests.publication.helpers import add_reports, centre, latest_due_month
 from tests.publication.test_attack import _year_lp
 from trygg.config import Settings
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE, is_sensitive
+from trygg.domain.categories import DEFAULT_TAXONOMY
 from trygg.domain.geo import to_sweref
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS
 from trygg.publication.schedule import publish_due_months
@@ -48,7 +48,7 @@ from trygg.storage.schema import (
 
 AREAS = ("T001", "T002", "T003", "T004")
 CATEGORIES = [c for g in GROUPS for c in g.categories]
-RESIDENT_CATEGORIES = [c.code for c in BY_CODE.values() if c.public]
+RESIDENT_CATEGORIES = [c.code for c in DEFAULT_TAXONOMY.by_code.values() if c.public]
 # (category, area code or None, area types) of the promise's report indicators
 INDICATORS = [("sexual_harassment", "T004", ()), ("sexual_harassment", None, ()), ("vandalism", "T002", ()),
               ("traffic", None, (1, 2)), ("youth", "T001", ()), ("littering", None, ())]
@@ -176,7 +176,7 @@ def _check_promise(client: Any, promise_id: int, tables: dict[tuple[str, int], d
     indicators = [i for c in body["commitments"] for i in c["indicators"]]
     assert len(indicators) == len(INDICATORS)
     for ind, (category, area, _types) in zip(indicators, INDICATORS, strict=True):
-        threshold = 10 if is_sensitive(category) else 5
+        threshold = 10 if DEFAULT_TAXONOMY.is_sensitive(category) else 5
         value = ind["reading"]["value"]
         for v in (value, ind["baseline"], ind["target"]):
             assert _ok(v, threshold), (category, area, v)
@@ -198,21 +198,20 @@ def _check_single_reports(client: Any, db: Database) -> None:
     with db.session() as s:
         residents = [(r.public_id, r.category) for r in s.scalars(select(Report).where(Report.source == "resident"))]
     listed = client.get("/open311/v2/requests.json").json()
-    assert not any(is_sensitive(r["service_code"]) for r in listed)
+    assert not any(DEFAULT_TAXONOMY.is_sensitive(r["service_code"]) for r in listed)
     ids = ",".join(p for p, _c in residents)
     if ids:
         by_id = client.get(f"/open311/v2/requests.json?service_request_id={ids}").json()
-        assert not any(is_sensitive(r["service_code"]) for r in by_id)
+        assert not any(DEFAULT_TAXONOMY.is_sensitive(r["service_code"]) for r in by_id)
     for public_id, category in residents:
         for path in (f"/open311/v2/requests/{public_id}.json", f"/open311/v2/tokens/{public_id}.json"):
-            assert client.get(path).status_code == (404 if is_sensitive(category) else 200)
+            assert client.get(path).status_code == (404 if DEFAULT_TAXONOMY.is_sensitive(category) else 200)
     lon, lat = centre("T001")
     near = client.get(f"/kontakt/nearby?lon={lon}&lat={lat}").json()["reports"]
-    names = {BY_CODE[c].name_sv for c in BY_CODE if is_sensitive(c)} | {BY_CODE[c].name_en for c in BY_CODE
-                                                                         if is_sensitive(c)}
+    names = {n for c in DEFAULT_TAXONOMY.categories if c.sensitive for n in (c.name_sv, c.name_en)}
     assert not any(r["category"] in names for r in near)
-    for code in BY_CODE:
-        if is_sensitive(code):
+    for code in DEFAULT_TAXONOMY.by_code:
+        if DEFAULT_TAXONOMY.is_sensitive(code):
             assert client.get(f"/kontakt/nearby?lon={lon}&lat={lat}&category={code}").json() == {"reports": []}
 
 

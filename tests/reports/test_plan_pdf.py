@@ -12,6 +12,7 @@ from tests.factories import World
 from tests.plans.conftest import PlanWorld, add_signatories, make_plan
 from trygg.plans import lifecycle, signing
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
+from trygg.storage.categories import taxonomy
 from trygg.storage.database import Database
 from trygg.storage.schema import User
 from trygg.web.plans.documents import doc_texts
@@ -50,8 +51,8 @@ def test_plan_html_has_the_signatures_block_in_both_languages(database: Database
     _signed(database, plan_world)
     with database.session() as s:
         plan = lifecycle.get_plan(s, plan_world.plan_id)
-        sv = plan_html(s, plan, doc_texts("sv", "Trollhättan"), generated=NOW)
-        en = plan_html(s, plan, doc_texts("en", "Trollhättan"), generated=NOW)
+        sv = plan_html(s, plan, doc_texts("sv", "Trollhättan", taxonomy(s)), generated=NOW)
+        en = plan_html(s, plan, doc_texts("en", "Trollhättan", taxonomy(s)), generated=NOW)
     assert '<html lang="sv">' in sv and "<h2>Underskrifter</h2>" in sv and "Klottersanering" in sv
     assert "<h2>Signatures</h2>" in en and "Stadsdirektör" in en and "LPO-chef" in en
     assert en.count('class="signatures"') == 1 and "Not signed" not in en
@@ -60,8 +61,8 @@ def test_plan_html_has_the_signatures_block_in_both_languages(database: Database
 def test_plan_and_follow_up_pdfs_have_pages(database: Database, plan_world: PlanWorld) -> None:
     with database.session() as s:
         plan = lifecycle.get_plan(s, plan_world.plan_id)
-        pdf = to_pdf(plan_html(s, plan, doc_texts("sv", "Trollhättan"), generated=NOW))
-        follow = to_pdf(followup_html(s, plan, doc_texts("en", "Trollhättan"), generated=NOW))
+        pdf = to_pdf(plan_html(s, plan, doc_texts("sv", "Trollhättan", taxonomy(s)), generated=NOW))
+        follow = to_pdf(followup_html(s, plan, doc_texts("en", "Trollhättan", taxonomy(s)), generated=NOW))
     for doc in (pdf, follow):
         assert doc.startswith(b"%PDF") and page_count(doc) >= 1
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from tests.setup.districts import quadrants, write_geojson
 from trygg.cli import app as cli
 from trygg.config import Settings
-from trygg.domain.categories import category_for_police_type
+from trygg.domain.categories import DEFAULT_TAXONOMY
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
 
@@ -41,7 +41,7 @@ def _expected_lulea_events(path: Path) -> int:
     events = json.loads(path.read_text(encoding="utf-8"))
     kinds = Counter(e["type"] for e in events
                     if e["location"]["name"] == "Luleå" and not e["type"].startswith("Sammanfattning")
-                    and category_for_police_type(e["type"]) is not None)
+                    and DEFAULT_TAXONOMY.for_police_type(e["type"]) is not None)
     return sum(kinds.values())
 
 

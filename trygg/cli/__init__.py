@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "areas": ("trygg.cli.areas", "app", "group", "Districts and DeSO: import boundaries, SCB attributes, list."),
     "surveys": ("trygg.cli.surveys", "app", "group", "Survey results: import from CSV or Excel."),
     "orgs": ("trygg.cli.orgs", "app", "group", "Organisations: import, list, deactivate."),
+    "categories": ("trygg.cli.categories", "app", "group",
+                   "The category taxonomy: export to and import from CSV or JSON."),
     "places": ("trygg.cli.places", "app", "group", "Known places: import, list."),
     "notify": ("trygg.cli.notify", "app", "group",
                "E-mail notifications: deliver the outbox, list and retry failed deliveries."),

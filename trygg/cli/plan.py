@@ -14,6 +14,7 @@ from trygg.plans import evaluate
 from trygg.reports.plan_pdf import followup_html, plan_html, to_pdf
 from trygg.storage import areas as area_store
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.web.plans.documents import doc_texts
 
 app = typer.Typer(help="Action plans: documents and effect evaluation.", no_args_is_help=True)
@@ -43,7 +44,7 @@ def export(year: int = typer.Option(..., "--year", help="The plan year (its newe
             if plan is None:
                 raise NotFound(f"There is no action plan for {year}.", hint="List the plans in the web app at /plans.")
             render = plan_html if document == "plan" else followup_html
-            html = render(s, plan, doc_texts(lang, municipality), generated=clock.now())
+            html = render(s, plan, doc_texts(lang, municipality, taxonomy(s)), generated=clock.now())
             return to_pdf(html) if fmt == "pdf" else html.encode()
 
     try:
@@ -76,7 +77,7 @@ def evaluate_cmd(place: str = typer.Option(..., "--place", help="A known place (
                                             "radius_m": radius,
                                             "comparison": [c for c in comparison.split(",") if c.strip()]})
             estimate, _ = evaluate.run(s, data)
-            return evaluate.sentences(data, estimate)["sv" if lang == "sv" else "en"]
+            return evaluate.sentences(data, estimate, taxonomy(s))["sv" if lang == "sv" else "en"]
 
     try:
         out.print(guarded(run))

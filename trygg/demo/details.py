@@ -13,7 +13,7 @@ from trygg.demo.organisations import EIDAR_REGSO, REPORTING_ORGS, ROUTING
 from trygg.demo.scenario import DEMO_END, HOTSPOTS, REPORT_MIX, TIMEZONE, ReportMix
 from trygg.demo.simulate import SimulatedEvents
 from trygg.demo.texts import describe_many, feedback_many
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import DEFAULT_TAXONOMY
 from trygg.domain.geo import many_to_sweref
 
 BASE_INSECURITY: dict[str, float] = {
@@ -95,7 +95,7 @@ def report_details(ev: SimulatedEvents, geo: DemoGeography, seed: int = 2022,
     n = len(ev)
     cats = ev.category
     regso_codes = np.array([geo.regso[i].code for i in ev.regso])
-    public = np.array([BY_CODE[str(c)].public for c in cats])
+    public = np.array([DEFAULT_TAXONOMY.category(str(c)).public for c in cats])  # the demo's taxonomy
     resident = public & (rng.random(n) < mix.resident_share)
     source = np.where(resident, "resident", "est")
     org_key = _choose_orgs(cats, regso_codes, rng)

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from trygg.demo.scenario import DEMO_END, DEMO_START, EFFECT_MEASURE
-from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ActionStatus, ActivityKind, PlanStatus
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import (
     ActionPlan,
     Activity,
@@ -206,10 +206,11 @@ def seed_plan(session: Session, orgs: dict[str, Organisation], users: dict[str, 
     m = EFFECT_MEASURE
     light = activity(m.name, m.description, ActivityKind.SITUATIONAL, ["gatapark", "trygghet"], [1, 4],
                      m.start, None, "ongoing", "Gata/park", area=m.regso_code)
+    tax = taxonomy(session)
     for cat in m.categories:
         years_before = (m.start - DEMO_START).days / 365.25
         before = round(count(cat, area_code=m.regso_code, before=m.start) / years_before, 1)
-        light.indicators.append(Indicator(name=f"{BY_CODE[cat].name('sv')} i Hjulkvarn", source_kind="report_category",
+        light.indicators.append(Indicator(name=f"{tax.label(cat, 'sv')} i Hjulkvarn", source_kind="report_category",
                                           category=cat, area_id=areas[m.regso_code].id, baseline=before,
                                           target=round(before * 0.7), unit="rapporter/år"))
     for title, desc, owners, fas, resp, indicators in YOUTH_PROGRAMMES:

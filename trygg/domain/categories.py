@@ -1,14 +1,26 @@
 """The category taxonomy: what a report is about, in Swedish and English.
 
+The taxonomy is data: the ``categories`` table, edited by an administrator (the settings page,
+``trygg categories import``) and read through `trygg.storage.categories.taxonomy` as one `Taxonomy`.
+`DEFAULT_CATEGORIES` is only the taxonomy a new database starts with.
+
 Each category names the police event types that map to it (the police open events API
 ``type`` field) and the focus areas of the 2022 plan that it serves. Sensitive categories
 (sexual offences, youth) show their details only to roles cleared for them and are
 published with a higher suppression threshold.
+
+A retired category is offered in no form, but its reports stay listed and counted under it. A
+category merged into another is retired too: its reports keep their stored code, while counts and
+the lägesbild group them under the category it was merged into (`Taxonomy.canonical`), and a filter
+on that category includes them (`Taxonomy.expand`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
 
 from trygg.domain.enums import Sensitivity
 
@@ -22,12 +34,26 @@ class Category:
     police_types: tuple[str, ...] = ()
     focus_areas: tuple[int, ...] = ()
     public: bool = True  # may residents pick it in the Kontaktcenter form
+    retired_on: date | None = None  # offered in no form from this day; its reports stay countable
+    merged_into: str | None = None  # counted under this category (its reports keep their own code)
+    sort_order: int = 0
 
     def name(self, locale: str) -> str:
         return self.name_en if locale.startswith("en") else self.name_sv
 
+    @property
+    def active(self) -> bool:
+        """Offered in forms and receiving police events (neither retired nor merged)."""
+        return self.retired_on is None and self.merged_into is None
 
-CATEGORIES: tuple[Category, ...] = (
+    @property
+    def sensitive(self) -> bool:
+        return self.sensitivity is Sensitivity.SENSITIVE
+
+
+#: The default taxonomy: what `trygg init` and the migration ``0009_categories`` store in the
+#: ``categories`` table. The running application reads the table (`trygg.storage.categories`).
+DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("violence", "Våld/hot i offentlig miljö", "Violence or threats in public",
              police_types=("Misshandel", "Misshandel, grov", "Misshandel grov", "Olaga hot", "Rån",
                            "Rån väpnat", "Rån, försök", "Rån övrigt", "Mord/dråp", "Mord/dråp, försök",
@@ -102,41 +128,134 @@ POLICE_TYPES_OUT_OF_SCOPE: dict[str, str] = {
     "Uppdatering": "an update of an earlier event",
 }
 
-BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
 
+class Taxonomy:
+    """The categories of one database at one data version, with the lookups every feature needs.
 
-def category_label(code: str | None, lang: str) -> str:
-    """The name of category `code` in `lang` (sv or en); an unknown code as it is, None as "".
-
-    The one label function of the pages, the API and the documents.
-
-    >>> category_label("burglary", "en"), category_label("no_such", "sv"), category_label(None, "sv")
+    >>> tax = DEFAULT_TAXONOMY
+    >>> tax.label("burglary", "en"), tax.label("no_such", "sv"), tax.label(None, "sv")
     ('Burglary, theft', 'no_such', '')
+    >>> tax.for_police_type("Stöld, försök").code, tax.for_police_type("Trafikolycka")
+    ('burglary', None)
+    >>> tax.is_sensitive("youth"), tax.is_sensitive("littering"), tax.is_sensitive("no_such")
+    (True, False, False)
     """
-    if code is None:
-        return ""
-    cat = BY_CODE.get(code)
-    return cat.name(lang) if cat else code
+
+    def __init__(self, categories: Iterable[Category], version: int = 0) -> None:
+        self.categories: tuple[Category, ...] = tuple(sorted(categories, key=lambda c: (c.sort_order, c.code)))
+        self.version = version
+        self.by_code: dict[str, Category] = {c.code: c for c in self.categories}
+        self._police: dict[str, Category] = {t: c for c in self.categories if c.active for t in c.police_types}
+
+    def __repr__(self) -> str:
+        return f"Taxonomy({len(self.categories)} categories, version {self.version})"
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.by_code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code, retired and merged ones too (valid on stored reports)."""
+        return tuple(self.by_code)
+
+    @cached_property
+    def active(self) -> tuple[Category, ...]:
+        """The categories offered in forms (neither retired nor merged)."""
+        return tuple(c for c in self.categories if c.active)
+
+    @cached_property
+    def active_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.active)
+
+    @cached_property
+    def public(self) -> tuple[Category, ...]:
+        """What residents may pick (the Kontaktcenter form, Open311 services)."""
+        return tuple(c for c in self.active if c.public)
+
+    @cached_property
+    def sensitive(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.categories if c.sensitive)
+
+    @cached_property
+    def listed(self) -> tuple[Category, ...]:
+        """What filters and counts show: every category not merged into another (retired ones too)."""
+        return tuple(c for c in self.categories if c.merged_into is None)
+
+    @cached_property
+    def counted(self) -> tuple[str, ...]:
+        """The codes counts are grouped by (those of `listed`)."""
+        return tuple(c.code for c in self.listed)
+
+    def get(self, code: str | None) -> Category | None:
+        return self.by_code.get(code) if code is not None else None
+
+    def category(self, code: str) -> Category:
+        """The category with `code`; KeyError naming the known codes otherwise."""
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise KeyError(f"unknown category {code!r}; known: {', '.join(self.by_code)}") from None
+
+    def label(self, code: str | None, lang: str) -> str:
+        """The name of category `code` in `lang` (sv or en); an unknown code as it is, None as ""."""
+        if code is None:
+            return ""
+        cat = self.by_code.get(code)
+        return cat.name(lang) if cat else code
+
+    def labels(self, lang: str) -> Callable[[str | None], str]:
+        """`label` in `lang`, as a one-argument function (for documents and summaries)."""
+        return lambda code: self.label(code, lang)
+
+    def is_sensitive(self, code: str | None) -> bool:
+        return code in self.sensitive
+
+    def for_police_type(self, police_type: str) -> Category | None:
+        """The active category a police events API ``type`` (which may contain commas) maps to, if any."""
+        found = self._police.get(police_type)
+        if found is None:
+            found = self._police.get(police_type.split(",")[0].strip())
+        return found
+
+    def resolve(self, text: str | None) -> Category | None:
+        """The category a file's text names: its code, its Swedish or English name, the first word of
+        its Swedish name, or a police event type (imports of other systems' exports).
+
+        >>> DEFAULT_TAXONOMY.resolve("Skadegörelse / klotter").code, DEFAULT_TAXONOMY.resolve("Narkotikabrott").code
+        ('vandalism', 'narcotics')
+        """
+        low = (text or "").strip().lower()
+        if not low:
+            return None
+        for c in self.categories:
+            if low in (c.code, c.name_sv.lower(), c.name_en.lower()):
+                return c
+        for c in self.active:
+            if c.name_sv.lower().startswith(low) or low.startswith(c.name_sv.lower().split(" ")[0].rstrip(":/")):
+                return c
+        return self.for_police_type((text or "").strip())
+
+    def canonical(self, code: str) -> str:
+        """The code `code` is counted under: itself, or the category it was merged into (transitively)."""
+        seen = {code}
+        while (cat := self.by_code.get(code)) is not None and cat.merged_into and cat.merged_into not in seen:
+            code = cat.merged_into
+            seen.add(code)
+        return code
+
+    def expand(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """`codes` and every code merged into one of them (a filter on a category includes those)."""
+        wanted = list(dict.fromkeys(codes))
+        targets = set(wanted)
+        return tuple(wanted + [c for c in self.by_code if c not in targets and self.canonical(c) in targets])
 
 
-def category(code: str) -> Category:
-    """Return the category with `code`; raise KeyError naming the known codes otherwise."""
-    try:
-        return BY_CODE[code]
-    except KeyError:
-        raise KeyError(f"unknown category {code!r}; known: {', '.join(BY_CODE)}") from None
+def numbered(categories: Iterable[Category]) -> tuple[Category, ...]:
+    """`categories` with their sort order set to their position (10, 20, …): the order they are listed in."""
+    return tuple(replace(c, sort_order=10 * (i + 1)) for i, c in enumerate(categories))
 
 
-def category_for_police_type(police_type: str) -> Category | None:
-    """Map a police events API ``type`` (which may contain commas) to our category, if any."""
-    for c in CATEGORIES:
-        if police_type in c.police_types:
-            return c
-    head = police_type.split(",")[0].strip()
-    for c in CATEGORIES:
-        if head in c.police_types:
-            return c
-    return None
+DEFAULT_TAXONOMY = Taxonomy(numbered(DEFAULT_CATEGORIES))
 
 
 def police_type_skip_reason(police_type: str) -> str:
@@ -144,7 +263,3 @@ def police_type_skip_reason(police_type: str) -> str:
     head = police_type.split(",")[0].strip()
     reason = POLICE_TYPES_OUT_OF_SCOPE.get(police_type) or POLICE_TYPES_OUT_OF_SCOPE.get(head)
     return reason or "no Trygg category"
-
-
-def is_sensitive(code: str) -> bool:
-    return BY_CODE[code].sensitivity is Sensitivity.SENSITIVE if code in BY_CODE else False

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import BY_CODE
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.personal_data import check_fields
 from trygg.domain.text import check_text
@@ -16,6 +15,7 @@ from trygg.fieldwork import policy
 from trygg.fieldwork.reporting import file_report
 from trygg.storage import audit
 from trygg.storage import fieldwork as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import Activity, Area, Report, User
 from trygg.storage.schema.fieldwork import NightShift
 
@@ -66,7 +66,7 @@ def add_shift_observation(session: Session, user: User, shift: NightShift, *, ca
     if not policy.can_log_shift(user, shift.organisation_id):
         raise PermissionDenied("Only the shift's organisation records its observations.")
     errors: dict[str, str] = {}
-    if category not in BY_CODE:
+    if category not in taxonomy(session).active_codes:
         errors["category"] = f"Unknown category {category!r}."
     if not valid_wgs84(lon, lat):
         errors["location"] = "Give the place as longitude and latitude (WGS 84)."

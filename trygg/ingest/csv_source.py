@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from trygg.domain.categories import CATEGORIES, category_for_police_type
 from trygg.domain.enums import Source
 from trygg.ingest.base import Importer, RowIssue, SourceRow
 from trygg.ingest.service import ReportInput
@@ -68,18 +67,10 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 
 
 def parse_category(value: Any) -> str | None:
+    """The file's category text as it is: a code, a name or a police event type, resolved against
+    the database's taxonomy when the report is checked (`trygg.ingest.service.prepare_report`)."""
     text = str(value or "").strip()
-    if not text:
-        return None
-    low = text.lower()
-    for c in CATEGORIES:
-        if low in (c.code, c.name_sv.lower(), c.name_en.lower()):
-            return c.code
-    for c in CATEGORIES:
-        if c.name_sv.lower().startswith(low) or low.startswith(c.name_sv.lower().split(" ")[0].rstrip(":/")):
-            return c.code
-    police = category_for_police_type(text)
-    return police.code if police else text
+    return text or None
 
 
 def parse_number(value: Any, column: str) -> float | None:
@@ -178,7 +169,7 @@ def record_to_input(record: dict[str, Any], mapping: dict[str, str], id_prefix: 
         ext = "h:" + hashlib.sha256(canon.encode()).hexdigest()[:40]
     area = get("area")
     return ReportInput(
-        category=parse_category(get("category")),
+        category=parse_category(get("category")), category_by_name=True,
         description=str(get("description") or ""),
         occurred_from=parse_when(get("occurred_from"), mapping.get("occurred_from", "occurred_from"), get("time")),
         occurred_to=parse_when(get("occurred_to"), mapping.get("occurred_to", "occurred_to")),

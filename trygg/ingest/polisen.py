@@ -8,7 +8,8 @@ A JSON array of ``{id, datetime, name, summary, url, type, location{name, gps}}`
   lies after the publication month (published in January about 31 December).
 - ``gps`` is ``"lat,lon"`` of the municipality or county centroid, never the address: events are
   stored with precision ``municipality_centroid`` and no district (useless for hot spots).
-- ``type`` can contain commas (``"Stöld, försök"``); mapped with `category_for_police_type`.
+- ``type`` can contain commas (``"Stöld, försök"``); mapped with `Taxonomy.for_police_type` of the
+  database's taxonomy (an administrator maps police types to categories).
 - "Sammanfattning natt" (and "… kväll och natt", "… dag") rows summarise many incidents and are
   skipped, as are types with no Trygg category (traffic accidents, missing persons, …; each with its
   reason, `trygg.domain.categories.POLICE_TYPES_OUT_OF_SCOPE`) and events
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from trygg.domain import personal_data
-from trygg.domain.categories import category_for_police_type, police_type_skip_reason
+from trygg.domain.categories import Taxonomy, police_type_skip_reason
 from trygg.domain.enums import Precision, Source
 from trygg.ingest.base import SKIPPED, Importer, RowIssue, SourceRow
 from trygg.ingest.service import IntakeContext, ReportInput
@@ -94,6 +95,7 @@ class PolisenImporter(Importer):
         self._index: AreaIndex | None = None
         self._keep_outside = False
         self._municipality = ""
+        self._taxonomy: Taxonomy | None = None  # the database's, set by `bind`
         try:
             doc = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -113,6 +115,7 @@ class PolisenImporter(Importer):
         self._keep_outside = bool(ctx.allow_outside if ctx.allow_outside is not None else
                                   (ctx.organisation is not None and ctx.organisation.allow_outside))
         self._municipality = ctx.municipality_name(session)
+        self._taxonomy = ctx.taxonomy(session)
 
     def size(self) -> int:
         return len(self.events) or 1
@@ -132,7 +135,7 @@ class PolisenImporter(Importer):
         name = str(event.get("name") or "")
         if ptype.startswith("Sammanfattning"):
             return RowIssue(n, f"summary row ({ptype}) covers many incidents, not one event", ref, SKIPPED)
-        cat = category_for_police_type(ptype)
+        cat = self._taxonomy.for_police_type(ptype) if self._taxonomy is not None else None
         if cat is None:
             return RowIssue(n, f"police type {ptype!r} has no Trygg category: {police_type_skip_reason(ptype)}",
                             ref, SKIPPED)

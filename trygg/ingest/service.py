@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock, personal_data
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import Precision, ReportStatus, Source
 from trygg.domain.geo import to_sweref, to_wgs84, valid_wgs84
 from trygg.domain.text import check_text, whole_number
 from trygg.domain.timespans import SPANS, span
 from trygg.errors import PersonalDataError, ValidationError
 from trygg.storage import areas as area_store
+from trygg.storage import categories
 from trygg.storage import intake as intake_store
 from trygg.storage.areas import AreaIndex, build_area_index
 from trygg.storage.reports import insert_report
@@ -62,6 +63,7 @@ class ReportInput:
     police_called: bool | None = None
     external_id: str | None = None
     precision: str | None = None  # forced precision (e.g. police municipality centroids)
+    category_by_name: bool = False  # a file's category: a code, a name or a police type (`Taxonomy.resolve`)
 
 
 @dataclass
@@ -79,6 +81,13 @@ class IntakeContext:
     area_index: AreaIndex | None = None
     status: str = ReportStatus.RECEIVED
     _muni_name: str | None = field(default=None, repr=False)
+    _taxonomy: Taxonomy | None = field(default=None, repr=False)
+
+    def taxonomy(self, session: Session) -> Taxonomy:
+        """The category taxonomy, read once per request or import run."""
+        if self._taxonomy is None:
+            self._taxonomy = categories.taxonomy(session)
+        return self._taxonomy
 
     def index(self, session: Session) -> AreaIndex:
         if self.area_index is None:
@@ -115,6 +124,10 @@ def _resolve_place(session: Session, ref: str) -> Place | None:
     return matches[0] if len(matches) == 1 else None
 
 
+#: Sources that report what happens now: they may not use a retired category (imports of history may).
+_NEW_ONLY = frozenset({Source.EST, Source.RESIDENT, Source.FIELD})
+
+
 def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> PreparedReport:
     """Check `data` and work out place, area and times; raise ValidationError naming every bad field."""
     _ = ctx.gettext
@@ -125,13 +138,18 @@ def prepare_report(session: Session, data: ReportInput, ctx: IntakeContext) -> P
         "span": data.span, "external_id": data.external_id, "precision": data.precision}, ctx.lang)
     now = ctx.now or clock.now()
 
-    cat = BY_CODE.get((data.category or "").strip())
+    tax = ctx.taxonomy(session)
+    cat = tax.get((data.category or "").strip())
+    if cat is None and data.category_by_name:  # a file (another system's export): a name or a police type
+        cat = tax.resolve(data.category)
     if "category" in errors:
         cat = None
     elif not data.category:
         errors["category"] = _("Choose a category.")
     elif cat is None or (ctx.public and not cat.public):
         errors["category"] = _("Unknown category {code!r}.", code=data.category)
+    elif not cat.active and ctx.source in _NEW_ONLY:
+        errors["category"] = _("The category {code!r} is no longer in use.", code=data.category)
 
     description = "" if "description" in errors else (data.description or "").strip()
     if len(description) > MAX_DESCRIPTION:

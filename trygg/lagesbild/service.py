@@ -5,7 +5,9 @@
 
 The result is cached per (filter, period, data version) in the process and in the database
 (`trygg.storage.shared_cache`), so every server process reuses a picture that one of them computed:
-any new or edited report changes the data version, so a cached picture is never stale.
+any new or edited report changes the data version, so a cached picture is never stale. The
+categories are those of the database's taxonomy (`trygg.storage.categories`), part of the key too:
+a category merged into another is counted under it (its reports keep their own code).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from trygg.analysis.aggregate import count_cube, hour_of_week, rates_per_1000, s
 from trygg.analysis.fdr import DEFAULT_Q
 from trygg.analysis.trends import trend_alarms
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Precision
 from trygg.domain.geo import to_sweref, to_wgs84
 from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
@@ -38,11 +39,11 @@ from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount
 from trygg.lagesbild.periods import HISTORY, Period, local64, resolve_period, to_local
 from trygg.lagesbild.summary import summarise
 from trygg.storage import shared_cache
+from trygg.storage.categories import taxonomy
 from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
 from trygg.storage.plans import list_places
 from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
 
-CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 #: Weeks shown in the weekly chart (at least; more when the period is longer).
 CHART_WEEKS = 26
 #: Most recent weeks tested for trend alarms (each week is one batched fit of every series).
@@ -88,10 +89,13 @@ def clear_cache() -> None:
 def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cache: bool = True) -> Lagesbild:
     """The lägesbild of the reports matching `flt` over its period (default: the last complete week)."""
     period = resolve_period(flt.start, flt.end, today)
+    tax = taxonomy(session)
+    flt = replace(flt, categories=tax.expand(flt.categories))  # a category includes those merged into it
     current = replace(flt, start=period.start, end=period.end)
     version = data_version(session)
-    key = ("lagesbild", str(session.get_bind().engine.url), current, version)
-    shared_key, shared_version = shared_cache.cache_key("lagesbild", current), f"{__version__}:{version}"
+    key = ("lagesbild", str(session.get_bind().engine.url), current, version, tax.version)
+    shared_key = shared_cache.cache_key("lagesbild", current)
+    shared_version = f"{__version__}:{version}:{tax.version}"
     if use_cache:
         hit = CACHE.get(key)
         if hit is None:  # computed by another server process for the same data?
@@ -103,20 +107,25 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     started = time.perf_counter()
     areas = area_profiles(session)
     arrays = report_arrays(session, replace(flt, start=period.start - HISTORY, end=period.end))
+    merged = {c.code: tax.canonical(c.code) for c in tax.categories if c.merged_into}
+    if merged:
+        arrays = replace(arrays, category=np.array([merged.get(c, c) for c in arrays.category], dtype=object))
     places = tuple((p.name, *to_sweref(p.lon, p.lat)) for p in list_places(session) if p.kind == "place")
-    result = compute(arrays, areas, period, version=version, started=started, places=places)
+    result = compute(arrays, areas, period, category_codes=tax.counted, version=version, started=started,
+                     places=places)
     if use_cache:
         CACHE.put(key, result)
         shared_cache.put(session, shared_key, shared_version, result)
     return result
 
 
-def category_index(values: NDArray[Any]) -> NDArray[np.int64]:
+def category_index(values: NDArray[Any], codes: Sequence[str]) -> NDArray[np.int64]:
     """Index of each category code in the taxonomy (-1 when unknown)."""
     if values.size == 0:
         return np.empty(0, dtype=np.int64)
+    position = {c: i for i, c in enumerate(codes)}
     uniq, inverse = np.unique(values.astype(str), return_inverse=True)
-    lookup = np.array([CATEGORY_CODES.index(u) if u in CATEGORY_CODES else -1 for u in uniq], dtype=np.int64)
+    lookup = np.array([position.get(u, -1) for u in uniq], dtype=np.int64)
     return lookup[inverse.ravel()]
 
 
@@ -150,14 +159,14 @@ def _window(local: NDArray[np.datetime64], p: Period) -> NDArray[np.bool_]:
     return (local >= local64(p.start)) & (local < local64(p.end))
 
 
-def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *,
+def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *, category_codes: Sequence[str],
             version: tuple[int, int, str] = (0, 0, ""), started: float | None = None,
             q: float = DEFAULT_Q, places: Sequence[tuple[str, float, float]] = ()) -> Lagesbild:
     """The lägesbild from report columns covering `period` and its history (pure, no database)."""
     started = time.perf_counter() if started is None else started
-    n_areas, n_cats = len(areas), len(CATEGORY_CODES)
+    n_areas, n_cats = len(areas), len(category_codes)
     local = to_local(arr.time)
-    cat = category_index(arr.category)
+    cat = category_index(arr.category, category_codes)
     aidx = area_index(arr.area_id, areas)
     cur, prev, ly = _window(local, period), _window(local, period.previous()), _window(local, period.last_year())
 
@@ -169,7 +178,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     area_counts = [tally(m, aidx, n_areas + 1) for m in (cur, prev, ly)]
     categories = tuple(
         CategoryCount(code, int(cat_counts[0][i]), int(cat_counts[1][i]), int(cat_counts[2][i]))
-        for i, code in enumerate(CATEGORY_CODES) if cat_counts[0][i] or cat_counts[1][i] or cat_counts[2][i])
+        for i, code in enumerate(category_codes) if cat_counts[0][i] or cat_counts[1][i] or cat_counts[2][i])
     categories = tuple(sorted(categories, key=lambda c: (-c.current, -c.previous, c.code)))
 
     # Weekly series (area × category × week, local time) → chart and trend alarms.
@@ -201,7 +210,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
             if ws + np.timedelta64(6, "D") < first_day or ws > last_day:
                 continue
             a, c = divmod(int(s), n_cats)
-            alarms.append(Alarm(ws.astype(date), areas[a].id, areas[a].name, CATEGORY_CODES[c],
+            alarms.append(Alarm(ws.astype(date), areas[a].id, areas[a].name, category_codes[c],
                                 int(ta.observed[s, k]), float(ta.expected[s, k]), float(ta.p_adjusted[s, k])))
     alarms.sort(key=lambda al: (al.p_adjusted, -al.observed))
     weeks = tuple(WeekCount(starts[i].astype(date), int(weekly[i]), int(alarms_per_week[i])) for i in in_chart)

@@ -17,6 +17,7 @@ from trygg.plans import lifecycle
 from trygg.plans.inputs import ActivityInput, IndicatorInput
 from trygg.plans.suggestions import suggested_focus_areas
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import ActionPlan
 
 
@@ -27,7 +28,8 @@ def add_draft_plan(session: Session, year: int = 2023) -> ActionPlan:
                                   summary="Utkast byggt från den gemensamma lägesbilden per 1 januari "
                                           f"{year}. Fokusområdena följer de största problemen i lägesbilden.")
     assert plan.evidence is not None
-    focus = [lifecycle.add_focus_area(session, plan, None, fa) for fa in suggested_focus_areas(plan.evidence)]
+    suggested = suggested_focus_areas(plan.evidence, taxonomy(session))
+    focus = [lifecycle.add_focus_area(session, plan, None, fa) for fa in suggested]
     previous = store.latest_plan(session, year - 1)
     if previous is None:
         return plan

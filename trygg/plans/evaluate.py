@@ -18,12 +18,13 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from trygg.analysis.effect import EffectEstimate, NotEstimable, describe_effect, did_effect
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.domain.geo import to_sweref
 from trygg.errors import ValidationError
 from trygg.plans.evidence import TIMEZONE
 from trygg.storage import audit
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import User
 from trygg.storage.schema.plans_extra import EffectEvaluation
@@ -74,7 +75,7 @@ def monthly_counts(session: Session, data: EvaluationInput) -> dict[str, Any]:
     if errors:
         raise ValidationError("The evaluation cannot be made.", fields=errors)
     months = np.arange(lo, hi + 1)
-    arrays = report_arrays(session, ReportFilter(categories=tuple(data.categories)))
+    arrays = report_arrays(session, ReportFilter(categories=taxonomy(session).expand(data.categories)))
     local = (arrays.time + np.timedelta64(1, "h")).astype("datetime64[M]")  # months: winter time is enough
     idx = (local - lo).astype(np.int64)
     ok = (idx >= 0) & (idx < months.size)
@@ -111,30 +112,31 @@ def run(session: Session, data: EvaluationInput) -> tuple[EffectEstimate, dict[s
     return estimate, counts
 
 
-def _what(categories: list[str], lang: str) -> str:
-    names = [BY_CODE[c].name(lang).lower() if c in BY_CODE else c for c in categories]
+def _what(categories: list[str], lang: str, tax: Taxonomy) -> str:
+    names = [tax.label(c, lang).lower() for c in categories]
     conj = " och " if lang == "sv" else " and "
     joined = ", ".join(names[:-1]) + conj + names[-1] if len(names) > 1 else names[0]
     return ("rapporterna om " if lang == "sv" else "reports of ") + joined
 
 
-def sentences(data: EvaluationInput, estimate: EffectEstimate) -> dict[str, str]:
+def sentences(data: EvaluationInput, estimate: EffectEstimate, tax: Taxonomy) -> dict[str, str]:
     radius = f"{data.radius_m:.0f}"
     out = {}
     for lang in ("sv", "en"):
         where = (f"inom {radius} m från {data.place_name}" if lang == "sv"
                  else f"within {radius} m of {data.place_name}")
         start = data.start.isoformat()
-        out[lang] = describe_effect(estimate, lang, what=_what(data.categories, lang), where=where, start=start)
+        out[lang] = describe_effect(estimate, lang, what=_what(data.categories, lang, tax), where=where, start=start)
     return out
 
 
-def result_json(data: EvaluationInput, estimate: EffectEstimate, counts: dict[str, Any]) -> dict[str, Any]:
+def result_json(data: EvaluationInput, estimate: EffectEstimate, counts: dict[str, Any],
+                tax: Taxonomy) -> dict[str, Any]:
     est = asdict(estimate)
     est["change"] = estimate.change
     est["prevented"] = estimate.prevented
     return {"estimate": {k: (None if isinstance(v, float) and v != v else v) for k, v in est.items()},
-            "sentence": sentences(data, estimate),
+            "sentence": sentences(data, estimate, tax),
             "months": counts["months"], "treated": counts["treated"].tolist(),
             "comparison": counts["comparison"].sum(axis=0).tolist(), "after": counts["after"].tolist(),
             "method": "Poisson GLM difference-in-differences (unit and month fixed effects, quasi-Poisson "
@@ -147,7 +149,7 @@ def evaluate_and_save(session: Session, data: EvaluationInput, user: User | None
         plan_id=data.plan_id, activity_id=data.activity_id, title=data.title, place_name=data.place_name,
         lon=data.lon, lat=data.lat, radius_m=data.radius_m, start=data.start, categories=data.categories,
         comparison=data.comparison or None, months_before=data.months_before, months_after=data.months_after,
-        seed=data.seed, result=result_json(data, estimate, counts),
+        seed=data.seed, result=result_json(data, estimate, counts, taxonomy(session)),
         created_by=user.id if user else None))
     audit.record(session, user.id if user else None, "create", "effect_evaluation", row.id,
                  {"found": estimate.found, "rate_ratio": round(estimate.rate_ratio, 3)})
@@ -195,7 +197,7 @@ def parse_input(session: Session, raw: dict[str, Any]) -> EvaluationInput:
     cats = [str(c).strip() for c in cats]
     if not cats:
         errors["categories"] = "choose at least one category"
-    elif any(c not in BY_CODE for c in cats):
+    elif any(c not in taxonomy(session) for c in cats):
         errors["categories"] = "unknown category"
     start = None
     try:

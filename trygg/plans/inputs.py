@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import ActivityKind
 from trygg.domain.personal_data import guard
 from trygg.errors import ValidationError
@@ -100,10 +100,10 @@ class _Fields:
             return []
         items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
         out = [str(c).strip() for c in items if str(c).strip()]
-        bad = [c for c in out if c not in BY_CODE]
+        bad = [c for c in out if not 1 <= len(c) <= 40]
         if bad:
             self.errors[name] = f"unknown categories: {', '.join(bad)}"
-        return [c for c in dict.fromkeys(out) if c in BY_CODE]
+        return [c for c in dict.fromkeys(out) if 1 <= len(c) <= 40]
 
     def check(self, message: str) -> None:
         guard({k: v for k, v in self.texts.items() if k not in self.errors}, errors=self.errors)
@@ -216,11 +216,8 @@ class IndicatorInput(_Input):
                "area_id": f.opt_int("area_id"), "area_types": f.ints("area_types", 1, 5),
                "survey_indicator": survey, "baseline": f.number("baseline"), "target": f.number("target"),
                "unit": f.text("unit", max_len=40)}
-        if kind == "report_category":
-            if not category:
-                f.errors["category"] = "a report-category indicator needs a category"
-            elif category not in BY_CODE:
-                f.errors["category"] = f"unknown category {category!r}"
+        if kind == "report_category" and not category:
+            f.errors["category"] = "a report-category indicator needs a category"
         if kind == "survey" and not survey:
             f.errors["survey_indicator"] = "a survey indicator needs the survey question"
         return out
@@ -288,6 +285,17 @@ class PlanTransition(_Input):
     def _parse(cls, f: _Fields, context: dict[str, Any]) -> dict[str, Any]:
         return {"to": str(f.data.get("to") or ""), "note": str(f.data.get("note") or "")[:500],
                 "acknowledge_warnings": bool(f.data.get("acknowledge_warnings"))}
+
+
+def check_categories(tax: Taxonomy, data: FocusAreaInput | IndicatorInput) -> None:
+    """Raise the input's field error for a category code the taxonomy `tax` does not know (the
+    taxonomy is data: the services check against it, the input only checks the form of a code)."""
+    if isinstance(data, FocusAreaInput):
+        bad = [c for c in data.categories if c not in tax]
+        if bad:
+            raise ValidationError(type(data)._message, fields={"categories": f"unknown categories: {', '.join(bad)}"})
+    elif data.source_kind == "report_category" and data.category and data.category not in tax:
+        raise ValidationError(type(data)._message, fields={"category": f"unknown category {data.category!r}"})
 
 
 def focus_area_input(data: Mapping[str, Any]) -> FocusAreaInput:

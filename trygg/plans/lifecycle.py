@@ -21,10 +21,11 @@ from trygg.domain.enums import PlanStatus
 from trygg.domain.personal_data import guard
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.plans import evidence as ev
-from trygg.plans.inputs import ActivityInput, FocusAreaInput, IndicatorInput
+from trygg.plans.inputs import ActivityInput, FocusAreaInput, IndicatorInput, check_categories
 from trygg.plans.warnings import plan_warnings, problems_from_evidence
 from trygg.storage import audit
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import ActionPlan, Activity, FocusArea, Indicator, User, utcnow
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.CONSULTATION})
@@ -111,6 +112,7 @@ def _apply_focus(fa: FocusArea, data: FocusAreaInput, plan: ActionPlan) -> None:
 
 def add_focus_area(session: Session, plan: ActionPlan, user: User | None, data: FocusAreaInput) -> FocusArea:
     ensure_editable(plan)
+    check_categories(taxonomy(session), data)
     fa = FocusArea(number=max((f.number for f in plan.focus_areas), default=0) + 1, title=data.title)
     _apply_focus(fa, data, plan)
     plan.focus_areas.append(fa)
@@ -122,6 +124,7 @@ def add_focus_area(session: Session, plan: ActionPlan, user: User | None, data: 
 def update_focus_area(session: Session, plan: ActionPlan, fa: FocusArea, user: User | None,
                       data: FocusAreaInput) -> None:
     ensure_editable(plan)
+    check_categories(taxonomy(session), data)
     _apply_focus(fa, data, plan)
     _touch(session, plan, user, "update", "focus_area", fa.id)
 
@@ -210,6 +213,7 @@ def _apply_indicator(ind: Indicator, data: IndicatorInput) -> None:
 def add_indicator(session: Session, plan: ActionPlan, a: Activity, user: User | None,
                   data: IndicatorInput) -> Indicator:
     ensure_editable(plan)
+    check_categories(taxonomy(session), data)
     ind = Indicator(name=data.name, source_kind=data.source_kind)
     _apply_indicator(ind, data)
     a.indicators.append(ind)
@@ -221,6 +225,7 @@ def add_indicator(session: Session, plan: ActionPlan, a: Activity, user: User | 
 def update_indicator(session: Session, plan: ActionPlan, ind: Indicator, user: User | None,
                      data: IndicatorInput) -> None:
     ensure_editable(plan)
+    check_categories(taxonomy(session), data)
     _apply_indicator(ind, data)
     _touch(session, plan, user, "update", "indicator", ind.id)
 

@@ -16,10 +16,11 @@ from trygg.domain.enums import PlanStatus
 from trygg.domain.personal_data import guard
 from trygg.errors import Conflict, NotFound, ValidationError
 from trygg.plans.indicators import Reading, progress_of, reading
-from trygg.plans.inputs import PARTIES, IndicatorInput
+from trygg.plans.inputs import PARTIES, IndicatorInput, check_categories
 from trygg.publication import gate
 from trygg.storage import audit
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import CitizenPromise, Indicator, PromiseCommitment, User
 
 PUBLIC_STATUSES = frozenset({PlanStatus.ACTIVE, PlanStatus.EVALUATED})
@@ -105,6 +106,7 @@ def delete_commitment(session: Session, promise: CitizenPromise, c: PromiseCommi
 def add_indicator(session: Session, promise: CitizenPromise, c: PromiseCommitment, user: User | None,
                   data: IndicatorInput) -> Indicator:
     ensure_draft(promise)
+    check_categories(taxonomy(session), data)
     ind = Indicator(name=data.name, source_kind=data.source_kind, category=data.category, area_id=data.area_id,
                     area_types=data.area_types or None, survey_indicator=data.survey_indicator,
                     baseline=data.baseline, target=data.target, unit=data.unit)
@@ -150,8 +152,9 @@ def public_view(session: Session, promise: CitizenPromise, on: date, *,
 def _public_reading(session: Session, ind: Indicator, on: date) -> tuple[ShownIndicator, Reading]:
     if ind.source_kind != "report_category":
         return _shown(ind, ind.baseline, ind.target), reading(session, ind, on)
-    baseline = gate.entered_figure(ind.baseline, ind.category)
-    target = gate.entered_figure(ind.target, ind.category)
+    tax = taxonomy(session)
+    baseline = gate.entered_figure(ind.baseline, ind.category, tax)
+    target = gate.entered_figure(ind.target, ind.category, tax)
     figure = gate.indicator_figure(session, ind.category, ind.area_id, tuple(ind.area_types or ()), on)
     if figure.hidden:
         return _shown(ind, baseline, target), Reading(None, on, figure.basis, None, "hidden")

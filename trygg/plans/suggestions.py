@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.plans.inputs import FocusAreaInput
 
 MAX_FOCUS_AREAS = 4
 
 
-def suggested_focus_areas(evidence: dict[str, Any], limit: int = MAX_FOCUS_AREAS) -> list[FocusAreaInput]:
+def suggested_focus_areas(evidence: dict[str, Any], tax: Taxonomy,
+                          limit: int = MAX_FOCUS_AREAS) -> list[FocusAreaInput]:
     """Focus areas for the largest hot spots (and significant increases) of a snapshot, in Swedish."""
     seen: set[str] = set()
     out: list[FocusAreaInput] = []
@@ -22,7 +23,7 @@ def suggested_focus_areas(evidence: dict[str, Any], limit: int = MAX_FOCUS_AREAS
         if g["category"] in seen or len(out) >= limit:
             continue
         seen.add(g["category"])
-        name = BY_CODE[g["category"]].name_sv if g["category"] in BY_CODE else g["category"]
+        name = tax.label(g["category"], "sv")
         out.append(FocusAreaInput(
             title=f"Vänd ökningen av {name.lower()} i områden av typ {g['group'].replace('-', '–')}",
             problem=f"{name} ökade från {g['previous']} till {g['current']} rapporter på ett år i områden av "
@@ -32,7 +33,7 @@ def suggested_focus_areas(evidence: dict[str, Any], limit: int = MAX_FOCUS_AREAS
         if h["category"] in seen or len(out) >= limit:
             continue
         seen.add(h["category"])
-        name = BY_CODE[h["category"]].name_sv if h["category"] in BY_CODE else h["category"]
+        name = tax.label(h["category"], "sv")
         where = h.get("place") or h.get("area_name") or "en hot spot"
         out.append(FocusAreaInput(
             title=f"{name} vid {where}",

@@ -24,13 +24,14 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD
-from trygg.domain.categories import BY_CODE, is_sensitive
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import AreaLevel
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS, Group
 from trygg.publication.months import month_key
 from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import publication as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import Area, Publication
 
 #: How many published months a public indicator figure counts (a yearly figure).
@@ -127,16 +128,16 @@ def public_table(session: Session, group: Group, year: int) -> PublicTable:
 # --------------------------------------------------------------------------- single figures
 
 
-def threshold_of(category: str | None) -> int:
-    return SENSITIVE_THRESHOLD if category and is_sensitive(category) else NORMAL_THRESHOLD
+def threshold_of(category: str | None, tax: Taxonomy) -> int:
+    return SENSITIVE_THRESHOLD if category and tax.is_sensitive(category) else NORMAL_THRESHOLD
 
 
-def entered_figure(value: float | None, category: str | None) -> float | None:
+def entered_figure(value: float | None, category: str | None, tax: Taxonomy) -> float | None:
     """A figure about reports of `category` typed in by staff, as the public may see it:
     None when it lies between 1 and the category's threshold (a small count is never shown)."""
     if value is None:
         return None
-    return None if 0 < value < threshold_of(category) else value
+    return None if 0 < value < threshold_of(category, tax) else value
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def indicator_figure(session: Session, category: str | None, area_id: int | None
         rows = [a.id for a in regsos if a.area_type in area_types]
     else:
         rows = None
-    if category is not None and category not in BY_CODE:
+    tax = taxonomy(session)
+    if category is not None and category not in tax:
         return IndicatorFigure(None, basis, True)
     group = GROUP_OF_CATEGORY.get(category) if category else None
     if category is None or (group is not None and group.categories == (category,)):
@@ -185,7 +187,7 @@ def indicator_figure(session: Session, category: str | None, area_id: int | None
     if group is None:  # a category outside the public statistics (planned events)
         return IndicatorFigure(None, basis, True)
     value = store.category_counts(session, [p.id for p in pubs], [category], rows)
-    if 0 < value < threshold_of(category):
+    if 0 < value < threshold_of(category, tax):
         return IndicatorFigure(None, basis, True)
     return IndicatorFigure(value, basis, False)
 
@@ -206,11 +208,11 @@ def _from_cells(pubs: list[Publication], codes: set[str], rows: list[int] | None
     return IndicatorFigure(total, basis, False)
 
 
-def single_report_public(category: str) -> bool:
+def single_report_public(category: str, tax: Taxonomy) -> bool:
     """May one report of `category` be shown to the public (nearby hints, Open311)? Never when
-    the category is sensitive: one report is a count of one."""
-    return not is_sensitive(category)
+    the category is sensitive (in the current taxonomy `tax`): one report is a count of one."""
+    return not tax.is_sensitive(category)
 
 
-def public_single_categories() -> list[str]:
-    return [c for c in BY_CODE if single_report_public(c)]
+def public_single_categories(tax: Taxonomy) -> list[str]:
+    return [c for c in tax.codes if single_report_public(c, tax)]

@@ -1,11 +1,18 @@
-"""The category groups of the public statistics, each with its suppression threshold."""
+"""The category groups of the public statistics, each with its suppression threshold.
+
+The groups are a fixed part of the publication rule, not of the editable taxonomy: a group's
+threshold follows the *default* sensitivity of its categories, so that months already published
+and months to come are suppressed alike. A category an administrator adds is in no group (its
+reports are in no public table); one made sensitive later is hidden from single-report views at
+once (`trygg.publication.gate.single_report_public`, which reads the current taxonomy).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD
-from trygg.domain.categories import is_sensitive
+from trygg.domain.categories import DEFAULT_TAXONOMY
 
 
 @dataclass(frozen=True)
@@ -16,7 +23,7 @@ class Group:
 
     @property
     def sensitive(self) -> bool:
-        return any(is_sensitive(c) for c in self.categories)
+        return any(DEFAULT_TAXONOMY.is_sensitive(c) for c in self.categories)
 
     @property
     def threshold(self) -> int:

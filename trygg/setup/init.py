@@ -5,7 +5,8 @@
     ...     init_municipality(s, "Vänersborg", admin="admin", admin_password="…")
 
 The municipality's boundary comes from the package data (`trygg.setup.municipalities`); the
-default categories are the taxonomy of `trygg.domain.categories`, valid in every database. An
+default categories (`trygg.domain.categories.DEFAULT_CATEGORIES`) are stored by the migration that
+makes the ``categories`` table; init stores them itself into a table that was emptied. An
 administrator without a password gets a one-time set-password link instead (`invitations`).
 """
 
@@ -16,12 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, OrgKind, Role
 from trygg.errors import Conflict, ValidationError
 from trygg.setup.municipalities import Municipality, default_org_name, find_municipality
 from trygg.storage import areas as area_store
-from trygg.storage import audit, invitations
+from trygg.storage import audit, categories, invitations
 from trygg.storage import users as user_store
 from trygg.storage.area_writes import NewArea, add_areas
 from trygg.storage.schema import Organisation
@@ -63,8 +63,9 @@ def init_municipality(session: Session, ref: str, *, admin: str, admin_password:
     user = user_store.create_user(session, admin, admin_password, Role.ADMIN, org.id,
                                   display_name=admin_name.strip() or admin)
     token = invitations.create_link(session, user) if admin_password is None else None
+    n_categories = categories.seed(session)  # the migration seeds them: only a table emptied by hand
     audit.record(session, None, "municipality_init", "municipality", muni.code,
                  {"organisation_id": org.id, "admin_id": user.id, "invited": token is not None})
     return InitResult(municipality=muni, organisation_id=org.id, organisation_name=org.name,
-                      admin_username=user.username, admin_id=user.id, categories=len(CATEGORIES),
+                      admin_username=user.username, admin_id=user.id, categories=n_categories,
                       set_password_token=token)

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import BY_CODE
 from trygg.errors import ValidationError
+from trygg.storage.categories import taxonomy
 from trygg.storage.reports import DetailScope
 from trygg.storage.schema import Organisation, Report, SharingRule
 
@@ -70,8 +70,9 @@ def list_rules(session: Session) -> list[SharingRule]:
 def set_rule(session: Session, organisation_id: int, category: str, audience: str | None) -> None:
     """Set the audience of an organisation × category; None (or the default) removes the rule."""
     problems: dict[str, str] = {}
-    if category not in BY_CODE:
-        problems["category"] = f"one of {', '.join(BY_CODE)}"
+    tax = taxonomy(session)
+    if category not in tax:
+        problems["category"] = f"one of {', '.join(tax.codes)}"
     if audience is not None and audience not in AUDIENCES:
         problems["audience"] = f"one of {', '.join(AUDIENCES)}"
     org = session.get(Organisation, organisation_id)

@@ -24,11 +24,12 @@ from sqlalchemy import ColumnElement, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES, is_sensitive
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import AreaLevel, Precision
 from trygg.domain.geo import to_sweref
 from trygg.errors import ValidationError
 from trygg.storage import audit, intake
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import Area, Notification, Report, ReportPhoto, ResidentContact, RetentionPolicy
 
 DEFAULT_DAYS = 3 * 365  # normal categories: three years
@@ -36,19 +37,21 @@ DEFAULT_SENSITIVE_DAYS = 365  # sexual offences, young people: one year
 DETAILED_PRECISIONS = (Precision.EXACT.value, Precision.ADDRESS.value)
 
 
-def default_days(category: str) -> int:
-    return DEFAULT_SENSITIVE_DAYS if is_sensitive(category) else DEFAULT_DAYS
+def default_days(category: str, tax: Taxonomy) -> int:
+    return DEFAULT_SENSITIVE_DAYS if tax.is_sensitive(category) else DEFAULT_DAYS
 
 
 def policies(session: Session) -> dict[str, int]:
     """Retention period in days of every category (stored policy, else the default)."""
     stored = {p.category: p.days for p in session.scalars(select(RetentionPolicy))}
-    return {c.code: stored.get(c.code, default_days(c.code)) for c in CATEGORIES}
+    tax = taxonomy(session)
+    return {c.code: stored.get(c.code, default_days(c.code, tax)) for c in tax.categories}
 
 
 def set_policy(session: Session, category: str, days: int) -> None:
-    if category not in {c.code for c in CATEGORIES}:
-        raise ValidationError("Unknown category.", fields={"category": ", ".join(c.code for c in CATEGORIES)})
+    tax = taxonomy(session)
+    if category not in tax:
+        raise ValidationError("Unknown category.", fields={"category": ", ".join(tax.codes)})
     if not 30 <= days <= 36500:
         raise ValidationError("The retention period is out of range.", fields={"days": "30 to 36500 days"})
     row = session.get(RetentionPolicy, category)

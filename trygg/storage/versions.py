@@ -1,14 +1,14 @@
 """Data versions: a counter per data set, bumped after every committed write to it.
 
-Caches (the reports list's counts, the lägesbild — in every process and in the shared cache
-table) are keyed by the version, so a write anywhere makes them stale everywhere at once. Reading
-the version is one primary-key lookup, unlike counting the rows. A session whose flushes added,
-changed or deleted a `Report` bumps ``reports`` right after it commits, in a short transaction of
-its own: bumping inside the writing transaction would hold the counter's row lock until the commit
-and could deadlock with the audit chain's lock (`trygg.storage.audit`). A reader between the commit
-and the bump sees the new rows under the old version — a picture newer than its key, replaced at the
-bump. Writes that bypass the ORM (bulk inserts of the demo builder) still change ``max(id)``, which
-`trygg.storage.lagesbild.data_version` reads as well.
+Caches (the reports list's counts, the lägesbild — in every process and in the shared cache table)
+are keyed by the version, so a write anywhere makes them stale everywhere at once. Reading the
+version is one primary-key lookup, unlike counting the rows. A session whose flushes added, changed
+or deleted a `Report` bumps ``reports`` (a `CategoryRow`: ``categories``) right after it commits, in
+a short transaction of its own: bumping inside the writing transaction would hold the counter's row
+lock until the commit and could deadlock with the audit chain's lock (`trygg.storage.audit`). A
+reader between the commit and the bump sees the new rows under the old version — a picture newer
+than its key, replaced at the bump. Writes that bypass the ORM (bulk inserts of the demo builder)
+still change ``max(id)``, which `trygg.storage.lagesbild.data_version` reads as well.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from trygg.storage.schema import Report
+from trygg.storage.schema import CategoryRow, Report
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
+CATEGORIES = "categories"
 log = logging.getLogger("trygg.storage")
 
 
@@ -46,26 +47,34 @@ _PENDING = "trygg_bump_versions"
 def mark_reports_changed(session: Session) -> None:
     """Bump ``reports`` after this session commits: for writes that bypass the ORM's unit of work
     (bulk updates by primary key, e.g. the re-assignment of reports to a new edition's areas)."""
-    session.info[_PENDING] = True
+    session.info[_PENDING] = session.info.get(_PENDING, set()) | {REPORTS}
+
+
+#: The data sets whose ORM writes bump their version, by the class of their rows.
+_TRACKED: tuple[tuple[type, str], ...] = ((Report, REPORTS), (CategoryRow, CATEGORIES))
 
 
 @event.listens_for(Session, "after_flush")
-def _note_report_writes(session: Session, _context: Any) -> None:
-    if any(isinstance(obj, Report) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info[_PENDING] = True
+def _note_writes(session: Session, _context: Any) -> None:
+    changed = {name for obj in chain(session.new, session.dirty, session.deleted)
+               for cls, name in _TRACKED if isinstance(obj, cls)}
+    if changed:
+        session.info[_PENDING] = session.info.get(_PENDING, set()) | changed
 
 
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released: the writes are not committed yet
         return
-    if session.info.pop(_PENDING, False):
+    names = session.info.pop(_PENDING, None)
+    if names:
         try:
             with session.get_bind().engine.connect() as conn:
-                bump(conn, REPORTS)
+                for name in sorted(names):
+                    bump(conn, name)
                 conn.commit()
         except Exception:  # noqa: BLE001 - the newest id and update time still move the version
-            log.warning("could not bump the reports' data version", exc_info=True)
+            log.warning("could not bump the data versions %s", sorted(names), exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

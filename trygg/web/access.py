@@ -28,8 +28,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, object_session
 
 from trygg.config import Settings
-from trygg.domain.categories import CATEGORIES, is_sensitive
-from trygg.domain.enums import Role, Sensitivity
+from trygg.domain.categories import DEFAULT_TAXONOMY, Taxonomy
+from trygg.domain.enums import Role
 from trygg.domain.permissions import (
     ALL_DETAIL_ROLES,
     PARTNER_DETAIL_ROLES,
@@ -48,6 +48,7 @@ from trygg.domain.permissions import check as check_permission
 from trygg.errors import AuthenticationRequired, NotFound, PermissionDenied
 from trygg.storage import access as access_store
 from trygg.storage import audit
+from trygg.storage.categories import taxonomy
 from trygg.storage.reports import DetailScope
 from trygg.storage.schema import ImportRun, Report, ShortTermAction, User
 from trygg.web.deps import current_user
@@ -55,7 +56,21 @@ from trygg.web.deps import current_user
 # The role sets are owned by `trygg.domain.permissions`; these names stay for the routes that read them.
 MEETING_ROLES = RULES[Permission.EST_MEETINGS]
 EST_GROUP_ROLES = RULES[Permission.EST_GROUPS_MANAGE]
-SENSITIVE_CODES = tuple(c.code for c in CATEGORIES if c.sensitivity is Sensitivity.SENSITIVE)
+
+
+def sensitive_codes(session: Session | None) -> tuple[str, ...]:
+    """The codes of the sensitive categories in `session`'s taxonomy (`trygg.storage.categories`)."""
+    return tuple(sorted(_taxonomy(session).sensitive))
+
+
+def _taxonomy(session: Session | None) -> Taxonomy:
+    # An object without a session (none in a request) is judged by the default taxonomy.
+    return taxonomy(session) if session is not None else DEFAULT_TAXONOMY
+
+
+def taxonomy_of(obj: object) -> Taxonomy:
+    """The taxonomy of the database `obj` (a user, a report) was read from."""
+    return _taxonomy(object_session(obj))
 
 
 def require_user(request: Request, user: User | None = Depends(current_user)) -> User:
@@ -147,7 +162,7 @@ def can_see_report_detail(user: User, report: Report) -> bool:
         return False
     if report.reporter_id is not None and report.reporter_id == user.id:
         return True
-    if is_sensitive(report.category) and not can_see_sensitive(user):
+    if _taxonomy(object_session(report)).is_sensitive(report.category) and not can_see_sensitive(user):
         return False
     if report.organisation_id is not None and report.organisation_id == user.organisation_id:
         return True
@@ -165,8 +180,10 @@ def note_sensitive_reads(user: User, reports: Iterable[Report], session: Session
     Call it from any endpoint that shows sensitive details (one report, lists, exports). The entry
     is committed at once, so that the read stays logged even if the request fails later.
     """
-    sensitive = [r for r in reports if is_sensitive(r.category)]
-    s = session or next((object_session(r) for r in sensitive if object_session(r) is not None), None)
+    reports = list(reports)
+    s = session or next((object_session(r) for r in reports if object_session(r) is not None), None)
+    tax = _taxonomy(s)
+    sensitive = [r for r in reports if tax.is_sensitive(r.category)]
     if not sensitive or s is None:
         return 0
     count = audit.record_many(s, user.id, "read_sensitive", "report",
@@ -199,10 +216,10 @@ def detail_scope(user: User, shared_organisation_ids: tuple[int, ...] = ()) -> D
         table = access_store.SharingTable({o: "partners" for o in shared_organisation_ids})
     if user.role == Role.PUBLIC or not user.active:
         return access_store.SharingScope(all_organisations=False, organisation_id=-1, sensitive=False,
-                                         sensitive_categories=SENSITIVE_CODES, own_reporter_id=None)
+                                         sensitive_categories=sensitive_codes(session), own_reporter_id=None)
     return access_store.scope_for(
         table, organisation_id=user.organisation_id, user_id=user.id, sensitive=can_see_sensitive(user),
-        sensitive_categories=SENSITIVE_CODES, allowed_audiences=_audiences_for(user),
+        sensitive_categories=sensitive_codes(session), allowed_audiences=_audiences_for(user),
         unowned=user.role in ALL_DETAIL_ROLES)
 
 

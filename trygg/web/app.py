@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.account import email as account_email_routes
     from trygg.web.account import invitation as invitation_routes
     from trygg.web.account import pages as account_routes
+    from trygg.web.admin import categories as admin_category_routes
     from trygg.web.admin import notifications as notification_routes
     from trygg.web.admin import pages as admin_routes
     from trygg.web.admin import publication as publication_admin_routes
@@ -156,7 +157,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     from trygg.web.reports import triage as triage_routes
 
     for module in (api_meta, api_docs, api_areas, api_reports, auth_routes, home_routes,
-                   account_routes, admin_routes, admin_setup_routes, api_public, public_routes,
+                   account_routes, admin_routes, admin_setup_routes, admin_category_routes, api_public, public_routes,
                    api_fieldwork, fieldwork_routes, walk_routes, premises_routes, watch_routes, outreach_routes,
                    api_imports, open311, reporting_routes, resident_routes, triage_routes, import_routes,
                    api_lagesbild, lagesbild_routes, lagesbild_pdf_routes, meeting_routes, est_group_routes,

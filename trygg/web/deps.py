@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from trygg.config import Settings
+from trygg.domain.categories import DEFAULT_TAXONOMY, Taxonomy
 from trygg.errors import ValidationError
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
@@ -68,6 +69,34 @@ def _details(request: Request) -> dict[str, str]:
         values = {}
     request.app.state.municipality_details = (values, time.monotonic())
     return values
+
+
+def taxonomy(request: Request) -> Taxonomy:
+    """The category taxonomy for this request (`trygg.storage.categories.taxonomy`, cached per data
+    version): read once per request, through the request's session when it has one."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from trygg.storage import categories
+
+    found: Taxonomy | None = getattr(request.state, "taxonomy", None)
+    if found is not None:
+        return found
+    session: Session | None = getattr(request.state, "db_session", None)
+    try:
+        if session is not None:
+            found = categories.taxonomy(session)
+        else:
+            with get_database(request).session() as s:
+                found = categories.taxonomy(s)
+    except SQLAlchemyError:  # a database not migrated yet (an error page at start-up): the defaults
+        found = DEFAULT_TAXONOMY
+    request.state.taxonomy = found
+    return found
+
+
+def forget_taxonomy(request: Request) -> None:
+    """Read the taxonomy again (after this request changed it)."""
+    request.state.taxonomy = None
 
 
 def forget_details(request: Request) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 
 from starlette.datastructures import QueryParams
 
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import ReportStatus, Source
 from trygg.errors import ValidationError
 from trygg.storage.reports import DetailScope, ReportFilter
@@ -65,7 +65,8 @@ def _codes(params: QueryParams, name: str, allowed: set[str], errors: dict[str, 
     return tuple(out)
 
 
-def parse_report_filter(params: QueryParams, visible: DetailScope | None = None) -> ReportFilter:
+def parse_report_filter(params: QueryParams, visible: DetailScope | None = None, *, tax: Taxonomy) -> ReportFilter:
+    """The filter of `params`; a category includes the categories merged into it (`Taxonomy.expand`)."""
     errors: dict[str, str] = {}
     start = _parse_when(params.get("start", ""), "start", errors)
     end = _parse_when(params.get("end", ""), "end", errors)
@@ -75,7 +76,7 @@ def parse_report_filter(params: QueryParams, visible: DetailScope | None = None)
         start=start, end=end,
         area_ids=_ints(params, "area", errors, 1),
         area_types=_ints(params, "area_type", errors, 1, 5),
-        categories=_codes(params, "category", set(BY_CODE), errors),
+        categories=tax.expand(_codes(params, "category", set(tax.codes), errors)),
         organisation_ids=_ints(params, "organisation", errors, 1),
         statuses=_codes(params, "status", {str(s) for s in ReportStatus}, errors),
         sources=_codes(params, "source", {str(s) for s in Source}, errors),

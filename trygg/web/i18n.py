@@ -24,7 +24,7 @@ from babel.numbers import format_decimal as _format_decimal
 from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
 
-from trygg.domain.categories import category_label
+from trygg.domain.categories import Taxonomy
 from trygg.reports.documents import DocTexts
 
 LANGUAGES = ("sv", "en")
@@ -118,7 +118,7 @@ def pick_language(query: str | None, cookie: str | None, default: str) -> str:
     return default
 
 
-def document_texts(lang: str, municipality: str, **extra: Any) -> DocTexts:
+def document_texts(lang: str, municipality: str, tax: Taxonomy, **extra: Any) -> DocTexts:
     """The texts and formatters of a document (PDF/HTML) in `lang`: the one place they are built for
     the lägesbild, plan, follow-up and walk documents. `extra` fills the optional fields of `DocTexts`."""
 
@@ -132,5 +132,5 @@ def document_texts(lang: str, municipality: str, **extra: Any) -> DocTexts:
         return format_date(v, lang, fmt)
 
     return DocTexts(lang=lang, gettext=gettext_for(lang), number=number, percent=percent, date=day,
-                    datetime=lambda v: format_datetime(v, lang), category_name=lambda c: category_label(c, lang),
+                    datetime=lambda v: format_datetime(v, lang), category_name=lambda c: tax.label(c, lang),
                     municipality=municipality, **extra)

@@ -8,7 +8,7 @@ from typing import Any
 
 import shapely
 
-from trygg.domain.categories import BY_CODE
+from trygg.domain.categories import Taxonomy
 from trygg.storage.schema import Area, AreaEdition, Report
 
 
@@ -37,23 +37,23 @@ def area_feature(area: Area, extra: dict[str, Any] | None = None, precision: int
     return {"type": "Feature", "id": area.id, "geometry": shapely.geometry.mapping(geom), "properties": props}
 
 
-def report_json(report: Report, lang: str = "sv") -> dict[str, Any]:
+def report_json(report: Report, lang: str, *, tax: Taxonomy) -> dict[str, Any]:
     return _report_dict(report, report.area.name if report.area else None,
-                        report.organisation.name if report.organisation else None, lang)
+                        report.organisation.name if report.organisation else None, lang, tax)
 
 
-def report_row_json(row: Any, lang: str = "sv") -> dict[str, Any]:
+def report_row_json(row: Any, lang: str, *, tax: Taxonomy) -> dict[str, Any]:
     """The same shape as `report_json`, from a row of `trygg.storage.reports.LIST_COLUMNS` (no ORM object)."""
-    return _report_dict(row, row.area_name, row.organisation_name, lang)
+    return _report_dict(row, row.area_name, row.organisation_name, lang, tax)
 
 
-def _report_dict(report: Any, area_name: str | None, organisation_name: str | None, lang: str) -> dict[str, Any]:
-    cat = BY_CODE.get(report.category)
+def _report_dict(report: Any, area_name: str | None, organisation_name: str | None, lang: str,
+                 tax: Taxonomy) -> dict[str, Any]:
     return {
         "id": report.id,
         "public_id": report.public_id,
         "category": report.category,
-        "category_name": cat.name(lang) if cat else report.category,
+        "category_name": tax.label(report.category, lang),
         "description": report.description,
         "location": {"lon": report.lon, "lat": report.lat, "x": report.x, "y": report.y,
                      "precision": report.precision},
@@ -79,8 +79,8 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def report_feature(report: Report, lang: str = "sv") -> dict[str, Any]:
-    props = report_json(report, lang)
+def report_feature(report: Report, lang: str, *, tax: Taxonomy) -> dict[str, Any]:
+    props = report_json(report, lang, tax=tax)
     loc = props.pop("location")
     props["precision"] = loc["precision"]
     props["occurred"] = report.occurred_from.strftime("%Y-%m-%d %H:%M")

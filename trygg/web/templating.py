@@ -12,15 +12,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from trygg.domain.categories import CATEGORIES, category_label
 from trygg.domain.vocabulary import term_for
 from trygg.web import i18n
-from trygg.web.deps import get_settings, language, municipality_name
+from trygg.web.deps import get_settings, language, municipality_name, taxonomy
 from trygg.web.nav import split_nav
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
-templates.env.globals["categories"] = CATEGORIES
 
 
 def _json_script(value: Any, element_id: str) -> Markup:
@@ -42,6 +40,7 @@ def page_context(request: Request) -> dict[str, Any]:
     if name != settings.municipality_name:  # the database's municipality (trygg init) names the pages
         settings = dataclasses.replace(settings, municipality_name=name)
     gettext = i18n.gettext_for(lang)
+    tax = taxonomy(request)
     return {
         "request": request,
         "lang": lang,
@@ -56,14 +55,12 @@ def page_context(request: Request) -> dict[str, Any]:
         "fmt_datetime": lambda v, fmt="short": i18n.format_datetime(v, lang, fmt),
         "fmt_number": lambda v, digits=0: i18n.format_number(v, lang, digits),
         "fmt_percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),
-        "category_name": lambda code: _category_name(code, lang),
+        "category_name": lambda code: tax.label(code, lang),
+        "categories": tax.active,  # what forms offer (a page may pass its own list)
         "nav_items": nav_main,
         "nav_more": nav_more,
         "path": request.url.path,
     }
-
-
-_category_name = category_label  # the one label function (trygg.domain.categories); old name kept
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,

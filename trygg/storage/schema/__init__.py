@@ -3,6 +3,7 @@
 from trygg.storage.schema.access import RetentionPolicy, SharingRule, UserSecurity  # noqa: F401
 from trygg.storage.schema.audit_chain import AuditChain  # noqa: F401
 from trygg.storage.schema.base import Base, utcnow
+from trygg.storage.schema.categories import CategoryRow  # noqa: F401
 from trygg.storage.schema.core import (
     ApiToken,
     Area,

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Role
 from trygg.domain.permissions import Permission, roles_for
 from trygg.errors import NotFound, TryggError, ValidationError
@@ -25,6 +24,7 @@ from trygg.storage import access as access_store
 from trygg.storage import audit
 from trygg.storage import plans as plan_store
 from trygg.storage import users as user_store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.access import require_permission
 from trygg.web.admin.audit_labels import ACTION_LABELS, action_choices
@@ -225,7 +225,7 @@ def sharing_page(request: Request, admin: User = Depends(admin_only),
     table = access_store.sharing_table(session)
     orgs = user_store.list_organisations(session)
     return render(request, "admin/sharing.html", {
-        "orgs": orgs, "categories": CATEGORIES, "audiences": access_store.AUDIENCES,
+        "orgs": orgs, "categories": taxonomy(session).listed, "audiences": access_store.AUDIENCES,
         "audience": table.audience, "rules": table.rules, "flash": request.query_params.get("done", "")})
 
 

@@ -26,7 +26,7 @@ from trygg.fieldwork.counts import fieldwork_counts
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity, User
 from trygg.storage.schema.fieldwork import NightShift, SafetyWalk
-from trygg.web.access import require_permission, require_user
+from trygg.web.access import require_permission, require_user, taxonomy_of
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.fieldwork.serialize import observation_json, walk_json
@@ -241,7 +241,7 @@ def shift_observation(shift_id: int, body: ShiftObservationIn, request: Request,
 
     def create() -> tuple[int, dict[str, Any]]:
         report = shift_service.add_shift_observation(session, user, shift, key=key, lang=lang, **body.model_dump())
-        return 201, report_json(report, lang)
+        return 201, report_json(report, lang, tax=taxonomy_of(user))
 
     return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/night-shifts/{shift_id}/observations",
                       payload=body.model_dump(mode="json"), create=create)

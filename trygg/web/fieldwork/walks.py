@@ -21,7 +21,7 @@ from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import SafetyWalk
 from trygg.web.access import require_permission, require_user
 from trygg.web.blocking import run_blocking
-from trygg.web.deps import db_session, language, municipality_name
+from trygg.web.deps import db_session, language, municipality_name, taxonomy
 from trygg.web.fieldwork.forms import common_choices, form_int, local_datetime, local_input, see_other
 from trygg.web.fieldwork.serialize import observation_json
 from trygg.web.i18n import document_texts, gettext_for
@@ -145,7 +145,7 @@ def walk_pdf(walk_id: int, request: Request, user: User = Depends(require_user),
 
     walk = walk_service.get_visible_walk(session, user, walk_id)
     lang = language(request)
-    pdf = walk_report_pdf(walk, texts=document_texts(lang, municipality_name(request)))
+    pdf = walk_report_pdf(walk, texts=document_texts(lang, municipality_name(request), taxonomy(request)))
     name = f"trygghetsrond-{walk.id}-{walk.planned_for:%Y-%m-%d}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

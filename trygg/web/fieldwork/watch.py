@@ -9,7 +9,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
@@ -18,6 +17,7 @@ from trygg.fieldwork import watch as watch_service
 from trygg.fieldwork.vocab import WATCH_STATUSES
 from trygg.storage import areas as area_store
 from trygg.storage import fieldwork as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.storage.schema.fieldwork import NightShift, WatchArea
 from trygg.web.access import require_user
@@ -136,7 +136,7 @@ def shift_page(shift_id: int, request: Request, user: User = Depends(require_use
                status_code: int = 200) -> Response:
     shift = shift_service.visible_shift(user, store.get(session, NightShift, shift_id))
     return render(request, "fieldwork/shift.html", {
-        "shift": shift, "reports": store.shift_reports(session, shift.id), "categories": CATEGORIES,
+        "shift": shift, "reports": store.shift_reports(session, shift.id), "categories": taxonomy(session).active,
         "may_add": policy.can_log_shift(user, shift.organisation_id), "errors": errors or {},
         "map_points": [], "centre": shift.area.centroid_lon if shift.area else None}, status_code=status_code)
 

@@ -16,16 +16,17 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import category_label, is_sensitive
+from trygg.domain.categories import Taxonomy
 from trygg.domain.clock import today
 from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import resolve_period, to_local
 from trygg.lagesbild.service import build_lagesbild
 from trygg.storage import audit
+from trygg.storage.categories import taxonomy
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import User
 from trygg.web import i18n
-from trygg.web.access import check_role, detail_scope, require_user
+from trygg.web.access import check_role, detail_scope, require_user, taxonomy_of
 from trygg.web.deps import db_session, language
 from trygg.web.lagesbild.filters import VIEW_ROLES, dashboard_filter
 from trygg.web.lagesbild.serialize import summary_texts
@@ -35,7 +36,8 @@ router = APIRouter(prefix="/api/v1", tags=["lägesbild"])
 MAX_POINTS = 5000
 
 
-def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
+
+def lagesbild_json(lb: Lagesbild, lang: str, tax: Taxonomy) -> dict[str, Any]:
     _ = i18n.gettext_for(lang)
     group_label = {"challenged": _("Challenged areas (type 1–2)"), "advantaged": _("Advantaged areas (type 4–5)")}
     hot = [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.ring]]},
@@ -49,7 +51,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
                    "days": lb.period.days},
         "totals": {"current": lb.total, "previous": lb.previous_total, "last_year": lb.last_year_total,
                    "outside_areas": lb.outside_areas, "mapped_points": lb.mapped_points},
-        "categories": [{"code": c.code, "name": category_label(c.code, lang), "current": c.current,
+        "categories": [{"code": c.code, "name": tax.label(c.code, lang), "current": c.current,
                         "previous": c.previous, "last_year": c.last_year} for c in lb.categories],
         "areas": [{"id": a.area_id, "code": a.code, "name": a.name, "area_type": a.area_type,
                    "population": a.population, "current": a.current, "previous": a.previous,
@@ -57,7 +59,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
                   for a in lb.areas],
         "weeks": [{"start": w.start.isoformat(), "count": w.count, "alarms": w.alarms} for w in lb.weeks],
         "alarms": [{"week_start": a.week_start.isoformat(), "area_id": a.area_id, "area": a.area_name,
-                    "category": a.category, "category_name": category_label(a.category, lang),
+                    "category": a.category, "category_name": tax.label(a.category, lang),
                     "observed": a.observed, "expected": round(a.expected, 2), "p_adjusted": a.p_adjusted}
                    for a in lb.alarms],
         # District × category series tested for trend alarms, and those with too few reports to fit a trend.
@@ -72,7 +74,7 @@ def lagesbild_json(lb: Lagesbild, lang: str) -> dict[str, Any]:
         "method": {"hotspot_cell_m": lb.cell_size, "hotspot_inference": lb.hotspot_inference, "q": lb.q,
                    "density_cell_m": lb.density_cell_size, "bandwidth_m": lb.bandwidth,
                    "n_hot": lb.n_hot, "n_cold": lb.n_cold, "n_new_hot": len(lb.new_hot)},
-        "summary": summary_texts(lb, lang),
+        "summary": summary_texts(lb, lang, tax),
         "computed_in_s": lb.seconds,
     }
 
@@ -83,12 +85,13 @@ def lagesbild_api(request: Request, user: User = Depends(require_user),
     check_role(user, VIEW_ROLES)
     flt = dashboard_filter(request.query_params, user)
     lb = build_lagesbild(session, flt, today=today())
-    return lagesbild_json(lb, language(request))
+    return lagesbild_json(lb, language(request), taxonomy_of(user))
 
 
 def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int = MAX_POINTS) -> dict[str, Any]:
     """The period's reports as GeoJSON points (newest `limit`): category, local time and the link to the
     report's page (the caller restricts `flt` to reports the user may read)."""
+    tax = taxonomy(session)
     arr = report_arrays(session, flt)
     n = len(arr)
     order = np.argsort(arr.time)[::-1][:limit]
@@ -96,7 +99,7 @@ def points_collection(session: Session, flt: ReportFilter, lang: str, limit: int
     feats = [{"type": "Feature", "id": int(arr.ids[i]),
               "geometry": {"type": "Point", "coordinates": [round(float(arr.lon[i]), 6), round(float(arr.lat[i]), 6)]},
               "properties": {"category": str(arr.category[i]),
-                             "category_name": category_label(str(arr.category[i]), lang),
+                             "category_name": tax.label(str(arr.category[i]), lang),
                              "occurred": str(t).replace("T", " ")[:16], "precision": str(arr.precision[i]),
                              "url": f"/reports/{int(arr.ids[i])}"}}
              for i, t in zip(order.tolist(), local, strict=True)]
@@ -118,7 +121,7 @@ def lagesbild_points(request: Request, user: User = Depends(require_user),
 def note_sensitive_points(session: Session, user: User, features: list[dict[str, Any]], via: str) -> int:
     """Audit (``read_sensitive``) every sensitive report among the points sent, with its exact position."""
     reads = [(f["id"], {"category": f["properties"]["category"], "via": via}) for f in features
-             if is_sensitive(f["properties"]["category"])]
+             if taxonomy(session).is_sensitive(f["properties"]["category"])]
     if reads:
         audit.record_many(session, user.id, "read_sensitive", "report", reads)
         session.commit()

@@ -22,7 +22,7 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.lagesbild import activities_for_area
 from trygg.storage.schema import SurveyResult, User
 from trygg.storage.surveys import survey_results
-from trygg.web.access import check_role
+from trygg.web.access import check_role, taxonomy_of
 from trygg.web.deps import current_user, db_session, language
 from trygg.web.errors import login_redirect
 from trygg.web.lagesbild.filters import VIEW_ROLES, dashboard_filter
@@ -138,7 +138,8 @@ def area_page(area_id: int, request: Request, user: User | None = Depends(curren
     activities = activities_for_area(session, area)
     running = {a.id for a in activities_for_area(session, area, on=day)}
     return render(request, "areas/area.html", {
-        "area": area, "old_edition": olds.get(area.id, ""), "lb": lb, "summary": summary_texts(lb, language(request)),
+        "area": area, "old_edition": olds.get(area.id, ""), "lb": lb,
+        "summary": summary_texts(lb, language(request), taxonomy_of(user)),
         "weeks": AREA_WEEKS,
         "surveys": surveys, "latest_year": latest_year, "group": group, "activities": activities,
         "running": running, "actions": meeting_store.actions_in_areas(session, [area.id], limit=10),

@@ -7,11 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import CATEGORIES
 from trygg.errors import NotFound
 from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
-from trygg.web.deps import db_session, language
+from trygg.web.deps import db_session, language, taxonomy
 from trygg.web.serialize import area_feature, area_json, edition_json
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
@@ -66,12 +65,15 @@ def get_area(area_id: int, session: Session = Depends(db_session)) -> dict[str, 
 
 @router.get("/categories", summary="The category taxonomy in Swedish and English")
 def list_categories(request: Request) -> dict[str, Any]:
+    """Every category, retired and merged ones too (their reports keep their code): ``active`` says
+    whether forms offer it, ``merged_into`` under which category it is counted."""
     lang = language(request)
     return {"categories": [
         {"code": c.code, "name": c.name(lang), "name_sv": c.name_sv, "name_en": c.name_en,
          "sensitivity": str(c.sensitivity), "police_types": list(c.police_types),
-         "focus_areas": list(c.focus_areas), "public": c.public}
-        for c in CATEGORIES]}
+         "focus_areas": list(c.focus_areas), "public": c.public, "active": c.active,
+         "retired_on": c.retired_on.isoformat() if c.retired_on else None, "merged_into": c.merged_into}
+        for c in taxonomy(request).categories]}
 
 
 @router.get("/places", summary="Known places matching a text (for the place picker)")

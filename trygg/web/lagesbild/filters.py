@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from sqlalchemy.orm import object_session
 from starlette.datastructures import QueryParams
 
 from trygg.domain.clock import today
@@ -18,7 +19,7 @@ from trygg.errors import ValidationError
 from trygg.lagesbild.periods import last_complete_week
 from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive
+from trygg.web.access import can_see_sensitive, sensitive_codes, taxonomy_of
 from trygg.web.filters import parse_report_filter
 
 #: Who sees the lägesbild (aggregates, hot spots, map).
@@ -29,7 +30,7 @@ FILTER_KEYS = ("weeks", "start", "end", "area", "area_type", "category", "organi
 
 def dashboard_filter(params: QueryParams, user: User, *, on: date | None = None) -> ReportFilter:
     """The report filter of the query parameters; ``weeks=N`` means the last N complete weeks."""
-    flt = parse_report_filter(params)
+    flt = parse_report_filter(params, tax=taxonomy_of(user))
     weeks = params.get("weeks", "").strip()
     if weeks and flt.start is None and flt.end is None:
         if not weeks.isdigit() or not 1 <= int(weeks) <= 260:
@@ -37,7 +38,7 @@ def dashboard_filter(params: QueryParams, user: User, *, on: date | None = None)
         last = last_complete_week(on or today())
         flt = replace(flt, start=last.end - timedelta(weeks=int(weeks)), end=last.end)
     if not can_see_sensitive(user):
-        flt = replace(flt, exclude_categories=SENSITIVE_CODES)
+        flt = replace(flt, exclude_categories=sensitive_codes(object_session(user)))
     return flt
 
 

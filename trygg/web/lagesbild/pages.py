@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import CATEGORIES, category_label, is_sensitive
+from trygg.domain.categories import Taxonomy
 from trygg.domain.clock import today
 from trygg.domain.enums import AreaLevel, Source
 from trygg.lagesbild.periods import TIMEZONE, resolve_period
@@ -30,7 +30,7 @@ from trygg.storage import meetings as meeting_store
 from trygg.storage.reports import ReportFilter, iter_reports
 from trygg.storage.schema import Report, User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, can_see_sensitive, check_role, detail_scope
+from trygg.web.access import can_see_sensitive, check_role, detail_scope, taxonomy_of
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
 from trygg.web.deps import current_user, db_session, get_database, language
 from trygg.web.errors import login_redirect
@@ -99,7 +99,8 @@ def results_context(request: Request, session: Session, user: User) -> dict[str,
     lb = build_lagesbild(session, flt, today=today())
     lang = language(request)
     qs = query_string(request.query_params) or "weeks=1"
-    return {"lb": lb, "qs": qs, "summary": summary_texts(lb, lang), "heat": heat_levels(lb.hour_of_week),
+    return {"lb": lb, "qs": qs, "summary": summary_texts(lb, lang, taxonomy_of(user)),
+            "heat": heat_levels(lb.hour_of_week),
             "day_names": day_names(lang), "hot": [c for c in lb.hot_cells if c.cls == "hot" and c.count > 0][:15],
             "max_week": max((w.count for w in lb.weeks), default=0),
             "survey_figures": survey_figures(session, flt.area_ids)}
@@ -118,7 +119,7 @@ def dashboard(request: Request, user: User | None = Depends(current_user),
         "form": form_values(request), "week_choices": WEEK_CHOICES,
         "areas": area_store.list_areas(session, AreaLevel.REGSO),
         "organisations": meeting_store.list_organisations(session), "sources": SOURCES,
-        "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
+        "category_choices": [c for c in taxonomy_of(user).listed if can_see_sensitive(user) or not c.sensitive],
         "js_texts": js_texts(_),
     })
     return render(request, "lagesbild/dashboard.html", ctx)
@@ -142,12 +143,12 @@ def _export_filter(request: Request, user: User) -> tuple[ReportFilter, str]:
     return replace(flt, start=period.start, end=period.end, visible=detail_scope(user)), name
 
 
-def _row(r: Report, lang: str) -> dict[str, Any]:
+def _row(r: Report, lang: str, tax: Taxonomy) -> dict[str, Any]:
     return {
         "id": r.id, "public_id": r.public_id,
         "occurred_from": r.occurred_from.astimezone(TIMEZONE).isoformat(timespec="minutes"),
         "occurred_to": r.occurred_to.astimezone(TIMEZONE).isoformat(timespec="minutes") if r.occurred_to else "",
-        "category": r.category, "category_name": category_label(r.category, lang),
+        "category": r.category, "category_name": tax.label(r.category, lang),
         "area_code": r.area.code if r.area else "", "area_name": r.area.name if r.area else "",
         "area_type": (r.area.area_type or "") if r.area else "",
         "organisation": r.organisation.name if r.organisation else "", "source": r.source, "status": r.status,
@@ -168,12 +169,13 @@ def export_csv(request: Request, user: User | None = Depends(current_user),
     flt, name = _export_filter(request, user)
     lang = language(request)
     ledger = SentLedger()
+    tax = taxonomy_of(user)
 
     def values() -> Iterator[list[Any]]:
         for r in iter_reports(session, flt):
-            if is_sensitive(r.category):
+            if tax.is_sensitive(r.category):
                 ledger.note(r.id, r.category)
-            row = _row(r, lang)
+            row = _row(r, lang, tax)
             yield [row[c] for c in EXPORT_COLUMNS]
 
     return AuditedStreamingResponse(
@@ -192,14 +194,15 @@ def export_geojson(request: Request, user: User | None = Depends(current_user),
     flt, name = _export_filter(request, user)
     lang = language(request)
     ledger = SentLedger()
+    tax = taxonomy_of(user)
 
     def chunks() -> Iterator[str]:
         yield '{"type": "FeatureCollection", "features": ['
         first = True
         for r in iter_reports(session, flt):
-            if is_sensitive(r.category):
+            if tax.is_sensitive(r.category):
                 ledger.note(r.id, r.category)
-            props = _row(r, lang)
+            props = _row(r, lang, tax)
             feature = {"type": "Feature", "id": r.id,
                        "geometry": {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]},
                        "properties": props}

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from trygg.domain import clock
-from trygg.domain.categories import category_label
 from trygg.domain.clock import today
 from trygg.domain.enums import Source
 from trygg.domain.msgid import _
@@ -32,12 +31,13 @@ from trygg.lagesbild.surveys import survey_figures
 from trygg.reports.lagesbild_pdf import render_lagesbild_pdf
 from trygg.storage import areas as area_store
 from trygg.storage import jobs as job_store
+from trygg.storage.categories import taxonomy
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import Job, Organisation, User
 from trygg.web import i18n
-from trygg.web.access import SENSITIVE_CODES, check_role, detail_scope, require_user
+from trygg.web.access import check_role, detail_scope, require_user
 from trygg.web.audited_stream import record_reads
 from trygg.web.deps import current_user, db_session, get_database, language, municipality_name, wake_jobs
 from trygg.web.errors import login_redirect
@@ -69,7 +69,8 @@ def filter_description(session: Session, flt: ReportFilter, lang: str) -> tuple[
         parts.append(area.name if area else str(aid))
     if flt.area_types:
         parts.append(_("Area type") + " " + ", ".join(str(t) for t in flt.area_types))
-    parts += [category_label(c, lang) for c in flt.categories]
+    tax = taxonomy(session)
+    parts += [tax.label(c, lang) for c in flt.categories]
     for oid in flt.organisation_ids:
         org = session.get(Organisation, oid)
         parts.append(org.name if org else str(oid))
@@ -96,13 +97,14 @@ def make_pdf(db: Database, user_id: int, params: QueryParams, lang: str, municip
         pts = report_arrays(s, replace(flt, start=lb.period.start, end=lb.period.end, visible=detail_scope(user)))
         described = filter_description(s, flt, lang)
         surveys = survey_figures(s, flt.area_ids)
+        tax = taxonomy(s)
     keep = np.isin(pts.precision.astype(str), PRECISE)
-    texts = i18n.document_texts(lang, municipality, day_names=tuple(day_names(lang)), filters=described,
-                                summary=tuple(summary_texts(lb, lang)))
+    texts = i18n.document_texts(lang, municipality, tax, day_names=tuple(day_names(lang)), filters=described,
+                                summary=tuple(summary_texts(lb, lang, tax)))
     focus = flt.area_ids or None
     pdf = render_lagesbild_pdf(lb, areas, pts.x[keep], pts.y[keep], texts, generated=clock.now(),
                                progress=report, focus=focus, surveys=surveys)
-    drawn = keep & np.isin(pts.category.astype(str), list(SENSITIVE_CODES))
+    drawn = keep & np.isin(pts.category.astype(str), list(tax.sensitive))
     if drawn.any():  # sensitive reports drawn at their exact places on the map
         record_reads(db, user_id, [(int(i), str(c)) for i, c in zip(pts.ids[drawn], pts.category[drawn], strict=True)],
                      "lagesbild.pdf")

@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.clock import today
 from trygg.domain.enums import ActionStatus
 from trygg.domain.geo import to_sweref
@@ -37,15 +36,16 @@ from trygg.storage.reports import ReportFilter
 from trygg.storage.schema import User
 from trygg.web.access import (
     MEETING_ROLES,
-    SENSITIVE_CODES,
     can_manage_est_groups,
     can_see_report_detail,
     can_see_sensitive,
     check_role,
     require_permission,
     require_user,
+    sensitive_codes,
+    taxonomy_of,
 )
-from trygg.web.deps import current_user, db_session, get_settings, language
+from trygg.web.deps import current_user, db_session, get_settings, language, taxonomy
 from trygg.web.errors import login_redirect
 from trygg.web.i18n import TIMEZONE
 from trygg.web.nav import register_nav
@@ -74,7 +74,9 @@ def _parse_date(value: str, field: str, errors: dict[str, str]) -> date | None:
 
 
 def _base_filter(user: User) -> ReportFilter:
-    return ReportFilter() if can_see_sensitive(user) else ReportFilter(exclude_categories=SENSITIVE_CODES)
+    if can_see_sensitive(user):
+        return ReportFilter()
+    return ReportFilter(exclude_categories=tuple(sorted(taxonomy_of(user).sensitive)))
 
 
 def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]:
@@ -99,7 +101,7 @@ def group_context(session: Session, user: User, group_id: int) -> dict[str, Any]
         "member_organisations": [o for o in organisations if o.id in members],
         "other_organisations": [o for o in organisations if o.id not in members],
         "can_manage": can_manage_est_groups(user),
-        "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
+        "category_choices": [c for c in taxonomy_of(user).active if can_see_sensitive(user) or not c.sensitive],
         "default_due": day + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(DECISION_ROWS),
         "picture_link": f"/lagesbild?{area_qs}&start={since.isoformat()}&end={(day + timedelta(days=1)).isoformat()}",
         "near_distance": int(NEAR_DISTANCE), "near_days": NEAR_DAYS, "statuses": [str(s) for s in ActionStatus],
@@ -193,7 +195,7 @@ def _decisions(session: Session, user: User, meeting_id: int, held_on: date, tit
         cell = (cells[i] if cells and i < len(cells) else "").strip() or None
         if not owner.isdigit():
             row_errors["owner_organisation_id"] = "Choose the organisation that owns the action."
-        if cat and cat not in {c.code for c in CATEGORIES}:
+        if cat and cat not in taxonomy_of(user):
             row_errors["category"] = "Unknown category."
         if not row_errors and due is not None:
             try:
@@ -259,7 +261,7 @@ def meeting_page(meeting_id: int, request: Request, user: User | None = Depends(
     return render(request, "meetings/meeting.html", {
         "meeting": meeting, "group": group, "actions": store.meeting_actions(session, meeting.id),
         "areas": store.group_areas(session, group.id), "organisations": store.list_organisations(session),
-        "category_choices": [c for c in CATEGORIES if can_see_sensitive(user) or c.code not in SENSITIVE_CODES],
+        "category_choices": [c for c in taxonomy_of(user).active if can_see_sensitive(user) or not c.sensitive],
         "default_due": meeting.held_on + timedelta(days=DEFAULT_DEADLINE_DAYS), "rows": range(1),
         "statuses": [str(s) for s in ActionStatus], "saved": request.query_params.get("saved"),
         "errors": {}, "values": {}, "today": today(), "attendees": store.attendees(session, meeting.id),
@@ -322,9 +324,10 @@ def issue_minutes(meeting_id: int, request: Request, user: User = Depends(requir
     since = prev.held_on if prev else meeting.held_on - timedelta(days=7)
     # The minutes go by e-mail to every participant: sensitive categories are left out of the picture.
     brief = build_meeting_brief(session, tuple(a.id for a in areas), since=since, today=meeting.held_on,
-                                base=ReportFilter(exclude_categories=SENSITIVE_CODES)) if areas else None
+                                base=ReportFilter(exclude_categories=sensitive_codes(session))) if areas else None
     lang = language(request)
-    doc = minutes_document(session, meeting, doc_texts(lang, get_settings(request).municipality_name),
+    doc = minutes_document(session, meeting, doc_texts(lang, get_settings(request).municipality_name,
+                                                     taxonomy(request)),
                            generated=clock.local_now(), brief=brief)
     row = minutes_store.save(session, meeting.id, html=doc.html, pdf=doc.pdf, lang=lang, created_by=user.id)
     attendees = [o.id for o in store.attendees(session, meeting.id)]

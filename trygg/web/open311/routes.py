@@ -24,17 +24,19 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE, CATEGORIES, Category
+from trygg.domain.categories import Category, Taxonomy
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.text import check_text, forbidden_character, whole_number
 from trygg.errors import NotFound, PermissionDenied, TryggError, ValidationError
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.publication.gate import single_report_public
 from trygg.storage import intake as intake_store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import Organisation, Report
 from trygg.storage.schema.intake import Open311Client
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_database, get_settings, language, municipality_name
+from trygg.web.deps import taxonomy as request_taxonomy
 from trygg.web.i18n import gettext_for
 from trygg.web.idempotency import idempotent
 from trygg.web.open311.render import definition_json, request_json, respond, service_json
@@ -58,13 +60,14 @@ def _fmt(fmt: str) -> str:
     return fmt
 
 
-def public_services() -> list[Category]:
-    return [c for c in CATEGORIES if c.public]
+def public_services(tax: Taxonomy) -> list[Category]:
+    """The services offered: the public categories in use (a retired one is offered no more)."""
+    return list(tax.public)
 
 
-def _service(code: str) -> Category:
-    cat = BY_CODE.get(code)
-    if cat is None or not cat.public:
+def _service(tax: Taxonomy, code: str) -> Category:
+    cat = tax.get(code)
+    if cat is None or not cat.public or not cat.active:
         raise NotFound(f"No service with code {code!r}.", hint="List them at /open311/v2/services.json.")
     return cat
 
@@ -74,7 +77,7 @@ def _as_request(session: Session, report: Report, lang: str) -> dict[str, Any]:
     if report.routed_to_id is not None:
         org = session.get(Organisation, report.routed_to_id)
         agency = org.name if org is not None else None
-    cat = BY_CODE.get(report.category)
+    cat = taxonomy(session).get(report.category)
     return request_json(report, lang, agency, cat.name(lang) if cat else None)
 
 
@@ -124,13 +127,15 @@ def discovery(fmt: str, request: Request) -> Response:
 @router.get("/open311/v2/services.{fmt}")
 def services(fmt: str, request: Request) -> Response:
     lang = language(request)
-    return respond(_fmt(fmt), [service_json(c, lang) for c in public_services()], "services", "service")
+    offered = public_services(request_taxonomy(request))
+    return respond(_fmt(fmt), [service_json(c, lang) for c in offered], "services", "service")
 
 
 @router.get("/open311/v2/services/{code}.{fmt}")
 def service_definition(code: str, fmt: str, request: Request) -> Response:
     fmt = _fmt(fmt)
-    return respond(fmt, definition_json(_service(code), language(request)), "service_definition", None)
+    return respond(fmt, definition_json(_service(request_taxonomy(request), code),
+                                        language(request)), "service_definition", None)
 
 
 @router.get("/open311/v2/requests.{fmt}")
@@ -142,7 +147,8 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
         raise Open311BadRequest("A filter holds a NUL character, which no stored value can contain; remove it.")
     lang = language(request)
     ids = [i.strip() for i in q.get("service_request_id", "").split(",") if i.strip()]
-    hidden = [c.code for c in CATEGORIES if not single_report_public(c.code)]
+    tax = taxonomy(session)
+    hidden = [c for c in tax.codes if not single_report_public(c, tax)]
     if ids:
         rows = intake_store.open311_requests(session, public_ids=ids[:1000], exclude_categories=hidden)
     else:
@@ -168,7 +174,7 @@ def list_requests(fmt: str, request: Request, session: Session = Depends(db_sess
 def get_request(request_id: str, fmt: str, request: Request, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     report = intake_store.resident_report(session, request_id)
-    if report is None or not single_report_public(report.category):
+    if report is None or not single_report_public(report.category, taxonomy(session)):
         raise NotFound(f"No service request {request_id[:40]!r}.")
     return respond(fmt, [_as_request(session, report, language(request))], "service_requests", "request")
 
@@ -177,7 +183,7 @@ def get_request(request_id: str, fmt: str, request: Request, session: Session = 
 def get_token(token: str, fmt: str, session: Session = Depends(db_session)) -> Response:
     fmt = _fmt(fmt)
     report = intake_store.resident_report(session, token)
-    if report is None or not single_report_public(report.category):
+    if report is None or not single_report_public(report.category, taxonomy(session)):
         raise NotFound(f"No service request for token {token[:40]!r}.")
     return respond(fmt, [{"service_request_id": report.public_id, "token": token}], "service_requests", "request")
 
@@ -255,8 +261,8 @@ def _post_request(fmt: str, request: Request, session: Session, form: dict[str, 
     code = form.get("service_code", "").strip()
     if not code:
         raise Open311BadRequest("service_code is required.")
-    cat = BY_CODE.get(code)
-    if cat is None or not cat.public:
+    cat = taxonomy(session).get(code)
+    if cat is None or not cat.public or not cat.active:
         raise NotFound(f"service_code {code[:40]!r} not found.", hint="List them at services.json.")
     lat, lon = _float(form, "lat"), _float(form, "long")
     place = form.get("address_string", "").strip() or form.get("address_id", "").strip() or None

@@ -22,6 +22,7 @@ from trygg.plans.serialize import activity_json, focus_area_json, indicator_json
 from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import ActionPlan, User
 from trygg.web.access import require_permission
 from trygg.web.deps import db_session
@@ -57,7 +58,7 @@ def create_plan(body: PlanCreate = JSON, user: User = Depends(edit_user),
                 session: Session = Depends(db_session)) -> dict[str, Any]:
     plan = lifecycle.create_draft(session, body.year, user, title=body.title, summary=body.summary, as_of=body.as_of)
     if body.suggest_focus_areas and plan.evidence:
-        for fa in suggested_focus_areas(plan.evidence):
+        for fa in suggested_focus_areas(plan.evidence, taxonomy(session)):
             lifecycle.add_focus_area(session, plan, user, fa)
     session.commit()
     return full(session, _plan(session, plan.id))

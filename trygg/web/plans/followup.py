@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.permissions import Permission, may, roles_for
 from trygg.errors import NotFound, ValidationError
 from trygg.plans import evaluate, followup, lifecycle
 from trygg.plans.calendar import year_wheel
 from trygg.reports import plan_charts
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
@@ -25,7 +25,7 @@ from trygg.web.deps import db_session, language
 from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.plans.pages import back, edit_user, form_dict, get_plan, view_user
-from trygg.web.templating import _category_name, render
+from trygg.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 analyst = require_permission(Permission.PLAN_EDIT)
@@ -95,7 +95,8 @@ def calendar_page(plan_id: int, request: Request, user: User = Depends(view_user
     plan = get_plan(session, plan_id)
     wheel = year_wheel(session, plan)
     lang = language(request)
-    names = {f"{d.month}-{d.day}": ", ".join(_category_name(c, lang) for c in d.categories) for d in wheel.days}
+    tax = taxonomy(session)
+    names = {f"{d.month}-{d.day}": ", ".join(tax.label(c, lang) for c in d.categories) for d in wheel.days}
     return render(request, "followup/calendar.html", {"plan": plan, "wheel": wheel, "day_names": names})
 
 
@@ -113,7 +114,7 @@ def evaluations_page(request: Request, user: User = Depends(view_user),
     plans = store.list_plans(session)
     return render(request, "followup/evaluations.html", {
         "evaluations": store.list_evaluations(session), "places": store.list_places(session),
-        "all_categories": CATEGORIES, "plans": plans, "analyst": may(user, Permission.PLAN_EDIT),
+        "all_categories": taxonomy(session).active, "plans": plans, "analyst": may(user, Permission.PLAN_EDIT),
         "activities": [(p, a) for p in plans for a in p.activities]})
 
 

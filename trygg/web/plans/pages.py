@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import ActivityKind, PlanStatus, Role
 from trygg.domain.permissions import Permission, may, roles_for
 from trygg.errors import NotFound, ValidationError
@@ -25,6 +24,7 @@ from trygg.plans.inputs import ACTIVITY_STATUSES, SOURCE_KINDS, PlanCreate, plan
 from trygg.plans.suggestions import suggested_focus_areas
 from trygg.plans.warnings import plan_warnings
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import ActionPlan, User
 from trygg.web.access import require_permission
 from trygg.web.blocking import read_form
@@ -33,7 +33,7 @@ from trygg.web.i18n import gettext_for
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.plans.labels import LABELS
-from trygg.web.templating import _category_name, render, templates
+from trygg.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
 templates.env.globals.setdefault("plan_labels", LABELS)
@@ -71,7 +71,7 @@ def plan_context(request: Request, session: Session, plan: ActionPlan, user: Use
     lang = language(request)
     _ = gettext_for(lang)
     problems = lifecycle.current_problems(session)
-    warnings = plan_warnings(plan, problems, lambda c: _category_name(c, lang))
+    warnings = plan_warnings(plan, problems, taxonomy(session).labels(lang))
     lines = signing.signature_lines(session, plan)
     my_line = None
     if user.role == Role.SIGNATORY and plan.status == PlanStatus.APPROVED:
@@ -84,7 +84,7 @@ def plan_context(request: Request, session: Session, plan: ActionPlan, user: Use
         "transitions": sorted(lifecycle.TRANSITIONS.get(plan.status, frozenset())),
         "next_version": store.next_version(session, plan.id), "history": store.status_changes(session, plan.id),
         "areas": areas, "regsos": sorted((a for a in areas.values() if a.level == "regso"), key=lambda a: a.name),
-        "organisations": store.organisations(session), "all_categories": CATEGORIES,
+        "organisations": store.organisations(session), "all_categories": taxonomy(session).active,
         "kinds": [str(k) for k in ActivityKind], "statuses": ACTIVITY_STATUSES, "source_kinds": SOURCE_KINDS,
         "survey_labels": SURVEY_LABELS, "survey_names": store.survey_indicator_names(session),
         "evidence": plan.evidence or {}, "groups": GROUPS, "saved": request.query_params.get("saved", ""),
@@ -111,7 +111,7 @@ def create_plan(request: Request, user: User = Depends(edit_user),
     new = PlanCreate.model_validate({k: v for k, v in data.items() if k != "as_of"})
     plan = lifecycle.create_draft(session, new.year, user, title=new.title, summary=new.summary)
     if data.get("suggest") and plan.evidence:
-        for fa in suggested_focus_areas(plan.evidence):
+        for fa in suggested_focus_areas(plan.evidence, taxonomy(session)):
             lifecycle.add_focus_area(session, plan, user, fa)
     session.commit()
     return back(f"/plans/{plan.id}", "created")

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.permissions import Permission, may
 from trygg.errors import ValidationError
 from trygg.plans import promise as promises
 from trygg.plans.evidence import SURVEY_LABELS
 from trygg.plans.inputs import PARTIES, SOURCE_KINDS, indicator_input
 from trygg.storage import plans as store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session
@@ -59,7 +59,7 @@ def edit_page(promise_id: int, request: Request, user: User = Depends(view_user)
         "promise": p, "views": promises.public_view(session, p, _today()),  # type: ignore[arg-type]
         "editable": p.status == "draft" and may(user, Permission.PLAN_EDIT),
         "manager": may(user, Permission.PLAN_EDIT), "parties": PARTIES,
-        "source_kinds": SOURCE_KINDS, "all_categories": CATEGORIES, "survey_labels": SURVEY_LABELS,
+        "source_kinds": SOURCE_KINDS, "all_categories": taxonomy(session).active, "survey_labels": SURVEY_LABELS,
         "survey_names": store.survey_indicator_names(session), "saved": request.query_params.get("saved", ""),
         "regsos": sorted((a for a in store.areas_by_id(session).values() if a.level == "regso"), key=lambda a: a.name)})
 

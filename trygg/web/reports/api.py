@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from trygg.domain.categories import is_sensitive
 from trygg.domain.enums import Source
 from trygg.domain.permissions import Permission
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
@@ -34,6 +33,7 @@ from trygg.web.access import (
     note_sensitive_reads,
     require_permission,
     require_user,
+    taxonomy_of,
     visible_report,
 )
 from trygg.web.audited_stream import AuditedStreamingResponse, SentLedger
@@ -94,7 +94,7 @@ def post_report(request: Request, body: ReportIn, user: User = Depends(require_p
         if data.external_id:
             data.external_id = f"api:{user.organisation_id}:{data.external_id}"
         report = create_report(session, data, ctx)
-        return 201, report_json(report, lang)
+        return 201, report_json(report, lang, tax=taxonomy_of(user))
 
     return idempotent(request, session, scope=f"user:{user.id} POST /api/v1/reports",
                       payload=body.model_dump(mode="json"), create=create)
@@ -109,7 +109,8 @@ def list_reports(request: Request, user: User = Depends(require_user),
                  limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
                  cursor: str | None = Query(None, description="`next_cursor` of the previous page.")
                  ) -> JSONResponse:
-    flt = parse_report_filter(request.query_params, detail_scope(user))
+    list_tax = taxonomy_of(user)
+    flt = parse_report_filter(request.query_params, detail_scope(user), tax=list_tax)
     limit, offset = paging(request.query_params)
     after = parse_cursor(cursor) if cursor else None
     lang = language(request)
@@ -119,7 +120,7 @@ def list_reports(request: Request, user: User = Depends(require_user),
     last = rows[-1] if len(rows) == limit else None
     body = {"total": total, "limit": limit, "offset": offset,
             "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
-            "reports": [report_row_json(r, lang) for r in rows]}
+            "reports": [report_row_json(r, lang, tax=list_tax) for r in rows]}
     return JSONResponse(body)
 
 
@@ -128,10 +129,11 @@ def _stream_rows(request: Request, user: User, ledger: SentLedger) -> Iterator[A
 
     Each sensitive report is noted in `ledger`: the response audits those it actually sent.
     """
-    flt = parse_report_filter(request.query_params, detail_scope(user))
+    flt = parse_report_filter(request.query_params, detail_scope(user), tax=taxonomy_of(user))
+    tax = taxonomy_of(user)
     with get_database(request).session() as s:
         for report in report_store.iter_reports(s, flt):
-            if is_sensitive(report.category):
+            if tax.is_sensitive(report.category):
                 ledger.note(report.id, report.category)
             yield report
 
@@ -139,13 +141,14 @@ def _stream_rows(request: Request, user: User, ledger: SentLedger) -> Iterator[A
 @router.get("/reports.csv", summary="Export the filtered reports as CSV (UTF-8, all matching rows)",
             description=FILTER_DOC)
 def reports_csv(request: Request, user: User = Depends(require_user)) -> Response:
-    parse_report_filter(request.query_params, detail_scope(user))  # 422 before streaming starts
+    tax = taxonomy_of(user)
+    parse_report_filter(request.query_params, detail_scope(user), tax=tax)  # 422 before streaming starts
     lang = language(request)
     ledger = SentLedger()
 
     def values() -> Iterator[list[Any]]:
         for r in _stream_rows(request, user, ledger):
-            j = report_json(r, lang)
+            j = report_json(r, lang, tax=tax)
             j.update(j.pop("location"))
             yield ["" if j.get(c) is None else j.get(c) for c in CSV_COLUMNS]
 
@@ -161,7 +164,8 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
                     session: Session = Depends(db_session),
                     limit: int = Query(500, ge=1, le=20000),
                     export: bool = Query(False, description="Stream every matching report as a file.")) -> Any:
-    flt = parse_report_filter(request.query_params, detail_scope(user))
+    tax = taxonomy_of(user)
+    flt = parse_report_filter(request.query_params, detail_scope(user), tax=tax)
     lang = language(request)
     if export:
         ledger = SentLedger()
@@ -170,7 +174,7 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
             yield '{"type":"FeatureCollection","features":['
             first = True
             for r in _stream_rows(request, user, ledger):
-                yield ("" if first else ",") + json.dumps(report_feature(r, lang), ensure_ascii=False,
+                yield ("" if first else ",") + json.dumps(report_feature(r, lang, tax=tax), ensure_ascii=False,
                                                          default=str)
                 first = False
             yield "]}"
@@ -182,14 +186,14 @@ def reports_geojson(request: Request, user: User = Depends(require_user),
     limit, offset = paging(request.query_params, default_limit=500, max_limit=20000)
     rows = report_store.list_reports(session, flt, limit=limit, offset=offset)
     note_sensitive_reads(user, rows, session)
-    return {"type": "FeatureCollection", "features": [report_feature(r, lang) for r in rows]}
+    return {"type": "FeatureCollection", "features": [report_feature(r, lang, tax=tax) for r in rows]}
 
 
 @router.get("/reports/{report_id}", summary="One report")
 def get_report(report_id: int, request: Request, user: User = Depends(require_user),
                session: Session = Depends(db_session)) -> dict[str, Any]:
     report = visible_report(user, report_store.get_report(session, report_id))
-    body = report_json(report, language(request))
+    body = report_json(report, language(request), tax=taxonomy_of(user))
     body["actions"] = [report_action_json(a) for a in intake_store.actions_for_reports(session, [report.id])
                        .get(report.id, [])]
     body["photos"] = [f"/api/v1/reports/{report.id}/photos/{p.id}" for p in intake_store.photos_of(session, report.id)]
@@ -208,7 +212,7 @@ def patch_report(report_id: int, body: ReportPatch, request: Request,
                             gettext=gettext_for(lang))
     events.report_changed(session, report, changes, mail_texts(request))
     session.commit()
-    return report_json(report, lang)
+    return report_json(report, lang, tax=taxonomy_of(user))
 
 
 @router.get("/reports/{report_id}/photos/{photo_id}", summary="A report's photo (metadata stripped)")

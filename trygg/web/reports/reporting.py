@@ -27,6 +27,7 @@ from trygg.ingest import open_importer, run_import
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.access import can_see_report_detail, require_permission
 from trygg.web.blocking import run_blocking
@@ -128,11 +129,9 @@ def read_photos(form: FormData, max_mb: int, _: Any) -> tuple[list[Any], dict[st
 
 
 def form_context(session: Session, lang: str, public: bool = False) -> dict[str, Any]:
-    from trygg.domain.categories import CATEGORIES
-
     _ = gettext_for(lang)
     return {
-        "report_categories": [c for c in CATEGORIES if c.public or not public],
+        "report_categories": [c for c in taxonomy(session).active if c.public or not public],
         "areas": intake_store.area_choices(session, AreaLevel.REGSO),
         "spans": [(code, _(label)) for code, label in SPANS.items()],
         "now_local": clock.local_now().strftime("%Y-%m-%dT%H:%M"),

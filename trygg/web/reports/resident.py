@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trygg.domain import clock
-from trygg.domain.categories import BY_CODE
 from trygg.domain.enums import ReportStatus, Source
 from trygg.domain.geo import valid_wgs84
 from trygg.domain.holidays import OpeningHours
@@ -26,6 +25,7 @@ from trygg.errors import NotFound, ValidationError
 from trygg.ingest.service import IntakeContext, create_report
 from trygg.publication.gate import public_single_categories, single_report_public
 from trygg.storage import intake as intake_store
+from trygg.storage.categories import taxonomy
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import TIMEZONE, gettext_for
@@ -69,17 +69,17 @@ def nearby(request: Request, lon: float = Query(...), lat: float = Query(...), c
     limit_public_read(request, "nearby")
     if not valid_wgs84(lon, lat):
         raise ValidationError("Not a position.", fields={"lon": "−180…180", "lat": "−90…90"})
-    if category and category not in BY_CODE:
+    tax = taxonomy(session)
+    if category and category not in tax:
         raise ValidationError("Unknown category.", fields={"category": "a category code from the form"})
     lang = language(request)
-    if category and not single_report_public(category):
+    if category and not single_report_public(category, tax):
         return {"reports": []}
     rows = intake_store.nearby_open_reports(session, lon, lat, category=category or None,
-                                            categories=public_single_categories())
+                                            categories=public_single_categories(tax))
     out = []
     for r in rows:
-        cat = BY_CODE.get(r.category)
-        out.append({"category": cat.name(lang) if cat else r.category, "status": r.status,
+        out.append({"category": tax.label(r.category, lang), "status": r.status,
                      "created": r.created_at.astimezone(TIMEZONE).strftime("%Y-%m-%d"),
                      "url": f"/kontakt/status/{r.public_id}"})
     return {"reports": out}

@@ -18,7 +18,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
-from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import AreaLevel, ReportStatus
 from trygg.domain.holidays import STOCKHOLM, subtract_working_days, working_days_between
 from trygg.domain.permissions import Permission, roles_for
@@ -29,6 +28,7 @@ from trygg.storage import areas as area_store
 from trygg.storage import audit
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.access import require_permission, visible_report
 from trygg.web.deps import db_session, language
@@ -90,7 +90,7 @@ def queue(request: Request, view: str = "open", area: str = "", category: str = 
         "total": total, "page": page, "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), "late": late,
         "age_of": age_of, "case_days": case_days, "params": params, "query": urlencode(
             {k: v for k, v in params.items() if v}), "areas": area_store.list_areas(session, AreaLevel.REGSO),
-        "report_categories": CATEGORIES, "age_choices": AGE_CHOICES})
+        "report_categories": taxonomy(session).listed, "age_choices": AGE_CHOICES})
 
 
 def _detail(request: Request, session: Session, user: User, report_id: int, **extra: Any) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def rules(request: Request, user: User = Depends(triager),
           session: Session = Depends(db_session)) -> Response:
     return render(request, "triage/rules.html", {
         "rules": intake_store.list_rules(session), "orgs": _organisations(session),
-        "areas": area_store.list_areas(session, AreaLevel.REGSO), "report_categories": CATEGORIES,
+        "areas": area_store.list_areas(session, AreaLevel.REGSO), "report_categories": taxonomy(session).active,
         "area_names": {a.id: a.name for a in area_store.list_areas(session)}})
 
 
