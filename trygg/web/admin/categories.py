@@ -24,11 +24,11 @@ from trygg.setup import categories as service
 from trygg.storage.categories import taxonomy
 from trygg.storage.schema import User
 from trygg.web.access import require_permission
+from trygg.web.admin.setup import _carry, _upload, _with_file
 from trygg.web.blocking import read_form
 from trygg.web.deps import db_session, forget_taxonomy
 from trygg.web.i18n import gettext_for
 from trygg.web.lang import lang_of
-from trygg.web.admin.setup import _carry, _upload, _with_file
 from trygg.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
