@@ -38,6 +38,7 @@ from trygg.demo.surveys import SurveyRow, survey_rows
 from trygg.domain import clock
 from trygg.errors import Conflict, ValidationError
 from trygg.plans.demo import add_draft_plan
+from trygg.storage import reports as report_store
 from trygg.storage.database import Database
 from trygg.storage.schema import Area, Organisation, Place, Report, SurveyResult, User
 
@@ -223,7 +224,7 @@ def _write_reports(s: Session, ev: SimulatedEvents, d: ReportDetails, geo: DemoG
                 "routed_to_id": org_ids[routed] if routed else None, "duplicate_of_id": None,
                 "feedback_note": d.feedback[i], "created_at": d.created_at[i], "updated_at": d.updated_at[i],
             })
-        s.execute(insert(Report), rows)
+        report_store.insert_reports(s, rows)
         report("Writing reports", min(n, lo + CHUNK), n)
 
 

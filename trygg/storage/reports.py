@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
+from trygg.storage import weekly_counts
 from trygg.storage.schema import Area, Organisation, Report
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -91,6 +92,33 @@ def insert_report(session: Session, **values: Any) -> Report:
     session.add(report)
     session.flush()
     return report
+
+
+def insert_reports(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Store many reports at once (one executemany, no ORM objects) and count them in the weekly
+    counts table in the same transaction. Each row as for `insert_report`, with ``source``."""
+    if not rows:
+        return 0
+    session.execute(insert(Report).execution_options(**{weekly_counts.ALLOW_BULK: True}), list(rows))
+    weekly_counts.note(session, weekly_counts.deltas_of_rows(rows))
+    return len(rows)
+
+
+def delete_reports(session: Session, ids: Sequence[int]) -> int:
+    """Delete reports by id (rows that refer to them — photos, contacts, actions — are the caller's),
+    taking them out of the weekly counts table in the same transaction."""
+    gone = 0
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        rows = session.execute(select(Report.occurred_from, Report.area_id, Report.category, Report.source)
+                               .where(Report.id.in_(chunk))).mappings().all()
+        if not rows:
+            continue
+        session.execute(delete(Report).where(Report.id.in_(chunk))
+                        .execution_options(**{weekly_counts.ALLOW_BULK: True, "synchronize_session": False}))
+        weekly_counts.note(session, weekly_counts.deltas_of_rows(rows, sign=-1))
+        gone += len(rows)
+    return gone
 
 
 def get_report(session: Session, report_id: int) -> Report | None:

@@ -47,6 +47,7 @@ from trygg.storage.schema.reports import (
     IdempotencyRecord,
     Report,
     ReportPhoto,
+    ReportWeekCount,
     ResidentContact,
     SurveyResult,
 )
@@ -54,7 +55,7 @@ from trygg.storage.schema.reports import (
 __all__ = [
     "ActionPlan", "Activity", "ActivityUpdate", "ApiToken", "Area", "AuditEntry", "Base",
     "CitizenPromise", "EstGroup", "EstMeeting", "FocusArea", "IdempotencyRecord", "Indicator",
-    "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto",
+    "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto", "ReportWeekCount",
     "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",
     "WebSession", "activity_focus_areas", "activity_owners", "est_group_members", "utcnow",
 ]
