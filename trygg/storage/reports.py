@@ -224,12 +224,29 @@ class ReportArrays:
         return len(self.ids)
 
 
-def report_arrays(session: Session, flt: ReportFilter) -> ReportArrays:
-    """Load the columns analysis needs in one query (no ORM objects)."""
+def merged_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Half-open [start, end) windows, sorted, with overlapping or touching ones merged."""
+    out: list[tuple[datetime, datetime]] = []
+    for a, b in sorted(w for w in windows if w[0] < w[1]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def report_arrays(session: Session, flt: ReportFilter,
+                  windows: Sequence[tuple[datetime, datetime]] | None = None) -> ReportArrays:
+    """Load the columns analysis needs in one query (no ORM objects); with `windows`, only reports
+    that happened in one of those [start, end) windows (as well as matching `flt`)."""
     cols = (Report.id, Report.x, Report.y, Report.lon, Report.lat, Report.occurred_from,
             Report.category, Report.area_id, Report.organisation_id, Report.source,
             Report.insecurity, Report.precision)
-    rows: Sequence[Any] = session.execute(flt.apply(select(*cols)).order_by(Report.id)).all()
+    q = flt.apply(select(*cols))
+    if windows is not None:
+        spans = merged_windows(windows)
+        q = q.where(or_(false(), *(and_(Report.occurred_from >= a, Report.occurred_from < b) for a, b in spans)))
+    rows: Sequence[Any] = session.execute(q.order_by(Report.id)).all()
     n = len(rows)
     if n == 0:
         empty_f = np.empty(0, dtype=float)
