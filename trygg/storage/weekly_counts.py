@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import delete, event, inspect, select
+from sqlalchemy import String, cast, delete, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -284,7 +284,8 @@ def answers(flt: Any) -> bool:
 def weekly_rows(session: Session, first: date, last: date, flt: Any) -> WeeklyRows:
     """Rows for the weeks starting `first` … `last` (local Mondays) under `flt` (see `answers`)."""
     t = ReportWeekCount
-    q = select(t.week, t.area_id, t.category, t.count).where(t.week >= first, t.week <= last)
+    # the week as ISO text, turned into dates by NumPy at once (not by a Python date per row)
+    q = select(cast(t.week, String), t.area_id, t.category, func.sum(t.count)).where(t.week >= first, t.week <= last)
     if flt.area_ids:
         q = q.where(t.area_id.in_(flt.area_ids))
     if flt.area_types:
@@ -295,7 +296,7 @@ def weekly_rows(session: Session, first: date, last: date, flt: Any) -> WeeklyRo
         q = q.where(t.category.not_in(flt.exclude_categories))
     if flt.sources:
         q = q.where(t.source.in_(flt.sources))
-    rows = session.execute(q).all()
+    rows = session.execute(q.group_by(t.week, t.area_id, t.category)).all()  # the sources summed
     if not rows:
         return WeeklyRows(np.empty(0, dtype="datetime64[D]"), np.empty(0, dtype=np.int64),
                           np.empty(0, dtype=object), np.empty(0, dtype=np.int64))
