@@ -56,7 +56,8 @@ def test_the_table_equals_a_group_by_after_random_writes(database: Database, wor
             if op == "insert":
                 report_store.insert_report(s, **_new(_values(data, world)))
             elif op == "bulk_insert":
-                report_store.insert_reports(s, [_new(_values(data, world)) for _ in range(data.draw(st.integers(1, 4)))])
+                n = data.draw(st.integers(1, 4))
+                report_store.insert_reports(s, [_new(_values(data, world)) for _ in range(n)])
             elif op == "edit":  # category, area, time or source changed through the ORM
                 for rid in _some_ids(s, data, 3):
                     report = s.get(Report, rid)

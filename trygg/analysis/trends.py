@@ -198,16 +198,16 @@ def _fit(
         eta = beta @ x.T
         mu = np.exp(np.clip(eta, -30, 30))
         z = eta + (y - mu) / mu
-        a = (mu @ xx).reshape(s, p, p) + ridge
-        b = (mu * z) @ x
-        new = np.linalg.solve(a, b[..., None])[..., 0]
+        a: NDArray[np.float64] = (mu @ xx).reshape(s, p, p) + ridge
+        b: NDArray[np.float64] = (mu * z) @ x
+        new = np.asarray(np.linalg.solve(a, b[..., None])[..., 0], dtype=np.float64)
         done = np.max(np.abs(new - beta)) < 1e-8
         beta = new
         if done:
             break
     mu = np.exp(np.clip(beta @ x.T, -30, 30))
-    info = (mu @ xx).reshape(s, p, p) + ridge
-    cov = np.linalg.inv(info)
+    info: NDArray[np.float64] = (mu @ xx).reshape(s, p, p) + ridge
+    cov = np.asarray(np.linalg.inv(info), dtype=np.float64)
     dof = max(t - p, 1)
     phi_hat = ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof
     # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail

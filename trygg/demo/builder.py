@@ -40,7 +40,7 @@ from trygg.errors import Conflict, ValidationError
 from trygg.plans.demo import add_draft_plan
 from trygg.storage import reports as report_store
 from trygg.storage.database import Database
-from trygg.storage.schema import Area, Organisation, Place, Report, SurveyResult, User
+from trygg.storage.schema import Area, Organisation, Place, SurveyResult, User
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000

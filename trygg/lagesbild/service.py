@@ -39,11 +39,11 @@ from trygg.domain import clock
 from trygg.domain.categories import CATEGORIES
 from trygg.domain.enums import Precision
 from trygg.domain.geo import to_sweref, to_wgs84
+from trygg.domain.weeks import week_of_local
 from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
 from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
 from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
-from trygg.domain.weeks import week_of_local
 from trygg.lagesbild.periods import HISTORY, Period, local64, local_midnight, resolve_period, to_local
 from trygg.lagesbild.summary import summarise
 from trygg.storage import shared_cache, weekly_counts
@@ -113,15 +113,15 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     started = time.perf_counter()
     areas = area_profiles(session)
     history = replace(flt, start=period.start - HISTORY, end=period.end)
-    weekly: WeeklyRows | None = None
+    week_rows: WeeklyRows | None = None
     if weekly_counts.answers(flt):  # the weekly series from the counts table, points only where needed
         plan = plan_weeks(period)
         arrays = report_arrays(session, history, plan.point_windows)
-        weekly = weekly_counts.weekly_rows(session, plan.first_full, plan.last_full, flt)
+        week_rows = weekly_counts.weekly_rows(session, plan.first_full, plan.last_full, flt)
     else:  # a filter the table cannot answer (organisation, status): every report of the history
         arrays = report_arrays(session, history)
     places = tuple((p.name, *to_sweref(p.lon, p.lat)) for p in list_places(session) if p.kind == "place")
-    result = compute(arrays, areas, period, version=version, started=started, places=places, weekly=weekly)
+    result = compute(arrays, areas, period, version=version, started=started, places=places, week_rows=week_rows)
     if use_cache:
         CACHE.put(key, result)
         shared_cache.put(session, shared_key, shared_version, result)
@@ -221,10 +221,10 @@ def _window(local: NDArray[np.datetime64], p: Period) -> NDArray[np.bool_]:
 def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *,
             version: tuple[int, int, str] = (0, 0, ""), started: float | None = None,
             q: float = DEFAULT_Q, places: Sequence[tuple[str, float, float]] = (),
-            weekly: WeeklyRows | None = None) -> Lagesbild:
+            week_rows: WeeklyRows | None = None) -> Lagesbild:
     """The lägesbild from report columns covering `period` and its history (pure, no database).
 
-    With `weekly` (rows of the weekly counts table for the whole weeks of `plan_weeks(period)`)
+    With `week_rows` (rows of the weekly counts table for the whole weeks of `plan_weeks(period)`)
     the report columns need to cover only ``plan_weeks(period).point_windows``.
     """
     started = time.perf_counter() if started is None else started
@@ -249,15 +249,15 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     first = local64(period.start - HISTORY)
     last = local64(period.end) - np.timedelta64(1, "s")
     in_cube = np.ones(local.shape, dtype=bool)
-    if weekly is not None:  # whole weeks from the table; from the points only the cut weeks at the ends
+    if week_rows is not None:  # whole weeks from the table; from the points only the cut weeks at the ends
         plan = plan_weeks(period)
         week = week_of_local(local)
         in_cube = ((week < np.datetime64(plan.first_full, "D")) | (week > np.datetime64(plan.last_full, "D"))) \
             & (local >= first) & (local <= last)
     cube = count_cube(aidx[in_cube], np.where(cat < 0, 0, cat)[in_cube], local[in_cube], period="week",
                       n_areas=n_areas + 1, n_categories=n_cats, first=first, last=last)
-    if weekly is not None:
-        cube = CountCube(counts=cube.counts + weekly_cube(weekly, areas, first, last).counts, starts=cube.starts,
+    if week_rows is not None:
+        cube = CountCube(counts=cube.counts + weekly_cube(week_rows, areas, first, last).counts, starts=cube.starts,
                          period="week")
     weekly = cube.counts.sum(axis=(0, 1))
     starts = cube.starts

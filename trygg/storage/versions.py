@@ -22,10 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from trygg.storage.schema import Report
+from trygg.storage.schema import Area, Report
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
+AREAS = "areas"  # the area index of the intake (`trygg.storage.areas.area_index`) is cached by it
 log = logging.getLogger("trygg.storage")
 
 
@@ -43,23 +44,31 @@ def current(session: Session, name: str) -> int:
 _PENDING = "trygg_bump_versions"
 
 
+#: The data sets with a version, by the table class whose ORM writes bump it.
+WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS}
+
+
 @event.listens_for(Session, "after_flush")
 def _note_report_writes(session: Session, _context: Any) -> None:
-    if any(isinstance(obj, Report) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info[_PENDING] = True
+    names = {WATCHED[type(obj)] for obj in chain(session.new, session.dirty, session.deleted)
+             if type(obj) in WATCHED}
+    if names:
+        session.info.setdefault(_PENDING, set()).update(names)
 
 
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released: the writes are not committed yet
         return
-    if session.info.pop(_PENDING, False):
+    names = session.info.pop(_PENDING, None)
+    if names:
         try:
             with session.get_bind().engine.connect() as conn:
-                bump(conn, REPORTS)
+                for name in sorted(names):
+                    bump(conn, name)
                 conn.commit()
         except Exception:  # noqa: BLE001 - the newest id and update time still move the version
-            log.warning("could not bump the reports' data version", exc_info=True)
+            log.warning("could not bump the data versions %s", sorted(names), exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import String, cast, delete, event, func, inspect, select
+from sqlalchemy import String, cast, delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -182,7 +182,7 @@ def _note_bulk_writes(state: ORMExecuteState) -> Any:
         result = state.invoke_statement()
         note(session, deltas_of_rows(rows))
         return result
-    where = state.statement.whereclause
+    where = getattr(state.statement, "whereclause", None)
     if where is None and isinstance(params, list) and params and all("id" in p for p in params):
         where = Report.id.in_([p["id"] for p in params])  # a bulk UPDATE by primary key
     cols = (Report.id, Report.occurred_from, Report.area_id, Report.category, Report.source)
@@ -200,7 +200,8 @@ def _note_bulk_writes(state: ORMExecuteState) -> Any:
     return result
 
 
-def deltas_of_rows(rows: Iterable[Mapping[str, Any]], sign: int = 1) -> Counter[Key]:
+def deltas_of_rows(rows: Iterable[Any], sign: int = 1) -> Counter[Key]:
+    """+`sign` for the key of each row (a mapping with occurred_from, area_id, category, source)."""
     out: Counter[Key] = Counter()
     for r in rows:
         out[key(r["occurred_from"], r.get("area_id"), r["category"], r["source"])] += sign
@@ -258,7 +259,7 @@ def rebuild(session: Session) -> Rebuilt:
     rows = [{"week": k[0], "area_id": k[1], "category": k[2], "source": k[3], "count": v}
             for k, v in sorted(expected.items())]
     for start in range(0, len(rows), 20_000):
-        session.execute(ReportWeekCount.__table__.insert(), rows[start:start + 20_000])
+        session.execute(insert(ReportWeekCount), rows[start:start + 20_000])
     return Rebuilt(rows=len(rows), reports=sum(expected.values()), wrong_before=wrong)
 
 
