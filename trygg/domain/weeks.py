@@ -2,25 +2,30 @@
 
 A report belongs to the week (Monday to Sunday, Europe/Stockholm) in which it happened locally:
 the lägesbild's weekly series and the weekly counts table (`trygg.storage.weekly_counts`) both
-bucket by `local_week_start`/`local_week_starts`, so they always agree.
+bucket by `local_week_start`/`local_week_starts`, so they always agree. NumPy is imported by the
+array functions only (opening a database must not import it).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
-_MONDAY_EPOCH = np.datetime64("1970-01-05", "D")  # a Monday
+_MONDAY_EPOCH = "1970-01-05"  # a Monday
 
 
 @lru_cache(maxsize=64)
-def dst_bounds(year: int) -> tuple[np.datetime64, np.datetime64]:
-    """UTC instants when summer time starts and ends in `year` (EU rule: last Sundays, 01:00 UTC)."""
+def dst_bounds(year: int) -> tuple[Any, Any]:
+    """UTC instants (datetime64[s]) when summer time starts and ends in `year` (EU rule: last Sundays,
+    01:00 UTC)."""
+    import numpy as np
 
     def last_sunday(month: int) -> date:
         d = date(year, month, 31)
@@ -33,6 +38,8 @@ def dst_bounds(year: int) -> tuple[np.datetime64, np.datetime64]:
 
 def to_local(times_utc: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
     """Naive UTC datetime64 → naive Swedish local datetime64 (CET/CEST)."""
+    import numpy as np
+
     t = np.asarray(times_utc, dtype="datetime64[s]")
     if t.size == 0:
         return t
@@ -46,8 +53,11 @@ def to_local(times_utc: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
 
 def week_of_local(local: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
     """The Monday (datetime64[D]) of each naive local time's week."""
+    import numpy as np
+
+    epoch = np.datetime64(_MONDAY_EPOCH, "D")
     days = np.asarray(local).astype("datetime64[D]")
-    return _MONDAY_EPOCH + ((days - _MONDAY_EPOCH).astype(np.int64) // 7) * 7
+    return epoch + ((days - epoch).astype(np.int64) // 7) * 7
 
 
 def local_week_starts(times_utc: NDArray[np.datetime64]) -> NDArray[np.datetime64]:

@@ -13,7 +13,6 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygg.errors import ConfigError
-from trygg.storage import weekly_counts as _weekly_counts  # noqa: F401  (keeps report_week_counts right)
 from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RETRY_SECONDS, RetryingConnection
 
 MIGRATIONS = Path(__file__).parent / "migrations"

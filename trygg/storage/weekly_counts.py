@@ -28,16 +28,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy import String, cast, delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from trygg.domain.weeks import local_week_start, local_week_starts
+from trygg.domain.weeks import local_week_start
 from trygg.storage.schema import Area, Report, ReportWeekCount
+
+if TYPE_CHECKING:  # NumPy is imported where arrays are made: opening a database must not import it
+    import numpy as np
+    from numpy.typing import NDArray
 
 Key = tuple[date, int, str, str]  # (local Monday, area id or 0, category, source)
 NO_AREA = 0
@@ -225,6 +227,10 @@ def _report_batches(session: Session, batch: int) -> Iterator[list[Any]]:
 
 def group_by_reports(session: Session, batch: int = 100_000) -> Counter[Key]:
     """What the table should hold, computed from the reports (vectorised per batch)."""
+    import numpy as np
+
+    from trygg.domain.weeks import local_week_starts
+
     out: Counter[Key] = Counter()
     for rows in _report_batches(session, batch):
         _ids, times, areas, cats, sources = zip(*rows, strict=True)
@@ -284,6 +290,8 @@ def answers(flt: Any) -> bool:
 
 def weekly_rows(session: Session, first: date, last: date, flt: Any) -> WeeklyRows:
     """Rows for the weeks starting `first` … `last` (local Mondays) under `flt` (see `answers`)."""
+    import numpy as np
+
     t = ReportWeekCount
     # the week as ISO text, turned into dates by NumPy at once (not by a Python date per row)
     q = select(cast(t.week, String), t.area_id, t.category, func.sum(t.count)).where(t.week >= first, t.week <= last)

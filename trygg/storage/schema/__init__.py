@@ -59,3 +59,6 @@ __all__ = [
     "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",
     "WebSession", "activity_focus_areas", "activity_owners", "est_group_members", "utcnow",
 ]
+
+# Session events keep the weekly counts table equal to the reports: registered wherever the tables are.
+from trygg.storage import weekly_counts as _weekly_counts  # noqa: E402,F401
