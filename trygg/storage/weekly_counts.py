@@ -137,8 +137,12 @@ def _forget_at_end(session: Session, trans: SessionTransaction) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _apply_before_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
+    if not session.in_nested_transaction():
+        apply_pending(session)
+
+
+def apply_pending(session: Session) -> None:
+    """Flush, then apply what the transaction noted (once; `trygg.storage.versions` calls it first)."""
     session.flush()  # the last changes are noted too
     pending = session.info.pop(_PENDING, None)
     if not pending:
