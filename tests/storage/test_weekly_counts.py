@@ -127,3 +127,19 @@ def test_a_bulk_insert_without_the_keys_is_refused(database: Database, world: Wo
     with database.session() as s, pytest.raises(RuntimeError, match="insert_reports"):
         s.execute(insert(Report), [{"description": "x", "lon": 1.0, "lat": 1.0, "x": 0.0, "y": 0.0,
                                     "precision": "exact", "category": "drugs", "source": "est"}])
+
+
+def test_the_rebuild_command_repairs_the_table(sqlite_database: Database) -> None:
+    from typer.testing import CliRunner
+
+    from tests.factories import seed_world
+    from trygg.cli import app
+
+    world = seed_world(sqlite_database)
+    with sqlite_database.session() as s:
+        s.execute(delete(weekly_counts.ReportWeekCount))
+    result = CliRunner().invoke(app, ["db", "rebuild-counts", "--db", sqlite_database.url])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"from {len(world.report_ids)} reports" in said and "rows were wrong before" in said, said
+    _consistent(sqlite_database)
