@@ -289,6 +289,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the data sets")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite '{SECTION}' in docs/performance.md")
     args = parser.parse_args()
+    os.environ.setdefault("TRYGG_SECRET_KEY", "bench-lagesbild")  # the audit chain's key (the demo writes entries)
     rows = []
     for backend in ["sqlite"] + (["postgresql"] if args.postgres else []):
         for n in (int(v) for v in args.sizes.split(",")):

@@ -81,6 +81,9 @@ def demo_database() -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
     partial.replace(CACHE)
+    key = Path(str(partial) + ".audit-key")  # the audit chain's key file goes with the database
+    if key.exists():
+        key.replace(str(CACHE) + ".audit-key")
     return CACHE
 
 
@@ -202,6 +205,7 @@ def postgres_demo(postgres: str) -> None:
         if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_TEMPLATE}).first():
             admin.dispose()
             return
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}_partial" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{PG_TEMPLATE}_partial"')
     url = make_url(postgres).set(database=f"{PG_TEMPLATE}_partial").render_as_string(hide_password=False)
     from trygg.demo.builder import build_demo
@@ -223,6 +227,7 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TRYGG_SECRET_KEY": "bench-load", "TRYGG_PUBLIC_RATE_LIMIT": "1000000",
+           "TRYGG_SECURE_COOKIES": "false",  # plain http on loopback: the sign-in cookies must come back
            "TRYGG_TODAY": today, "PYTHONPATH": str(ROOT)}
     with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as log:
         server = subprocess.Popen([sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", url,
@@ -364,6 +369,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="server process counts to measure (default 1,2)")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the section in docs/performance.md")
     args = parser.parse_args()
+    os.environ.setdefault("TRYGG_SECRET_KEY", "bench-load")  # the audit chain's key, as the server's
     workers = tuple(int(w) for w in args.workers.split(","))
     fig = run(args.db, args.seconds, args.connections, args.threads, args.postgres, workers)
     ARTIFACT.parent.mkdir(exist_ok=True)

@@ -194,20 +194,27 @@ def _fit(
     # x_tp * x_tq per week, flattened: the weighted information sum_t mu_st x_tp x_tq of every series
     # is then one matrix product (BLAS) instead of a three-operand einsum loop.
     xx = (x[:, :, None] * x[:, None, :]).reshape(t, p * p)
+    failed = np.zeros(s, dtype=bool)  # diverged fits (no baseline: NaN), e.g. a lone old count and zeros since
     for _ in range(iters):
         eta = beta @ x.T
         mu = np.exp(np.clip(eta, -30, 30))
         z = eta + (y - mu) / mu
         a: NDArray[np.float64] = (mu @ xx).reshape(s, p, p) + ridge
         b: NDArray[np.float64] = (mu * z) @ x
-        new = np.asarray(np.linalg.solve(a, b[..., None])[..., 0], dtype=np.float64)
-        done = np.max(np.abs(new - beta)) < 1e-8
+        failed |= ~(np.isfinite(a).all(axis=(1, 2)) & np.isfinite(b).all(axis=1))
+        if failed.any():
+            a[failed], b[failed] = np.eye(p), 0.0
+        new = _solve_each(a, b, failed)
+        new[failed] = np.nan
+        done = bool(np.all(failed)) or np.max(np.abs(new - beta)[~failed]) < 1e-8
         beta = new
         if done:
             break
     mu = np.exp(np.clip(beta @ x.T, -30, 30))
     info: NDArray[np.float64] = (mu @ xx).reshape(s, p, p) + ridge
-    cov = np.asarray(np.linalg.inv(info), dtype=np.float64)
+    info[failed] = np.eye(p)
+    cov = _solve_each(info, None, failed)
+    cov[failed] = np.nan
     dof = max(t - p, 1)
     phi_hat = ((y - mu) ** 2 / np.maximum(mu, 1e-12)).sum(axis=1) / dof
     # phi is itself estimated (relative sd about sqrt(2 / dof)); one sd up keeps the far tail
@@ -215,6 +222,24 @@ def _fit(
     up = PHI_INFLATION if inflation is None else inflation
     phi = np.maximum(1.0, phi_hat * (1.0 + up * np.sqrt(2.0 / dof)))
     return beta, cov, phi
+
+
+def _solve_each(a: NDArray[np.float64], b: NDArray[np.float64] | None,
+                failed: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``solve(a, b)`` (``inv(a)`` when `b` is None) for a batch; when a matrix is singular, one at a
+    time, marking the singular ones in `failed` (their rows NaN) instead of failing the batch."""
+    try:
+        if b is None:
+            return np.asarray(np.linalg.inv(a), dtype=np.float64)
+        return np.asarray(np.linalg.solve(a, b[..., None])[..., 0], dtype=np.float64)
+    except np.linalg.LinAlgError:
+        out = np.full(a.shape if b is None else b.shape, np.nan)
+        for i in np.flatnonzero(~failed):
+            try:
+                out[i] = np.linalg.inv(a[i]) if b is None else np.linalg.solve(a[i], b[i])
+            except np.linalg.LinAlgError:
+                failed[i] = True
+        return out
 
 
 def _local_fit(
@@ -370,6 +395,7 @@ def trend_alarms(
     n_weeks: int = 1,
     q: float = DEFAULT_Q,
     min_count: int = MIN_COUNT,
+    baseline_for_all: bool = True,
 ) -> TrendAlarms:
     """Alarms for the last ``n_weeks`` weeks of every weekly series.
 
@@ -385,6 +411,11 @@ def trend_alarms(
         False discovery rate across the series of a week.
     min_count : int
         Smallest count in the week (or the two weeks) that can raise an alarm.
+    baseline_for_all : bool
+        False: fit only the series that can raise an alarm in a tested week (at least `min_count`
+        in it or in it and the week before); the others get p = 1 (as always) and no expected
+        value (NaN). The alarms and adjusted p-values are the same; with thousands of sparse series
+        (many areas × categories) it is many times faster.
 
     Returns
     -------
@@ -411,7 +442,14 @@ def trend_alarms(
     cache: BacktestCache = {}
     yf = y.astype(np.float64)
     for k, w in enumerate(weeks):
-        expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
+        if baseline_for_all or w - 1 - max(0, w - 1 - TRAIN_WEEKS) < MIN_TRAIN_WEEKS:  # (too short: all NaN)
+            expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
+            continue
+        obs = yf[:, w - 1 : w + 1]
+        can = (obs[:, 1] >= min_count) | (obs.sum(axis=1) >= min_count)
+        p[~can, k] = 1.0
+        if can.any():
+            expected[can, k], p[can, k] = series_pvalues(yf[can], ws, w, min_count=min_count)
     p_adj = np.column_stack([benjamini_hochberg(p[:, k]) for k in range(n_weeks)])
     alarm = np.nan_to_num(p_adj, nan=1.0) <= q
     return TrendAlarms(

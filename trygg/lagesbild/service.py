@@ -268,7 +268,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     n_test = min(ALARM_WEEKS, in_chart.size)
     if n_areas and n_test and starts.size >= 10:
         series = cube.counts[:n_areas].reshape(n_areas * n_cats, starts.size)
-        ta = trend_alarms(series, starts, n_weeks=n_test, q=q)
+        ta = trend_alarms(series, starts, n_weeks=n_test, q=q, baseline_for_all=False)  # alarms only
         offset = starts.size - n_test
         alarms_per_week[offset:] = ta.alarm.sum(axis=0)
         first_day = np.datetime64(period.first_day, "D")
