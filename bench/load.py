@@ -44,7 +44,17 @@ ARTIFACT = ROOT / "test-artifacts" / "load.json"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Load figures"
 REPORTER, VIEWER = "rapportor-trygghet-1", "samordnare"
-PG_TEMPLATE = "trygg_bench_demo"  # the demo in PostgreSQL, built once; each run works on a copy
+
+
+def _schema_tag() -> str:
+    """A short name of the migrations this checkout has (a server may hold other branches' benches)."""
+    import hashlib
+
+    names = sorted(p.name for p in (ROOT / "trygg" / "storage" / "migrations" / "versions").glob("*.py"))
+    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:8]
+
+
+PG_TEMPLATE = f"trygg_bench_demo_{_schema_tag()}"  # the demo in PostgreSQL, built once; each run works on a copy
 
 
 def _free_port() -> int:
@@ -71,6 +81,9 @@ def demo_database() -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
     partial.replace(CACHE)
+    key = Path(str(partial) + ".audit-key")  # the audit chain's key file goes with the database
+    if key.exists():
+        key.replace(str(CACHE) + ".audit-key")
     return CACHE
 
 
@@ -141,6 +154,14 @@ class _Databases:
         if backend == "sqlite":
             work = self.tmp / f"load-{self.made}.db"
             shutil.copy(self.sqlite_source, work)
+            key = Path(str(self.sqlite_source) + ".audit-key")
+            if key.exists():
+                shutil.copy(key, str(work) + ".audit-key")
+            from trygg.storage.database import Database
+
+            db = Database(str(work))  # a demo cached by an older checkout: brought up to this schema
+            db.upgrade()
+            db.dispose()
             return str(work)
         admin = self._admin()
         name = f"trygg_bench_run_{self.made}"
@@ -184,6 +205,7 @@ def postgres_demo(postgres: str) -> None:
         if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_TEMPLATE}).first():
             admin.dispose()
             return
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}_partial" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{PG_TEMPLATE}_partial"')
     url = make_url(postgres).set(database=f"{PG_TEMPLATE}_partial").render_as_string(hide_password=False)
     from trygg.demo.builder import build_demo
@@ -205,6 +227,7 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TRYGG_SECRET_KEY": "bench-load", "TRYGG_PUBLIC_RATE_LIMIT": "1000000",
+           "TRYGG_SECURE_COOKIES": "false",  # plain http on loopback: the sign-in cookies must come back
            "TRYGG_TODAY": today, "PYTHONPATH": str(ROOT)}
     with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as log:
         server = subprocess.Popen([sys.executable, "-c", "from trygg.cli import main; main()", "serve", "--db", url,
@@ -219,6 +242,7 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
                 pass
             time.sleep(0.1)
         cookie = session_cookie(base, VIEWER)
+        cold_load = round(os.getloadavg()[0], 1)
         started = time.perf_counter()  # nothing is cached yet: the first picture is computed
         first = httpx.get(base + "/lagesbild", headers={"Cookie": cookie}, timeout=120)
         cold_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -233,7 +257,9 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
                 ("POST /api/v1/reports", "/api/v1/reports", "load_report.lua", {"TRYGG_TOKEN": reporter_token})):
             print(f"{backend}, {workers} worker(s): {name}: {seconds} s, {connections} connections …",
                   file=sys.stderr)
+            load = os.getloadavg()[0]
             results[name] = wrk(base + path, script, seconds, connections, threads, extra)
+            results[name]["load_average"] = [round(load, 1), round(os.getloadavg()[0], 1)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -245,7 +271,7 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
     posted = results["POST /api/v1/reports"]
     return {"backend": backend, "workers": workers, "reports_before": before, "reports_stored_by_the_run": stored,
             "acknowledged": posted["requests"] - posted["non_2xx"] - posted["socket_errors"],
-            "lagesbild_cold_ms": cold_ms, "results": results}
+            "lagesbild_cold_ms": cold_ms, "lagesbild_cold_load": cold_load, "results": results}
 
 
 def run(db: Path | None, seconds: int, connections: int, threads: int, postgres: str | None,
@@ -281,10 +307,12 @@ def markdown(fig: dict[str, Any], command: str) -> str:
     for run in fig["runs"]:
         label = f"{run['backend']}, {run['workers']} worker{'s' if run['workers'] > 1 else ''}"
         for name, r in run["results"].items():
+            la = r.get("load_average", ["?", "?"])
             rows.append(f"| {label} | `{name}` | {r['requests_per_s']} | {r['ratio_to_healthz']} | {r['p50_ms']} | "
-                        f"{r['p99_ms']} | {r['non_2xx'] + r['socket_errors']} |")
+                        f"{r['p99_ms']} | {r['non_2xx'] + r['socket_errors']} | {la[0]}–{la[1]} |")
         cold = run["lagesbild_cold_ms"]
-        rows.append(f"| {label} | `GET /lagesbild` (cold: first request) | – | – | {cold} | – | – |")
+        rows.append(f"| {label} | `GET /lagesbild` (cold: first request) | – | – | {cold} | – | – | "
+                    f"{run.get('lagesbild_cold_load', '?')} |")
         extra = run["reports_stored_by_the_run"] - run["acknowledged"]
         # wrk stops counting at the deadline: up to one request per connection is stored but not counted
         ok = 0 <= extra <= fig["connections"]
@@ -302,8 +330,8 @@ the server. **The machine was shared with other work**: `uptime` load average (1
 figures are pessimistic and noisy; the ratios compare each target with `GET /healthz` measured
 minutes apart in the same run under the same load.
 
-| server | request | requests/s | × healthz | p50 ms | p99 ms | errors |
-|---|---|---|---|---|---|---|
+| server | request | requests/s | × healthz | p50 ms | p99 ms | errors | load (1 min, before–after) |
+|---|---|---|---|---|---|---|---|
 {table}
 
 No acknowledged report lost (each answer compared with the database after the run):
@@ -341,6 +369,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="server process counts to measure (default 1,2)")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the section in docs/performance.md")
     args = parser.parse_args()
+    os.environ.setdefault("TRYGG_SECRET_KEY", "bench-load")  # the audit chain's key, as the server's
     workers = tuple(int(w) for w in args.workers.split(","))
     fig = run(args.db, args.seconds, args.connections, args.threads, args.postgres, workers)
     ARTIFACT.parent.mkdir(exist_ok=True)

@@ -100,3 +100,20 @@ def test_overdispersed_doubling_found_close_to_the_oracle() -> None:
     se = _se(s.oracle_detection_rate, s.runs)
     assert s.oracle_detection_rate - 3 * se - 0.05 <= s.detection_rate <= s.oracle_detection_rate + 2 * se
     assert s.detection_rate >= 0.85
+
+
+def test_fitting_only_the_series_that_can_alarm_gives_the_same_alarms() -> None:
+    rng = np.random.default_rng(5)
+    weeks = np.arange(np.datetime64("2021-01-04"), np.datetime64("2024-01-01"), 7)
+    y = rng.poisson(rng.gamma(0.3, 2.0, size=(300, 1)), size=(300, weeks.size))  # mostly sparse series
+    y[:6, -3:] += 12  # planted rises
+    y[6, :] = 0  # an empty series
+    y[7, :] = 0
+    y[7, 3] = 1  # a lone old report
+    full = trend_alarms(y, weeks, n_weeks=4)
+    fast = trend_alarms(y, weeks, n_weeks=4, baseline_for_all=False)
+    assert full.alarm.sum() >= 6 and (full.alarm == fast.alarm).all()
+    np.testing.assert_allclose(np.nan_to_num(fast.p_adjusted, nan=2.0), np.nan_to_num(full.p_adjusted, nan=2.0),
+                               rtol=1e-9, atol=1e-12)
+    fitted = ~np.isnan(fast.expected)
+    np.testing.assert_allclose(fast.expected[fitted], full.expected[fitted], rtol=1e-6)

@@ -253,14 +253,21 @@ def _fit(
     beta = np.zeros((s, p))
     beta[:, 0] = np.log(mean)
     ridge = 1e-8 * np.eye(p)
+    # x_tp * x_tq per week, flattened: the weighted information sum_t mu_st x_tp x_tq of every series
+    # is then one matrix product (BLAS) instead of a three-operand einsum loop.
+    xx = (x[:, :, None] * x[:, None, :]).reshape(t, p * p)
     regular = np.ones(s, dtype=bool)
     step = np.full(s, np.inf)
     for _ in range(iters):
         eta = beta @ x.T
         mu = np.exp(np.clip(eta, -30, 30))
         z = eta + (y - mu) / mu
-        a = np.einsum("tp,st,tq->spq", x, mu, x) + ridge
-        b = np.einsum("tp,st->sp", x, mu * z)
+        a = (mu @ xx).reshape(s, p, p) + ridge
+        b = (mu * z) @ x
+        bad = ~(np.isfinite(a).all(axis=(1, 2)) & np.isfinite(b).all(axis=1))  # a diverged series
+        if bad.any():
+            a[bad], b[bad] = np.eye(p), 0.0
+            regular &= ~bad
         new, ok = _solve(a, b)
         regular &= ok
         step = np.max(np.abs(new - beta), axis=1)
@@ -269,7 +276,11 @@ def _fit(
             break
     eta = beta @ x.T
     mu = np.exp(np.clip(eta, -30, 30))
-    info = np.einsum("tp,st,tq->spq", x, mu, x) + ridge
+    info = (mu @ xx).reshape(s, p, p) + ridge
+    bad = ~np.isfinite(info).all(axis=(1, 2))
+    if bad.any():
+        info[bad] = np.eye(p)
+        regular &= ~bad
     cov, ok = _inverse(info)
     regular &= ok
     dof = max(t - p, 1)
@@ -435,11 +446,13 @@ def series_pvalues(
     v2 = phi * mu2 + mu2 * mu2 * v_log.mean(axis=1)
     p2 = upper_tail(obs.sum(axis=1), mu2, v2)
     p = combine_windows(p1, p2)
-    low = (obs[:, 1] < min_count) & (obs.sum(axis=1) < min_count)
-    p[low] = 1.0
     unfit = ~fitted | ~np.isfinite(mu[:, 1]) | ~np.isfinite(p)
     expected = np.where(unfit, np.nan, mu[:, 1])
     p[unfit] = np.nan
+    # A series below the smallest count that can alarm is not tested (p = 1), whether or not a baseline
+    # could be fitted: "unfit" is said only of series that could have raised an alarm.
+    low = (obs[:, 1] < min_count) & (obs.sum(axis=1) < min_count)
+    p[low] = 1.0
     return expected, p
 
 
@@ -450,6 +463,7 @@ def trend_alarms(
     n_weeks: int = 1,
     q: float = DEFAULT_Q,
     min_count: int = MIN_COUNT,
+    baseline_for_all: bool = True,
 ) -> TrendAlarms:
     """Alarms for the last ``n_weeks`` weeks of every weekly series.
 
@@ -465,6 +479,11 @@ def trend_alarms(
         False discovery rate across the series of a week.
     min_count : int
         Smallest count in the week (or the two weeks) that can raise an alarm.
+    baseline_for_all : bool
+        False: fit only the series that can raise an alarm in a tested week (at least `min_count`
+        in it or in it and the week before); the others get p = 1 (as always) and no expected
+        value (NaN). The alarms and adjusted p-values are the same; with thousands of sparse series
+        (many areas × categories) it is many times faster.
 
     Returns
     -------
@@ -480,7 +499,7 @@ def trend_alarms(
 
     A series with one week of reports in three years has no baseline to compare with:
 
-    >>> y[1] = 0; y[1, 40] = 6
+    >>> y[1] = 0; y[1, 40] = 6; y[1, -1] = 6
     >>> trend_alarms(y, weeks).unfit[:, -1].tolist()
     [False, True, False]
     """
@@ -497,7 +516,14 @@ def trend_alarms(
     cache: BacktestCache = {}
     yf = y.astype(np.float64)
     for k, w in enumerate(weeks):
-        expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
+        if baseline_for_all or w - 1 - max(0, w - 1 - TRAIN_WEEKS) < MIN_TRAIN_WEEKS:  # (too short: all NaN)
+            expected[:, k], p[:, k] = series_pvalues(yf, ws, w, min_count=min_count, backtest=cache)
+            continue
+        obs = yf[:, w - 1 : w + 1]
+        can = (obs[:, 1] >= min_count) | (obs.sum(axis=1) >= min_count)
+        p[~can, k] = 1.0
+        if can.any():
+            expected[can, k], p[can, k] = series_pvalues(yf[can], ws, w, min_count=min_count)
     history = np.array([w >= 1 and (w - 1) - max(0, w - 1 - TRAIN_WEEKS) >= MIN_TRAIN_WEEKS for w in weeks])
     unfit = np.isnan(p) & history[None, :]
     p_adj = np.column_stack([benjamini_hochberg(p[:, k]) for k in range(n_weeks)])

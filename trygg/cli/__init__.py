@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
                 "Restore a backup file into a new or empty database (or replace one with --force), and check it."),
     "import": ("trygg.cli.importer", "import_file", "command",
                "Import reports from a file; re-running the same import adds nothing twice."),
-    "db": ("trygg.cli.db", "app", "group", "Database schema: upgrade and check."),
+    "db": ("trygg.cli.db", "app", "group", "Database schema: upgrade, check and rebuild the weekly counts."),
     "users": ("trygg.cli.users", "app", "group", "User accounts and organisations."),
     "tokens": ("trygg.cli.users", "tokens_app", "group", "API tokens for integrations (Authorization: Bearer …)."),
     "audit": ("trygg.cli.audit", "app", "group",

@@ -66,3 +66,17 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
             progress.update(bars[stage], completed=done, total=max(total, 1))
 
         yield update
+
+
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """A server or job process: one BLAS thread (unless set otherwise in the environment).
+
+    Requests and processes already run side by side; a BLAS thread pool in each would fight them
+    for the cores (on a busy 2-core machine the trend alarms' fits took 5–10 times longer with
+    OpenBLAS's default of one thread per core). Takes effect for NumPy imported after the call —
+    in the worker processes of ``trygg serve --workers N`` always."""
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")

@@ -1,4 +1,4 @@
-"""`trygg db …`: schema migrations and checks."""
+"""`trygg db …`: schema migrations, checks and the weekly counts table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import typer
 
 from trygg.cli.common import DB_HELP, guarded, open_db, out
 
-app = typer.Typer(help="Database schema: upgrade and check.", no_args_is_help=True)
+app = typer.Typer(help="Database schema: upgrade, check and rebuild the weekly counts.", no_args_is_help=True)
 
 
 @app.command()
@@ -34,3 +34,21 @@ def check(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     if problems:
         raise typer.Exit(1)
     out.print(f"[green]✓[/] {database.display_url}: connection, schema, durability and integrity OK.")
+
+
+@app.command("rebuild-counts")
+def rebuild_counts(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Recompute the weekly counts table (reports per week, area, category and source) from the reports.
+
+    Every report write keeps the table right; run this after changing reports by hand in SQL.
+    It says how many rows were wrong before.
+
+    Example: trygg db rebuild-counts --db trygg.db
+    """
+    from trygg.storage.weekly_counts import rebuild
+
+    database = guarded(lambda: open_db(db))
+    with database.session() as s:
+        done = rebuild(s)
+    out.print(f"{done.rows} weekly counts from {done.reports} reports on {database.display_url}; "
+              f"{done.wrong_before} rows were wrong before.")

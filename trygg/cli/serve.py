@@ -9,13 +9,14 @@ from pathlib import Path
 
 import typer
 
-from trygg.cli.common import DB_HELP, console, guarded, out, progress_bar, resolve_db
+from trygg.cli.common import DB_HELP, console, guarded, one_blas_thread, out, progress_bar, resolve_db
 from trygg.config import Settings
 from trygg.domain import clock
 from trygg.storage.database import Database
 
 
 def _serve(settings: Settings, database: Database, host: str, port: int, workers: int = 1) -> None:
+    one_blas_thread()
     import uvicorn
 
     from trygg.web.app import create_app

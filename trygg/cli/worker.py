@@ -10,7 +10,7 @@ from types import FrameType
 
 import typer
 
-from trygg.cli.common import DB_HELP, guarded, out, resolve_db
+from trygg.cli.common import DB_HELP, guarded, one_blas_thread, out, resolve_db
 from trygg.storage.database import Database
 
 
@@ -27,6 +27,7 @@ def worker(db: str | None = typer.Option(None, "--db", help=DB_HELP),
 
     Example: trygg worker --db postgresql://trygg@127.0.0.1/trygg
     """
+    one_blas_thread()
     from trygg.jobs.worker import Worker, drain
     from trygg.storage import jobs as job_store
     from trygg.web import jobs as _kinds  # noqa: F401  registers the job handlers

@@ -27,7 +27,7 @@ from datetime import date
 import numpy as np
 import shapely
 from argon2 import PasswordHasher
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trygg.demo.action_causes import tie_demo_actions
@@ -50,9 +50,10 @@ from trygg.setup.init import init_municipality
 from trygg.setup.organisations import import_organisations
 from trygg.setup.places import import_places
 from trygg.setup.survey_import import import_surveys
+from trygg.storage import reports as report_store
 from trygg.storage import users as user_store
 from trygg.storage.database import Database
-from trygg.storage.schema import Area, Organisation, Report, SurveyResult, User
+from trygg.storage.schema import Area, Organisation, SurveyResult, User
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
@@ -248,7 +249,7 @@ def _write_reports(s: Session, ev: SimulatedEvents, d: ReportDetails, geo: DemoG
                 "routed_to_id": org_ids[routed] if routed else None, "duplicate_of_id": None,
                 "feedback_note": d.feedback[i], "created_at": d.created_at[i], "updated_at": d.updated_at[i],
             })
-        s.execute(insert(Report), rows)
+        report_store.insert_reports(s, rows)
         report("Writing reports", min(n, lo + CHUNK), n)
 
 

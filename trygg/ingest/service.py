@@ -29,7 +29,7 @@ from trygg.errors import PersonalDataError, ValidationError
 from trygg.storage import areas as area_store
 from trygg.storage import categories
 from trygg.storage import intake as intake_store
-from trygg.storage.areas import AreaIndex, build_area_index
+from trygg.storage.areas import AreaIndex, area_index
 from trygg.storage.reports import insert_report
 from trygg.storage.schema import Organisation, Place, Report
 
@@ -91,7 +91,7 @@ class IntakeContext:
 
     def index(self, session: Session) -> AreaIndex:
         if self.area_index is None:
-            self.area_index = build_area_index(session)
+            self.area_index = area_index(session)
         return self.area_index
 
     def municipality_name(self, session: Session) -> str:

@@ -96,6 +96,8 @@ def density_bands(x: NDArray[np.float64], y: NDArray[np.float64],
             continue
         half = cell / 2.0
         boxes = shapely.box(cx[cols] - half, cy[rows] - half, cx[cols] + half, cy[rows] + half)
-        merged = _to_wgs84(shapely.union_all(boxes))
+        # the cells of a grid are a coverage (no overlaps): merged by their shared edges, the same
+        # polygons as a general union (equal once normalised) in a fraction of the time
+        merged = _to_wgs84(shapely.coverage_union_all(boxes))
         bands.append(DensityBand(level, shapely.geometry.mapping(merged), lo))
     return tuple(bands), float(h)

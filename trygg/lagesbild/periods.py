@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
-from numpy.typing import NDArray
 
-TIMEZONE = ZoneInfo("Europe/Stockholm")
+from trygg.domain.weeks import TIMEZONE, to_local
+
+__all__ = ["HISTORY", "TIMEZONE", "YEAR_LAG", "Period", "last_complete_week", "local64", "local_midnight",
+           "resolve_period", "to_local"]
+
 #: "The same period last year" is 52 weeks earlier, so weekdays line up.
 YEAR_LAG = timedelta(weeks=52)
 #: How much history is loaded for baselines (trend alarms need up to 156 weeks + 2).
@@ -68,32 +69,6 @@ def resolve_period(start: datetime | None, end: datetime | None, today: date) ->
     if start is None:
         start = end - timedelta(days=7)
     return Period(start.astimezone(UTC), end.astimezone(UTC))
-
-
-@lru_cache(maxsize=64)
-def _dst_bounds(year: int) -> tuple[np.datetime64, np.datetime64]:
-    """UTC instants when summer time starts and ends in `year` (EU rule: last Sundays, 01:00 UTC)."""
-
-    def last_sunday(month: int) -> date:
-        d = date(year, month, 31)
-        return d - timedelta(days=(d.weekday() + 1) % 7)
-
-    start = datetime.combine(last_sunday(3), time(1))
-    end = datetime.combine(last_sunday(10), time(1))
-    return np.datetime64(start, "s"), np.datetime64(end, "s")
-
-
-def to_local(times_utc: NDArray[np.datetime64]) -> NDArray[np.datetime64]:
-    """Naive UTC datetime64 → naive Swedish local datetime64 (CET/CEST)."""
-    t = np.asarray(times_utc, dtype="datetime64[s]")
-    if t.size == 0:
-        return t
-    years = t.astype("datetime64[Y]").astype(np.int64) + 1970
-    offset = np.full(t.shape, 3600, dtype=np.int64)
-    for year in np.unique(years).tolist():
-        lo, hi = _dst_bounds(int(year))
-        offset[(years == year) & (t >= lo) & (t < hi)] = 7200
-    return t + offset.astype("timedelta64[s]")
 
 
 def local64(moment: datetime) -> np.datetime64:

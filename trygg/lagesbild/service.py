@@ -16,8 +16,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -26,23 +26,33 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from trygg import __version__
-from trygg.analysis.aggregate import count_cube, hour_of_week, rates_per_1000, split_by_area_type
+from trygg.analysis.aggregate import (
+    CountCube,
+    count_cube,
+    hour_of_week,
+    period_index,
+    period_starts,
+    rates_per_1000,
+    split_by_area_type,
+)
 from trygg.analysis.fdr import DEFAULT_Q
 from trygg.analysis.trends import trend_alarms
 from trygg.domain import clock
 from trygg.domain.enums import Precision
 from trygg.domain.geo import to_sweref, to_wgs84
+from trygg.domain.weeks import week_of_local
 from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
 from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
 from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
-from trygg.lagesbild.periods import HISTORY, Period, local64, resolve_period, to_local
+from trygg.lagesbild.periods import HISTORY, Period, local64, local_midnight, resolve_period, to_local
 from trygg.lagesbild.summary import summarise
-from trygg.storage import shared_cache
+from trygg.storage import shared_cache, weekly_counts
 from trygg.storage.categories import taxonomy
 from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
 from trygg.storage.plans import list_places
 from trygg.storage.reports import ReportArrays, ReportFilter, report_arrays
+from trygg.storage.weekly_counts import WeeklyRows
 
 #: Weeks shown in the weekly chart (at least; more when the period is longer).
 CHART_WEEKS = 26
@@ -106,13 +116,23 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
             return hit
     started = time.perf_counter()
     areas = area_profiles(session)
-    arrays = report_arrays(session, replace(flt, start=period.start - HISTORY, end=period.end))
+    history = replace(flt, start=period.start - HISTORY, end=period.end)
+    week_rows: WeeklyRows | None = None
+    if weekly_counts.answers(flt):  # the weekly series from the counts table, points only where needed
+        plan = plan_weeks(period)
+        arrays = report_arrays(session, history, plan.point_windows)
+        week_rows = weekly_counts.weekly_rows(session, plan.first_full, plan.last_full, flt)
+    else:  # a filter the table cannot answer (organisation, status): every report of the history
+        arrays = report_arrays(session, history)
     merged = {c.code: tax.canonical(c.code) for c in tax.categories if c.merged_into}
-    if merged:
+    if merged:  # a merged category's reports keep their code and are counted under the one they went into
         arrays = replace(arrays, category=np.array([merged.get(c, c) for c in arrays.category], dtype=object))
+        if week_rows is not None:
+            week_rows = replace(week_rows, category=np.array([merged.get(c, c) for c in week_rows.category],
+                                                             dtype=object))
     places = tuple((p.name, *to_sweref(p.lon, p.lat)) for p in list_places(session) if p.kind == "place")
     result = compute(arrays, areas, period, category_codes=tax.counted, version=version, started=started,
-                     places=places)
+                     places=places, week_rows=week_rows)
     if use_cache:
         CACHE.put(key, result)
         shared_cache.put(session, shared_key, shared_version, result)
@@ -155,14 +175,70 @@ class _AreaLocator:
         return self.names[int(hits[0])] if len(hits) else ""
 
 
+@dataclass(frozen=True)
+class WeekPlan:
+    """Where the weekly series of a period's history come from: whole local weeks `first_full` …
+    `last_full` (Mondays) from the counts table; the period's own windows (current, previous, last
+    year: hot spots, hour of week, the counts of the tables) and the cut weeks at either end of the
+    history from the reports' points."""
+
+    first_full: date
+    last_full: date
+    point_windows: tuple[tuple[datetime, datetime], ...]
+
+
+def plan_weeks(period: Period) -> WeekPlan:
+    start, end = period.start - HISTORY, period.end
+    first_monday = _monday(local64(start))
+    head_cut = local64(start) != first_monday.astype("datetime64[s]")
+    first_full = first_monday + np.timedelta64(7 if head_cut else 0, "D")
+    end_monday = _monday(local64(end) - np.timedelta64(1, "s"))
+    tail_cut = local64(end) != (end_monday + np.timedelta64(7, "D")).astype("datetime64[s]")
+    last_full = end_monday - np.timedelta64(7 if tail_cut else 0, "D")
+    windows = [(period.start, period.end), (period.previous().start, period.previous().end),
+               (period.last_year().start, period.last_year().end)]
+    if head_cut:
+        windows.append((start, local_midnight(first_full.astype(date))))
+    if tail_cut:
+        windows.append((local_midnight(end_monday.astype(date)), end))
+    return WeekPlan(first_full.astype(date), last_full.astype(date), tuple(windows))
+
+
+def _monday(local: np.datetime64) -> np.datetime64:
+    return week_of_local(np.atleast_1d(local))[0]
+
+
+def weekly_cube(rows: WeeklyRows, areas: tuple[AreaProfile, ...], first: np.datetime64,
+                last: np.datetime64, category_codes: Sequence[str]) -> CountCube:
+    """Counts by area × category × week (the cube `count_cube` would give) from the table's rows."""
+    n_areas, n_cats = len(areas) + 1, len(category_codes)
+    lo = int(period_index(np.atleast_1d(first), "week")[0])
+    hi = int(period_index(np.atleast_1d(last), "week")[0])
+    n_p = max(hi - lo + 1, 0)
+    pi = period_index(rows.week, "week") - lo
+    a = area_index(rows.area_id, areas)
+    c = category_index(rows.category, category_codes)
+    c = np.where(c < 0, 0, c)  # as count_cube is given by `compute`
+    keep = (pi >= 0) & (pi < n_p)
+    flat = (a[keep] * n_cats + c[keep]) * n_p + pi[keep]
+    counts = np.bincount(flat, weights=rows.count[keep], minlength=n_areas * n_cats * n_p)
+    return CountCube(counts=counts.reshape(n_areas, n_cats, n_p).astype(np.int64),
+                     starts=period_starts(np.arange(lo, hi + 1), "week"), period="week")
+
+
 def _window(local: NDArray[np.datetime64], p: Period) -> NDArray[np.bool_]:
     return (local >= local64(p.start)) & (local < local64(p.end))
 
 
 def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *, category_codes: Sequence[str],
             version: tuple[int, int, str] = (0, 0, ""), started: float | None = None,
-            q: float = DEFAULT_Q, places: Sequence[tuple[str, float, float]] = ()) -> Lagesbild:
-    """The lägesbild from report columns covering `period` and its history (pure, no database)."""
+            q: float = DEFAULT_Q, places: Sequence[tuple[str, float, float]] = (),
+            week_rows: WeeklyRows | None = None) -> Lagesbild:
+    """The lägesbild from report columns covering `period` and its history (pure, no database).
+
+    With `week_rows` (rows of the weekly counts table for the whole weeks of `plan_weeks(period)`)
+    the report columns need to cover only ``plan_weeks(period).point_windows``.
+    """
     started = time.perf_counter() if started is None else started
     n_areas, n_cats = len(areas), len(category_codes)
     local = to_local(arr.time)
@@ -184,8 +260,17 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     # Weekly series (area × category × week, local time) → chart and trend alarms.
     first = local64(period.start - HISTORY)
     last = local64(period.end) - np.timedelta64(1, "s")
-    cube = count_cube(aidx, np.where(cat < 0, 0, cat), local, period="week", n_areas=n_areas + 1,
-                      n_categories=n_cats, first=first, last=last)
+    in_cube = np.ones(local.shape, dtype=bool)
+    if week_rows is not None:  # whole weeks from the table; from the points only the cut weeks at the ends
+        plan = plan_weeks(period)
+        week = week_of_local(local)
+        in_cube = ((week < np.datetime64(plan.first_full, "D")) | (week > np.datetime64(plan.last_full, "D"))) \
+            & (local >= first) & (local <= last)
+    cube = count_cube(aidx[in_cube], np.where(cat < 0, 0, cat)[in_cube], local[in_cube], period="week",
+                      n_areas=n_areas + 1, n_categories=n_cats, first=first, last=last)
+    if week_rows is not None:
+        from_table = weekly_cube(week_rows, areas, first, last, category_codes)
+        cube = CountCube(counts=cube.counts + from_table.counts, starts=cube.starts, period="week")
     weekly = cube.counts.sum(axis=(0, 1))
     starts = cube.starts
     chart_from = np.datetime64(min(period.first_day, period.last_day - timedelta(weeks=CHART_WEEKS)), "D")
@@ -196,7 +281,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
     n_test = min(ALARM_WEEKS, in_chart.size)
     if n_areas and n_test and starts.size >= 10:
         series = cube.counts[:n_areas].reshape(n_areas * n_cats, starts.size)
-        ta = trend_alarms(series, starts, n_weeks=n_test, q=q)
+        ta = trend_alarms(series, starts, n_weeks=n_test, q=q, baseline_for_all=False)  # alarms only
         offset = starts.size - n_test
         alarms_per_week[offset:] = ta.alarm.sum(axis=0)
         first_day = np.datetime64(period.first_day, "D")

@@ -6,15 +6,18 @@ lookups by code and placement use the current areas: those of an active edition 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import AreaLevel
-from trygg.storage.schema import Area, AreaEdition, Place
+from trygg.storage import versions
+from trygg.storage.schema import Area, AreaEdition, DataVersion, Place
 
 
 def current() -> ColumnElement[bool]:
@@ -61,6 +64,31 @@ def build_area_index(session: Session, level: str = AreaLevel.REGSO, *, edition_
     geoms = tuple(a.geom for a in areas)
     return AreaIndex(ids=tuple(a.id for a in areas), geoms=geoms, tree=shapely.STRtree(list(geoms)),
                      municipality=muni.geom if muni is not None else None)
+
+
+_INDEXES: dict[tuple[str, tuple[Any, ...]], AreaIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def area_index(session: Session) -> AreaIndex:
+    """`build_area_index` of the RegSO level, kept per database until an area is added, changed or
+    removed (the ``areas`` data version, and the number and newest id of the areas for writes
+    outside the ORM): placing a report does not rebuild the spatial index every time."""
+    fingerprint = tuple(session.execute(select(
+        select(DataVersion.version).where(DataVersion.name == versions.AREAS).scalar_subquery(),
+        select(func.count(Area.id)).scalar_subquery(),
+        select(func.max(Area.id)).scalar_subquery())).one())
+    key = (str(session.get_bind().engine.url), fingerprint)
+    with _INDEXES_LOCK:
+        hit = _INDEXES.get(key)
+    if hit is not None:
+        return hit
+    index = build_area_index(session)
+    with _INDEXES_LOCK:
+        for old in [k for k in _INDEXES if k[0] == key[0]]:
+            del _INDEXES[old]
+        _INDEXES[key] = index
+    return index
 
 
 def list_areas(session: Session, level: str | None = None, *, edition_id: int | None = None) -> list[Area]:

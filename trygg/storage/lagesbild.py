@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from trygg.domain.enums import AreaLevel
 from trygg.storage import versions
 from trygg.storage.areas import current as current_area
-from trygg.storage.schema import ActionPlan, Activity, Area, FocusArea, Report, activity_focus_areas
+from trygg.storage.schema import ActionPlan, Activity, Area, DataVersion, FocusArea, Report, activity_focus_areas
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,15 @@ class AreaProfile:
 def data_version(session: Session) -> tuple[int, int, str]:
     """Changes whenever a report is added, removed or edited: (write counter, max id, latest update).
 
-    Three index lookups (`trygg.storage.versions`), not a count of every row.
+    Three index lookups (`trygg.storage.versions`), not a count of every row, in one statement: each
+    max() a scalar subquery of its own, which SQLite answers from an index (two max() in one select
+    it would answer by a scan).
     """
-    # two statements: SQLite answers a lone max() from an index, two max() in one select by a scan
-    newest_id = session.scalar(select(func.max(Report.id)))
-    newest_update = session.scalar(select(func.max(Report.updated_at)))
-    return versions.current(session, versions.REPORTS), int(newest_id or 0), str(newest_update or "")
+    row = session.execute(select(
+        select(DataVersion.version).where(DataVersion.name == versions.REPORTS).scalar_subquery(),
+        select(func.max(Report.id)).scalar_subquery(),
+        select(func.max(Report.updated_at)).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
 
 
 def area_profiles(session: Session) -> tuple[AreaProfile, ...]:

@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import shapely
-from sqlalchemy import Select, and_, false, func, or_, select, true, union_all
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
+from trygg.storage import weekly_counts
 from trygg.storage.schema import Area, AreaSuccessor, Organisation, Report
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -95,6 +96,33 @@ def insert_report(session: Session, **values: Any) -> Report:
     session.add(report)
     session.flush()
     return report
+
+
+def insert_reports(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Store many reports at once (one executemany, no ORM objects) and count them in the weekly
+    counts table in the same transaction. Each row as for `insert_report`, with ``source``."""
+    if not rows:
+        return 0
+    session.execute(insert(Report).execution_options(**{weekly_counts.ALLOW_BULK: True}), list(rows))
+    weekly_counts.note(session, weekly_counts.deltas_of_rows(rows))
+    return len(rows)
+
+
+def delete_reports(session: Session, ids: Sequence[int]) -> int:
+    """Delete reports by id (rows that refer to them — photos, contacts, actions — are the caller's),
+    taking them out of the weekly counts table in the same transaction."""
+    gone = 0
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        rows = session.execute(select(Report.occurred_from, Report.area_id, Report.category, Report.source)
+                               .where(Report.id.in_(chunk))).mappings().all()
+        if not rows:
+            continue
+        session.execute(delete(Report).where(Report.id.in_(chunk))
+                        .execution_options(**{weekly_counts.ALLOW_BULK: True, "synchronize_session": False}))
+        weekly_counts.note(session, weekly_counts.deltas_of_rows(rows, sign=-1))
+        gone += len(rows)
+    return gone
 
 
 def get_report(session: Session, report_id: int) -> Report | None:
@@ -200,12 +228,29 @@ class ReportArrays:
         return len(self.ids)
 
 
-def report_arrays(session: Session, flt: ReportFilter) -> ReportArrays:
-    """Load the columns analysis needs in one query (no ORM objects)."""
+def merged_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Half-open [start, end) windows, sorted, with overlapping or touching ones merged."""
+    out: list[tuple[datetime, datetime]] = []
+    for a, b in sorted(w for w in windows if w[0] < w[1]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def report_arrays(session: Session, flt: ReportFilter,
+                  windows: Sequence[tuple[datetime, datetime]] | None = None) -> ReportArrays:
+    """Load the columns analysis needs in one query (no ORM objects); with `windows`, only reports
+    that happened in one of those [start, end) windows (as well as matching `flt`)."""
     cols = (Report.id, Report.x, Report.y, Report.lon, Report.lat, Report.occurred_from,
             Report.category, Report.area_id, Report.organisation_id, Report.source,
             Report.insecurity, Report.precision)
-    rows: Sequence[Any] = session.execute(flt.apply(select(*cols)).order_by(Report.id)).all()
+    q = flt.apply(select(*cols))
+    if windows is not None:
+        spans = merged_windows(windows)
+        q = q.where(or_(false(), *(and_(Report.occurred_from >= a, Report.occurred_from < b) for a, b in spans)))
+    rows: Sequence[Any] = session.execute(q.order_by(Report.id)).all()
     n = len(rows)
     if n == 0:
         empty_f = np.empty(0, dtype=float)

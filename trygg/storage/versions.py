@@ -1,19 +1,19 @@
-"""Data versions: a counter per data set, bumped after every committed write to it.
+"""Data versions: a counter per data set, bumped by every committed write to it.
 
-Caches (the reports list's counts, the lägesbild — in every process and in the shared cache table)
-are keyed by the version, so a write anywhere makes them stale everywhere at once. Reading the
-version is one primary-key lookup, unlike counting the rows. A session whose flushes added, changed
-or deleted a `Report` bumps ``reports`` (a `CategoryRow`: ``categories``) right after it commits, in
-a short transaction of its own: bumping inside the writing transaction would hold the counter's row
-lock until the commit and could deadlock with the audit chain's lock (`trygg.storage.audit`). A
-reader between the commit and the bump sees the new rows under the old version — a picture newer
-than its key, replaced at the bump. Writes that bypass the ORM (bulk inserts of the demo builder)
-still change ``max(id)``, which `trygg.storage.lagesbild.data_version` reads as well.
+Caches (the reports list's counts, the lägesbild — in every process and in the shared cache
+table; the intake's area index) are keyed by the version, so a write anywhere makes them stale
+everywhere at once. Reading the version is one primary-key lookup, unlike counting the rows. A
+session whose flushes added, changed or deleted a `Report` (an `Area`, a `CategoryRow`) bumps
+``reports`` (``areas``, ``categories``) in the same transaction, as its very last statement before the commit
+(`_bump_before_commit`, after the weekly counts of `trygg.storage.weekly_counts`): no second
+transaction (and disk flush) per write, and no deadlock — the counter's row lock is the last lock
+a writer takes, after the audit chain's and the count rows', and nothing is waited for while it
+is held but the commit itself. Writes that bypass the ORM (bulk inserts of the demo builder) still
+change ``max(id)``, which `trygg.storage.lagesbild.data_version` reads as well.
 """
 
 from __future__ import annotations
 
-import logging
 from itertools import chain
 from typing import Any
 
@@ -22,12 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from trygg.storage.schema import CategoryRow, Report
+from trygg.storage import weekly_counts
+from trygg.storage.schema import Area, CategoryRow, Report
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
-CATEGORIES = "categories"
-log = logging.getLogger("trygg.storage")
+AREAS = "areas"  # the area index of the intake (`trygg.storage.areas.area_index`) is cached by it
+CATEGORIES = "categories"  # the taxonomy (`trygg.storage.categories.taxonomy`) is cached by it
 
 
 def bump(conn: Connection, name: str) -> None:
@@ -45,36 +46,33 @@ _PENDING = "trygg_bump_versions"
 
 
 def mark_reports_changed(session: Session) -> None:
-    """Bump ``reports`` after this session commits: for writes that bypass the ORM's unit of work
+    """Bump ``reports`` when this session commits: for writes that bypass the ORM's unit of work
     (bulk updates by primary key, e.g. the re-assignment of reports to a new edition's areas)."""
-    session.info[_PENDING] = session.info.get(_PENDING, set()) | {REPORTS}
+    session.info.setdefault(_PENDING, set()).add(REPORTS)
 
 
-#: The data sets whose ORM writes bump their version, by the class of their rows.
-_TRACKED: tuple[tuple[type, str], ...] = ((Report, REPORTS), (CategoryRow, CATEGORIES))
+#: The data sets with a version, by the table class whose ORM writes bump it.
+WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS, CategoryRow: CATEGORIES}
 
 
 @event.listens_for(Session, "after_flush")
 def _note_writes(session: Session, _context: Any) -> None:
-    changed = {name for obj in chain(session.new, session.dirty, session.deleted)
-               for cls, name in _TRACKED if isinstance(obj, cls)}
-    if changed:
-        session.info[_PENDING] = session.info.get(_PENDING, set()) | changed
+    names = {WATCHED[type(obj)] for obj in chain(session.new, session.dirty, session.deleted)
+             if type(obj) in WATCHED}
+    if names:
+        session.info.setdefault(_PENDING, set()).update(names)
 
 
-@event.listens_for(Session, "after_commit")
-def _bump_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released: the writes are not committed yet
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint is released: the outer transaction commits later
         return
+    weekly_counts.apply_pending(session)  # flushes; the count rows' locks before the counter's
     names = session.info.pop(_PENDING, None)
     if names:
-        try:
-            with session.get_bind().engine.connect() as conn:
-                for name in sorted(names):
-                    bump(conn, name)
-                conn.commit()
-        except Exception:  # noqa: BLE001 - the newest id and update time still move the version
-            log.warning("could not bump the data versions %s", sorted(names), exc_info=True)
+        conn = session.connection()
+        for name in sorted(names):
+            bump(conn, name)
 
 
 @event.listens_for(Session, "after_rollback")

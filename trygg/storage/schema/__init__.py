@@ -50,6 +50,7 @@ from trygg.storage.schema.reports import (
     IdempotencyRecord,
     Report,
     ReportPhoto,
+    ReportWeekCount,
     ResidentContact,
     SurveyResult,
 )
@@ -58,7 +59,10 @@ __all__ = [
     "ActionPlan", "Activity", "ActivityUpdate", "ApiToken", "Area", "AreaEdition", "AreaSuccessor", "AuditEntry",
     "Base",
     "CitizenPromise", "EstGroup", "EstMeeting", "FocusArea", "IdempotencyRecord", "Indicator",
-    "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto",
+    "IndicatorValue", "Organisation", "Place", "PromiseCommitment", "Report", "ReportPhoto", "ReportWeekCount",
     "ResidentContact", "ShortTermAction", "Signature", "SignatoryRole", "SurveyResult", "User",
     "WebSession", "activity_focus_areas", "activity_owners", "est_group_members", "utcnow",
 ]
+
+# Session events keep the weekly counts table equal to the reports: registered wherever the tables are.
+from trygg.storage import weekly_counts as _weekly_counts  # noqa: E402,F401

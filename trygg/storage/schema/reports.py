@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from shapely import Geometry as ShapelyGeometry
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -78,6 +79,23 @@ class Report(Base):
 
     area: Mapped[Area | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id], lazy="joined")
+
+
+
+class ReportWeekCount(Base):
+    """How many reports happened in a local week (Monday, Europe/Stockholm) per area × category × source.
+
+    Kept equal to a GROUP BY over `reports` by `trygg.storage.weekly_counts`, in the transaction of
+    every report write; ``area_id`` 0 = no area. Rows with a count of 0 are deleted. The lägesbild's
+    weekly series are read from here instead of from every report of three years.
+    """
+
+    __tablename__ = "report_week_counts"
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class ReportPhoto(Base):
