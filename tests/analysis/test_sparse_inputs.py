@@ -56,8 +56,12 @@ def test_trend_alarms_give_a_p_value_or_say_there_is_too_little(counts: np.ndarr
     r = trend_alarms(counts, weeks, n_weeks=n_weeks)
     tested = np.isfinite(r.p_value)
     assert ((r.p_value[tested] >= 0) & (r.p_value[tested] <= 1)).all()
-    assert (np.isfinite(r.expected[tested]) & (r.expected[tested] > 0)).all()
-    assert np.isnan(r.expected[~tested]).all() and not r.alarm[~tested].any()
+    fitted = np.isfinite(r.expected)
+    assert (r.expected[fitted] > 0).all()
+    # No alarm without a p-value or without a baseline; a series below the alarm count is not tested (p = 1)
+    # whether or not it could be fitted, so a missing baseline there is no "unfit".
+    assert not r.alarm[~tested].any() and not r.alarm[~fitted].any()
+    assert (r.p_value[tested & ~fitted] == 1.0).all()
     assert not (r.unfit & tested).any()
     # Untested only for too little history or a series that cannot be fitted (documented).
     first = counts.shape[1] - r.p_value.shape[1]
@@ -67,14 +71,19 @@ def test_trend_alarms_give_a_p_value_or_say_there_is_too_little(counts: np.ndarr
 
 
 def test_one_spike_in_three_years_is_not_fitted_and_raises_nothing() -> None:
-    """The case behind the "Singular matrix" 500: a single week of reports in an empty history."""
+    """The case behind the "Singular matrix" 500: a single week of reports in an empty history. With reports
+    enough to alarm in the tested week the series is unfit (no baseline, no alarm); with too few it is simply
+    not tested (p = 1)."""
     weeks = MONDAY + 7 * np.arange(164)
-    y = np.zeros((2, 164), dtype=np.int64)
+    y = np.zeros((3, 164), dtype=np.int64)
     y[0, 106] = 2
+    y[0, -1] = 6  # enough to alarm, against a history of one spike
     y[1] = np.random.default_rng(1).poisson(4, 164)
-    r = trend_alarms(y, weeks, n_weeks=13)
-    assert r.unfit[0].all() and np.isnan(r.p_value[0]).all()
+    y[2, 106] = 2  # the same history, nothing now
+    r = trend_alarms(y, weeks, n_weeks=1)
+    assert r.unfit[0].all() and np.isnan(r.p_value[0]).all() and not r.alarm[0].any()
     assert not r.unfit[1].any() and np.isfinite(r.p_value[1]).all()
+    assert not r.unfit[2].any() and (r.p_value[2] == 1.0).all() and not r.alarm[2].any()
 
 
 @settings(max_examples=120, deadline=None)

@@ -12,6 +12,7 @@ from trygg.demo.organisations import all_users
 from trygg.demo.seed_plan import YOUTH_PROGRAMMES
 from trygg.plans.followup import yearly_report
 from trygg.reports.plan_pdf import followup_html
+from trygg.storage.categories import taxonomy
 from trygg.storage.schema import ActionPlan, IndicatorValue
 from trygg.web.plans.documents import doc_texts
 
@@ -59,7 +60,7 @@ def test_the_follow_up_report_shows_the_youth_programmes(demo: BuiltDemo) -> Non
         plan = s.scalar(select(ActionPlan).where(ActionPlan.year == 2022))
         assert plan is not None
         report = yearly_report(s, plan, date(2022, 12, 31))
-        html = followup_html(s, plan, doc_texts("sv", "Trollhättan"),
+        html = followup_html(s, plan, doc_texts("sv", "Trollhättan", taxonomy(s)),
                              generated=datetime(2026, 11, 23, 9, tzinfo=UTC))
         followed = {p.activity.title: [r for _, r in p.readings] for f in report.focus for p in f.activities}
     for title, *_ in YOUTH_PROGRAMMES:

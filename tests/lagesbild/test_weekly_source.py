@@ -21,6 +21,7 @@ from trygg.domain.geo import to_sweref
 from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import HISTORY, local_midnight, resolve_period
 from trygg.lagesbild.service import build_lagesbild, compute, plan_weeks
+from trygg.storage.categories import taxonomy
 from trygg.storage.database import Database
 from trygg.storage.lagesbild import area_profiles
 from trygg.storage.plans import list_places
@@ -34,7 +35,7 @@ def _from_every_report(s, flt: ReportFilter, today: date) -> Lagesbild:  # type:
     period = resolve_period(flt.start, flt.end, today)
     arrays = report_arrays(s, replace(flt, start=period.start - HISTORY, end=period.end))
     places = tuple((p.name, *to_sweref(p.lon, p.lat)) for p in list_places(s) if p.kind == "place")
-    return compute(arrays, area_profiles(s), period, places=places)
+    return compute(arrays, area_profiles(s), period, category_codes=taxonomy(s).counted, places=places)
 
 
 def _same(a: Lagesbild, b: Lagesbild) -> None:
