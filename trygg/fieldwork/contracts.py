@@ -1,4 +1,5 @@
-"""The input contracts of field work: a safety walk, a night-walker shift and a shift observation.
+"""The contracts of field work: the input of a safety walk, a night-walker shift and a shift
+observation, and the fields of a walk as both surfaces show them (`walk_fields`).
 
 One pydantic model per entity is both the JSON API's request body (OpenAPI documents its fields)
 and the reader of the page's posted form: a before-validator reads the plain mapping (a JSON object,
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from trygg.domain.msgid import _
 from trygg.errors import ValidationError
 from trygg.fieldwork.walks import parse_route
+from trygg.storage.schema.fieldwork import SafetyWalk
 
 WHOLE_NUMBER = _("Give a whole number.")
 WHEN = _("Give a date and time (YYYY-MM-DD HH:MM).")
@@ -211,6 +213,19 @@ class WalkCreate(Contract):
                 "resident_groups": f.texts("resident_groups", lines=True) or [],
                 "checklist": f.texts("checklist") or None, "notes": f.text("notes"),
                 "activity_id": f.opt_int("activity_id"), "organiser_id": f.opt_int("organiser_id")}
+
+
+def walk_fields(walk: SafetyWalk) -> dict[str, Any]:
+    """A walk's own fields as the API answers them (`walk_json`): the read side of `WalkCreate`."""
+    import shapely
+
+    return {
+        "id": walk.id, "title": walk.title, "planned_for": walk.planned_for.isoformat(), "status": walk.status,
+        "area_id": walk.area_id, "area_name": walk.area.name if walk.area else None,
+        "organiser_id": walk.organiser_id, "organisation_ids": [o.id for o in walk.organisations],
+        "resident_groups": walk.resident_groups, "checklist": walk.checklist, "activity_id": walk.activity_id,
+        "route": shapely.geometry.mapping(walk.route) if walk.route is not None else None,
+        "url": f"/fieldwork/walks/{walk.id}"}
 
 
 class ShiftCreate(Contract):
