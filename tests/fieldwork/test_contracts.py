@@ -57,3 +57,9 @@ def test_a_shift_observation_places_both_coordinates_under_location() -> None:
     ok = ShiftObservationCreate.model_validate({"category": "disorder", "lon": "12,27", "lat": 58.285,
                                                 "insecurity": 3.0})
     assert (ok.lon, ok.lat, ok.insecurity, ok.occurred_at) == (12.27, 58.285, 3, None)
+
+
+def test_a_route_nested_too_deep_is_a_field_message_not_a_crash() -> None:
+    fields = _fields(WalkCreate, {"title": "Rond", "planned_for": "2024-05-03T19:00:00+02:00",
+                                  "route": "[" * 100_000 + "]" * 100_000})
+    assert fields == {"route": "Draw the route on the map, or give a GeoJSON LineString of [lon, lat] points."}

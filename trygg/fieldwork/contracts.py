@@ -183,8 +183,9 @@ class WalkCreate(Contract):
     title: str = Field(min_length=1, max_length=200)
     planned_for: datetime = Field(description="with a time zone (ISO 8601)")
     area_id: int | None = None
-    route: list[list[float]] | None = Field(
-        None, description="GeoJSON LineString (WGS 84), its [lon, lat] coordinates, or WKT")
+    route: list[list[float]] | dict[str, Any] | str | None = Field(
+        None, description="GeoJSON LineString (WGS 84), its [lon, lat] coordinates, or WKT; read as "
+                          "its [lon, lat] coordinates")
     organisation_ids: list[int] = Field([], description="the organisations taking part")
     resident_groups: list[str] = []
     checklist: list[str] | None = Field(None, description="checklist item codes; all items when left out")

@@ -68,3 +68,10 @@ def test_a_time_without_a_zone_is_swedish_time_on_the_page_and_refused_by_the_ap
     assert r.status_code == 303
     walk = api("samordnare").get(r.headers["location"].replace("/fieldwork/", "/api/v1/")).json()
     assert walk["planned_for"].startswith("2024-05-03T17:00")  # 19:00 in Stockholm (summer time)
+
+
+def test_an_unknown_organiser_is_a_field_message_on_both_surfaces(login, api) -> None:
+    bad = {"title": "Rond", "planned_for": "2024-05-03T19:00:00+02:00", "organiser_id": "99999"}
+    fields = _api_fields(api("samordnare").post("/api/v1/walks", json=bad))
+    assert fields == {"organiser_id": "No such organisation."}
+    _shown(login("samordnare").post("/fieldwork/walks", data=bad), fields)

@@ -2,7 +2,8 @@
 
 `ActionChange` is the body of ``PATCH /api/v1/actions/{id}`` (OpenAPI documents it) and reads the
 action page's posted form: both answer the same bad input with the same field messages (the ones
-`storage/actions.change_status` has always given, which stays as the last guard).
+`storage/actions.change_status` has always given, which stays as the last guard and alone asks for
+a status or a note, once the route knows the user may see the action).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class ActionChange(BaseModel):
             errors["note"] = _("Give a text.")
         elif len(note.strip()) > MAX_NOTE:
             errors["note"] = _("At most 4000 characters.")
-        elif status is None and not note.strip() and "status" not in errors:
-            errors["status"] = _("Give a new status, a note, or both.")
+        # "Give a new status, a note, or both." stays with `change_status`, after the route has checked
+        # that the user may see the action: an empty body from an outsider is a 404, not a 422.
         if errors:
             raise ValidationError(MESSAGE, fields=errors)
         return {"status": status, "note": note}
