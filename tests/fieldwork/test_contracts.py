@@ -63,3 +63,10 @@ def test_a_route_nested_too_deep_is_a_field_message_not_a_crash() -> None:
     fields = _fields(WalkCreate, {"title": "Rond", "planned_for": "2024-05-03T19:00:00+02:00",
                                   "route": "[" * 100_000 + "]" * 100_000})
     assert fields == {"route": "Draw the route on the map, or give a GeoJSON LineString of [lon, lat] points."}
+
+
+def test_a_list_where_one_value_belongs_is_refused() -> None:
+    assert _fields(ShiftObservationCreate, {"category": ["disorder"], "description": ["a"], "lon": [12.2],
+                                            "lat": 58.2, "insecurity": [3], "occurred_at": ["2024-05-03"]}) == {
+        "category": "Give a text.", "description": "Give a text.", "location": "Give a number.",
+        "insecurity": "Give a whole number.", "occurred_at": "Give a date and time (YYYY-MM-DD HH:MM)."}

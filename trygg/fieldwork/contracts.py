@@ -45,10 +45,9 @@ class FieldReader:
         self.errors: dict[str, str] = {}
 
     def _one(self, name: str) -> Any:
-        value = self.data.get(name)
-        if isinstance(value, list | tuple):  # a form field sent twice: the last one counts
-            value = value[-1] if value else None
-        return value
+        """A single value as given: a list where one value belongs is refused by each reader (a form's
+        repeated field has already been reduced to its last value by `read_contract`)."""
+        return self.data.get(name)
 
     def text(self, name: str, default: str = "") -> str:
         value = self._one(name)
