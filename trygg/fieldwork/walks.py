@@ -64,7 +64,7 @@ def parse_route(value: Any) -> shapely.LineString | None:
                 value = shapely.geometry.mapping(geom)
         coords = value["coordinates"] if isinstance(value, dict) else value
         points = [(float(c[0]), float(c[1])) for c in coords]
-    except (ValueError, TypeError, KeyError, IndexError, shapely.errors.GEOSException):
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, shapely.errors.GEOSException):
         raise ValidationError("The route could not be read.", fields={
             "route": "Draw the route on the map, or give a GeoJSON LineString of [lon, lat] points."}) from None
     if len(points) < 2 or len(points) > MAX_ROUTE_POINTS:
@@ -114,6 +114,8 @@ def plan_walk(session: Session, user: User, *, title: str, planned_for: datetime
         errors["organisation_ids"] = "One of the organisations does not exist."
     if activity_id is not None and session.get(Activity, activity_id) is None:
         errors["activity_id"] = f"No plan activity with id {activity_id}."
+    if organiser_id is not None and not store.organisations(session, [organiser_id]):
+        errors["organiser_id"] = "No such organisation."
     groups = [g.strip()[:200] for g in resident_groups if g and g.strip()]
     errors.update(check_text({"title": title, "notes": notes, "resident_groups": "; ".join(groups)}, lang))
     if errors:

@@ -97,21 +97,6 @@ def require_permission(permission: Permission) -> Callable[..., User]:
     return dependency
 
 
-def require_roles(*roles: Role | str) -> Callable[..., User]:
-    """Deprecated: declare `require_permission(Permission.X)` instead, so that the role set lives in
-    the one table (`trygg.domain.permissions`). Kept only so that routes written in parallel keep
-    working until they are converted; tests/access/test_every_route.py still checks them."""
-    allowed = {str(r) for r in roles}
-
-    def dependency(user: User = Depends(require_user)) -> User:
-        if user.role not in allowed:
-            raise PermissionDenied("Your role may not do this.",
-                                   hint=f"Needed: {', '.join(sorted(allowed))}; you are {user.role}.")
-        return user
-
-    return dependency
-
-
 def check_role(user: User, roles: frozenset[Role]) -> None:
     """PermissionDenied unless `user` has one of `roles` (the lägesbild's and the EST meetings' pages)."""
     if user.role not in {str(r) for r in roles}:

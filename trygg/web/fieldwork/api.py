@@ -22,6 +22,7 @@ from trygg.fieldwork import premises as premises_service
 from trygg.fieldwork import shifts as shift_service
 from trygg.fieldwork import walks as walk_service
 from trygg.fieldwork import watch as watch_service
+from trygg.fieldwork.contracts import ShiftCreate, ShiftObservationCreate, WalkCreate
 from trygg.fieldwork.counts import fieldwork_counts
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity, User
@@ -37,18 +38,6 @@ from trygg.web.uploads import sanitise_image
 router = APIRouter(prefix="/api/v1", tags=["field work"])
 
 
-class WalkIn(BaseModel):
-    title: str = Field(max_length=200)
-    planned_for: datetime
-    area_id: int | None = None
-    route: dict[str, Any] | list[list[float]] | None = Field(None, description="GeoJSON LineString (WGS 84)")
-    organisation_ids: list[int] = []
-    resident_groups: list[str] = []
-    checklist: list[str] | None = None
-    notes: str = ""
-    activity_id: int | None = None
-
-
 @router.get("/walks", summary="Safety walks you may see")
 def list_walks(request: Request, user: User = Depends(require_user),
                session: Session = Depends(db_session)) -> dict[str, Any]:
@@ -58,7 +47,7 @@ def list_walks(request: Request, user: User = Depends(require_user),
 
 
 @router.post("/walks", status_code=201, summary="Plan a safety walk")
-def plan_walk(body: WalkIn, request: Request, user: User = Depends(require_permission(Permission.WALK_PLAN)),
+def plan_walk(body: WalkCreate, request: Request, user: User = Depends(require_permission(Permission.WALK_PLAN)),
               session: Session = Depends(db_session)) -> dict[str, Any]:
     walk = walk_service.plan_walk(session, user, **body.model_dump(), lang=language(request))
     session.commit()
@@ -192,25 +181,6 @@ def update_observation(obs_id: int, body: StatusIn, request: Request, user: User
 # --------------------------------------------------------------------------- night walkers
 
 
-class ShiftIn(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-    walkers: int
-    area_id: int | None = None
-    organisation_id: int | None = None
-    notes: str = ""
-    activity_id: int | None = None
-
-
-class ShiftObservationIn(BaseModel):
-    category: str
-    description: str = ""
-    lon: float
-    lat: float
-    occurred_at: datetime | None = None
-    insecurity: int | None = None
-
-
 def shift_json(s: NightShift) -> dict[str, Any]:
     return {"id": s.id, "organisation_id": s.organisation_id, "organisation_name": s.organisation.name,
             "area_id": s.area_id, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
@@ -224,7 +194,7 @@ def list_shifts(user: User = Depends(require_user), session: Session = Depends(d
 
 
 @router.post("/night-shifts", status_code=201, summary="Log a night-walker shift")
-def log_shift(body: ShiftIn, request: Request, user: User = Depends(require_user),
+def log_shift(body: ShiftCreate, request: Request, user: User = Depends(require_user),
               session: Session = Depends(db_session)) -> dict[str, Any]:
     shift = shift_service.log_shift(session, user, lang=language(request), **body.model_dump())
     session.commit()
@@ -233,7 +203,7 @@ def log_shift(body: ShiftIn, request: Request, user: User = Depends(require_user
 
 @router.post("/night-shifts/{shift_id}/observations", status_code=201,
              summary="A night walkers' observation: enters the lägesbild as a report (idempotent)")
-def shift_observation(shift_id: int, body: ShiftObservationIn, request: Request,
+def shift_observation(shift_id: int, body: ShiftObservationCreate, request: Request,
                       user: User = Depends(require_user), session: Session = Depends(db_session)) -> Response:
     shift = shift_service.visible_shift(user, store.get(session, NightShift, shift_id))
     lang = language(request)

@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trygg.domain import clock
 from trygg.domain.enums import AreaLevel
 from trygg.errors import ValidationError
+from trygg.fieldwork.contracts import Contract
 from trygg.storage import areas as area_store
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import Activity
 from trygg.web.i18n import TIMEZONE
+
+C = TypeVar("C", bound=Contract)
+
+
+def form_values(form: FormData) -> dict[str, str]:
+    """The posted text fields (the last of a repeated one), to show again beside the field errors."""
+    return {k: str(v) for k, v in form.items() if isinstance(v, str)}
+
+
+def read_contract(contract: type[C], form: FormData) -> C:
+    """The posted form read by the entity's contract, the one the API takes as its body: the same
+    field messages for the same bad input. A time without a zone is Swedish local time (the
+    `datetime-local` input); the fields the contract lists as repeating are read as lists."""
+    data: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if key in contract.LISTS else (values[-1] if values else "")
+    for key in contract.LISTS:
+        data.setdefault(key, [])
+    return contract.model_validate(data, context={"timezone": TIMEZONE})
 
 
 def local_datetime(value: str, field: str, errors: dict[str, str]) -> datetime:

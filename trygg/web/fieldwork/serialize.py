@@ -1,25 +1,19 @@
-"""JSON shapes of safety walks and their observations, shared by the field-work pages and API."""
+"""JSON shapes of safety walks and their observations, shared by the field-work pages and API (a walk's
+own fields are `fieldwork.contracts.walk_fields`, beside its input contract)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from trygg.fieldwork import walks as walk_service
+from trygg.fieldwork.contracts import walk_fields
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_ITEMS
 from trygg.storage.schema.fieldwork import SafetyWalk, WalkObservation
 from trygg.web.i18n import gettext_for
 
 
 def walk_json(walk: SafetyWalk, lang: str, details: bool = False) -> dict[str, Any]:
-    import shapely
-
-    out: dict[str, Any] = {
-        "id": walk.id, "title": walk.title, "planned_for": walk.planned_for.isoformat(), "status": walk.status,
-        "area_id": walk.area_id, "area_name": walk.area.name if walk.area else None,
-        "organiser_id": walk.organiser_id, "organisation_ids": [o.id for o in walk.organisations],
-        "resident_groups": walk.resident_groups, "checklist": walk.checklist, "activity_id": walk.activity_id,
-        "route": shapely.geometry.mapping(walk.route) if walk.route is not None else None,
-        "url": f"/fieldwork/walks/{walk.id}"}
+    out = walk_fields(walk)
     if details:
         s = walk_service.summary(walk)
         out["observations"] = [observation_json(o, lang) for o in walk.observations]

@@ -15,6 +15,7 @@ from trygg.domain.text import whole_number
 from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import walks as walk_service
+from trygg.fieldwork.contracts import WalkCreate
 from trygg.fieldwork.vocab import OBSERVATION_STATUSES, WALK_CHECKLIST, WALK_ITEMS, WALK_STATUSES
 from trygg.storage import fieldwork as store
 from trygg.storage.schema import User
@@ -22,7 +23,13 @@ from trygg.storage.schema.fieldwork import SafetyWalk
 from trygg.web.access import require_permission, require_user
 from trygg.web.blocking import run_blocking
 from trygg.web.deps import db_session, language, municipality_name, taxonomy
-from trygg.web.fieldwork.forms import common_choices, form_int, local_datetime, local_input, see_other
+from trygg.web.fieldwork.forms import (
+    common_choices,
+    form_values,
+    local_input,
+    read_contract,
+    see_other,
+)
 from trygg.web.fieldwork.serialize import observation_json
 from trygg.web.i18n import document_texts, gettext_for
 from trygg.web.templating import render
@@ -61,26 +68,12 @@ async def plan_walk(request: Request, user: User = Depends(require_permission(Pe
 
 
 def _plan_walk(request: Request, user: User, session: Session, form: FormData) -> Response:
-    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    errors: dict[str, str] = {}
-    when = local_datetime(values.get("planned_for", ""), "planned_for", errors)
-    area_id = form_int(values.get("area_id", ""), "area_id", errors)
-    activity_id = form_int(values.get("activity_id", ""), "activity_id", errors)
-    organiser = form_int(values.get("organiser_id", ""), "organiser_id", errors)
-    org_ids = [n for v in form.getlist("organisation_ids") if isinstance(v, str) and (n := whole_number(v)) is not None]
-    groups = [g for g in values.get("resident_groups", "").replace("\r", "").split("\n") if g.strip()]
-    checklist = [str(v) for v in form.getlist("checklist")]
     try:
-        if errors:
-            raise ValidationError("The walk could not be planned.", fields=errors)
-        walk = walk_service.plan_walk(
-            session, user, title=values.get("title", ""), planned_for=when, area_id=area_id,
-            route=values.get("route") or None, organisation_ids=org_ids, resident_groups=groups,
-            checklist=checklist, notes=values.get("notes", ""), activity_id=activity_id,
-            organiser_id=organiser, lang=language(request))
+        data = read_contract(WalkCreate, form)
+        walk = walk_service.plan_walk(session, user, **data.model_dump(), lang=language(request))
     except ValidationError as exc:
         session.rollback()
-        return _plan_page(request, user, session, exc.fields, values, status_code=422)
+        return _plan_page(request, user, session, exc.fields, form_values(form), status_code=422)
     session.commit()
     return see_other(f"/fieldwork/walks/{walk.id}")
 

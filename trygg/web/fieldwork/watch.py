@@ -14,6 +14,7 @@ from trygg.errors import NotFound, ValidationError
 from trygg.fieldwork import policy
 from trygg.fieldwork import shifts as shift_service
 from trygg.fieldwork import watch as watch_service
+from trygg.fieldwork.contracts import ShiftCreate, ShiftObservationCreate
 from trygg.fieldwork.vocab import WATCH_STATUSES
 from trygg.storage import areas as area_store
 from trygg.storage import fieldwork as store
@@ -26,10 +27,10 @@ from trygg.web.deps import db_session, language
 from trygg.web.fieldwork.forms import (
     common_choices,
     form_date,
-    form_float,
     form_int,
-    local_datetime,
+    form_values,
     raise_if,
+    read_contract,
     see_other,
 )
 from trygg.web.templating import render
@@ -110,22 +111,12 @@ def shifts_page(request: Request, user: User = Depends(require_user),
 def log_shift(request: Request, user: User = Depends(require_user),
               session: Session = Depends(db_session),
               form: FormData = Depends(read_form)) -> Response:
-    values = {k: str(v) for k, v in form.items()}
-    errors: dict[str, str] = {}
-    start = local_datetime(values.get("starts_at", ""), "starts_at", errors)
-    end = local_datetime(values.get("ends_at", ""), "ends_at", errors)
-    walkers = form_int(values.get("walkers", ""), "walkers", errors, required=True)
     try:
-        raise_if(errors, "The shift could not be logged.")
-        assert walkers is not None
-        shift = shift_service.log_shift(
-            session, user, organisation_id=form_int(values.get("organisation_id", ""), "organisation_id", errors),
-            starts_at=start, ends_at=end, walkers=walkers,
-            area_id=form_int(values.get("area_id", ""), "area_id", errors), notes=values.get("notes", ""),
-            activity_id=form_int(values.get("activity_id", ""), "activity_id", errors), lang=language(request))
+        data = read_contract(ShiftCreate, form)
+        shift = shift_service.log_shift(session, user, **data.model_dump(), lang=language(request))
     except ValidationError as exc:
         session.rollback()
-        return _shifts_page(request, user, session, exc.fields, values, 422)
+        return _shifts_page(request, user, session, exc.fields, form_values(form), 422)
     session.commit()
     return see_other(f"/fieldwork/shifts/{shift.id}")
 
@@ -146,18 +137,9 @@ def shift_observation(shift_id: int, request: Request, user: User = Depends(requ
                       session: Session = Depends(db_session),
                       form: FormData = Depends(read_form)) -> Response:
     shift = shift_service.visible_shift(user, store.get(session, NightShift, shift_id))
-    values = {k: str(v) for k, v in form.items()}
-    errors: dict[str, str] = {}
-    lon = form_float(values.get("lon", ""), "location", errors)
-    lat = form_float(values.get("lat", ""), "location", errors)
-    when = local_datetime(values["occurred_at"], "occurred_at", errors) if values.get("occurred_at") else None
     try:
-        raise_if(errors, "The observation could not be stored.")
-        assert lon is not None and lat is not None
-        shift_service.add_shift_observation(
-            session, user, shift, category=values.get("category", ""), description=values.get("description", ""),
-            lon=lon, lat=lat, occurred_at=when,
-            insecurity=form_int(values.get("insecurity", ""), "insecurity", errors), lang=language(request))
+        data = read_contract(ShiftObservationCreate, form)
+        shift_service.add_shift_observation(session, user, shift, **data.model_dump(), lang=language(request))
     except ValidationError as exc:
         session.rollback()
         return shift_page(shift_id, request, user, session, exc.fields, 422)

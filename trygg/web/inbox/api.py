@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from trygg.domain import personal_data
 from trygg.domain.clock import today
-from trygg.domain.enums import ActionStatus
 from trygg.domain.permissions import Permission
 from trygg.errors import ValidationError
 from trygg.notify import events
@@ -38,6 +37,7 @@ from trygg.web.access import (
 )
 from trygg.web.deps import db_session, get_settings, language
 from trygg.web.i18n import gettext_for
+from trygg.web.inbox.forms import ActionChange
 from trygg.web.notify import mail_texts
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
@@ -57,13 +57,6 @@ class ActionIn(BaseModel):
     meeting_id: int | None = Field(None, description="The EST meeting that decided it.")
     area_id: int | None = Field(None, description="The district; default: that of the first cause.")
     category: str | None = Field(None, max_length=40)
-
-
-class ActionPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    status: str | None = Field(None, description="open (ny), in_progress (pågår), done (klar), "
-                                                 "cancelled (kan inte åtgärdas).")
-    note: str = Field("", max_length=4000, description="What was done or why not. No names of people.")
 
 
 def note_json(n: ActionNote, orgs: dict[int, str]) -> dict[str, Any]:
@@ -163,13 +156,10 @@ def apply_change(session: Session, user: User, action: ShortTermAction, status: 
 
 @router.patch("/actions/{action_id}", summary="Change an action's status and/or add a note (owning "
                                                "organisation, EST coordinators)")
-def patch_action(action_id: int, body: ActionPatch, request: Request, user: User = Depends(require_user),
+def patch_action(action_id: int, body: ActionChange, request: Request, user: User = Depends(require_user),
                  session: Session = Depends(db_session)) -> dict[str, Any]:
     action = visible_action(user, session.get(ShortTermAction, action_id))
     check_update_action(user, action)
-    if body.status is not None and body.status not in {str(s) for s in ActionStatus}:
-        raise ValidationError("The action could not be changed.",
-                              fields={"status": f"One of {', '.join(ActionStatus)}."})
     apply_change(session, user, action, body.status, body.note, language(request), mail_texts(request))
     session.commit()
     return action_json(session, action)

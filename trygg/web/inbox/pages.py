@@ -33,6 +33,7 @@ from trygg.web.access import (
 from trygg.web.deps import current_user, db_session, get_settings, language
 from trygg.web.errors import login_redirect
 from trygg.web.inbox.api import apply_change
+from trygg.web.inbox.forms import ActionChange
 from trygg.web.nav import register_nav
 from trygg.web.notify import mail_texts
 from trygg.web.templating import render
@@ -97,7 +98,8 @@ def update_action(action_id: int, request: Request, status: str = Form(""), note
     action = visible_action(user, session.get(ShortTermAction, action_id))
     check_update_action(user, action)
     try:
-        apply_change(session, user, action, status or None, note, language(request), mail_texts(request))
+        change = ActionChange.model_validate({"status": status or None, "note": note})
+        apply_change(session, user, action, change.status, change.note, language(request), mail_texts(request))
     except ValidationError as exc:
         session.rollback()
         action = visible_action(user, session.get(ShortTermAction, action_id))
