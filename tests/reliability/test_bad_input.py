@@ -28,7 +28,9 @@ from trygg.storage.backup import row_counts
 from trygg.storage.database import Database
 from trygg.web.app import create_app
 
-IN_PROCESS, REAL_SERVER = 500, 10_000  # the real server answers faster than TestClient
+IN_PROCESS = 500
+#: Requests to the real server (it answers faster than TestClient): the short form, and `pytest --long`.
+REAL_SERVER, REAL_SERVER_LONG = 3_000, 10_000
 REAL_SERVER_THREADS = 4  # concurrent clients: enough to show requests that block each other
 FLOOD_BUDGET_S = 120.0  # ~20 s when healthy; a server that blocks is not waited for
 REQUEST_TIMEOUT_S = 20.0  # SQLite's busy timeout is 10 s: a longer wait means the server hangs
@@ -227,10 +229,10 @@ def test_malformed_requests_in_process(database: Database, world: World, tmp_pat
              SEED)
 
 
-def test_ten_thousand_malformed_requests_against_the_real_server(database: Database, world: World,
-                                                                 server: Server) -> None:
+def test_a_flood_of_malformed_requests_against_the_real_server(database: Database, world: World, server: Server,
+                                                              long_run: bool) -> None:
     with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as client, \
             httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as browser_client:
-        _run(f"bad_input_real_server/{database.backend}", database, world, client, browser_client, REAL_SERVER,
-             SEED + 1, REAL_SERVER_THREADS)
+        _run(f"bad_input_real_server/{database.backend}", database, world, client, browser_client,
+             REAL_SERVER_LONG if long_run else REAL_SERVER, SEED + 1, REAL_SERVER_THREADS)
     assert server.server_errors() == [], server.log_tail()
