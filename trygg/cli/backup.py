@@ -42,7 +42,8 @@ def backup(output: Path = typer.Option(..., "--output", "-o", help="The backup f
         database.dispose()
     out.print(_counts_table(result.row_counts))
     out.print(f"[green]✓[/] Backup of {database.display_url} written to [bold]{result.path}[/] "
-              f"({result.size_bytes / 1e6:.1f} MB, {result.total_rows} rows, {result.seconds:.1f} s).")
+              f"({result.size_bytes / 1e6:.1f} MB, {result.total_rows} rows, {result.seconds:.1f} s).",
+              soft_wrap=True)  # a path broken over two lines cannot be copied
     out.print("  Checked: " + "; ".join(result.checks) + ".")
 
 
