@@ -52,11 +52,21 @@ def test_a_naive_time_needs_the_pages_time_zone() -> None:
 
 
 def test_a_shift_observation_places_both_coordinates_under_location() -> None:
-    assert _fields(ShiftObservationCreate, {"category": "disorder", "lon": "", "lat": "12,5"}) == {
+    assert _fields(ShiftObservationCreate, {"category": "disorder", "lon": "", "lat": "58.28"}) == {
         "location": "Place it on the map."}
-    ok = ShiftObservationCreate.model_validate({"category": "disorder", "lon": "12,27", "lat": 58.285,
+    form = ShiftObservationCreate.model_validate({"category": "disorder", "lon": "12,27", "lat": "58.285",
+                                                  "insecurity": "3"}, context={"form": True})
+    assert (form.lon, form.lat, form.insecurity, form.occurred_at) == (12.27, 58.285, 3, None)
+    ok = ShiftObservationCreate.model_validate({"category": "disorder", "lon": 12.27, "lat": 58.285,
                                                 "insecurity": 3.0})
     assert (ok.lon, ok.lat, ok.insecurity, ok.occurred_at) == (12.27, 58.285, 3, None)
+
+
+def test_a_decimal_comma_is_a_form_s_not_json_s() -> None:
+    """A form may write "12,5"; in a JSON body that is a string that is no number (the API's bad-input flood
+    sends it and expects a 422)."""
+    assert _fields(ShiftObservationCreate, {"category": "disorder", "lon": "12,27", "lat": 58.285}) == {
+        "location": "Give a number."}
 
 
 def test_a_route_nested_too_deep_is_a_field_message_not_a_crash() -> None:

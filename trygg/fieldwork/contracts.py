@@ -42,6 +42,8 @@ class FieldReader:
     def __init__(self, data: Mapping[str, Any], context: Mapping[str, Any]) -> None:
         self.data = data
         self.timezone: tzinfo | None = context.get("timezone")
+        #: A form may write a decimal comma ("12,5"); in a JSON body that is no number.
+        self.form: bool = bool(context.get("form"))
         self.errors: dict[str, str] = {}
 
     def _one(self, name: str) -> Any:
@@ -108,7 +110,9 @@ class FieldReader:
         value = self._one(name)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
-        text = value.strip().replace(",", ".") if isinstance(value, str) else None
+        text = value.strip() if isinstance(value, str) else None
+        if text is not None and self.form:
+            text = text.replace(",", ".")
         if value is None or text == "":
             self.errors[field or name] = PLACE
             return None

@@ -36,7 +36,7 @@ def read_contract(contract: type[C], form: FormData) -> C:
         data[key] = values if key in contract.LISTS else (values[-1] if values else "")
     for key in contract.LISTS:
         data.setdefault(key, [])
-    return contract.model_validate(data, context={"timezone": TIMEZONE})
+    return contract.model_validate(data, context={"timezone": TIMEZONE, "form": True})
 
 
 def local_datetime(value: str, field: str, errors: dict[str, str]) -> datetime:
