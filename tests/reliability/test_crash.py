@@ -37,6 +37,11 @@ def test_sigkill_loses_no_acknowledged_report_and_doubles_none(database: Databas
             acknowledged_at_kill.append(len(result.acknowledged))
             time.sleep(rng.uniform(0.0, 0.4))  # reporters meet a closed port and keep retrying
             server.start()
+            # the next kill must hit a server that writes again: wait for a new acknowledgement (reporters back
+            # off while the port was closed; on a busy machine the first answers after a start take a while)
+            recovering = time.monotonic() + 60
+            while len(result.acknowledged) <= acknowledged_at_kill[-1] and time.monotonic() < recovering:
+                time.sleep(0.1)
         time.sleep(1.0)
     finally:
         stop.set()  # no new reports; the ones in flight are retried until acknowledged
