@@ -128,6 +128,27 @@ def _build_demo_file(path: Path) -> Path:
 _DEMO_BUILDS: dict[str, tuple[object, tuple[tuple[str, int, int], ...]]] = {}
 
 
+@pytest.fixture(scope="session")
+def demo_crawl(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """{role: {url: page}}: every page each demo role reaches by links (`tests.web.crawler.crawl_every_role`),
+    crawled once per test run on a copy of the demo and shared by the processes like the demo itself.
+    tests/web/test_crawl.py checks these pages; the browser crawl (tests/browser/test_crawled_pages.py)
+    opens them in Chromium."""
+    from tests.web.crawler import crawl_every_role
+
+    folder = demo_db_file.parent
+    with (folder / "crawl.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / "crawl.pickle"
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        copy = folder / "crawl.db"
+        shutil.copy(demo_db_file, copy)
+        pages = crawl_every_role(copy)
+        done.write_bytes(pickle.dumps(pages))
+        return pages
+
+
 def demo_build_info(path: Path) -> tuple[object, tuple[tuple[str, int, int], ...]]:
     """The DemoSummary and progress stages of the build behind `demo_db_file`."""
     return _DEMO_BUILDS[str(path)]

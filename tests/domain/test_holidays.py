@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from trygg.domain.holidays import STOCKHOLM, OpeningHours, easter_sunday, holidays, is_working_day
+from trygg.domain.holidays import (
+    STOCKHOLM,
+    OpeningHours,
+    easter_sunday,
+    holidays,
+    is_working_day,
+    working_days_between,
+)
 
 EASTERS = {2019: date(2019, 4, 21), 2022: date(2022, 4, 17), 2024: date(2024, 3, 31), 2025: date(2025, 4, 20),
            2026: date(2026, 4, 5), 2038: date(2038, 4, 25), 2285: date(2285, 3, 22)}
@@ -61,3 +70,10 @@ def test_closed_weekdays_ahead_are_listed() -> None:
     hours = OpeningHours.parse("08:00-16:30")
     days = hours.closed_days_ahead(date(2024, 12, 20), 14)
     assert [n for _d, n in days] == ["Julafton", "Juldagen", "Annandag jul", "Nyårsafton", "Nyårsdagen"]
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.integers(-30, 1500))
+def test_working_days_between_counts_each_working_day_after_the_start(start: date, span: int) -> None:
+    end = start + timedelta(days=span)
+    by_day = sum(1 for n in range(1, span + 1) if is_working_day(start + timedelta(days=n)))
+    assert working_days_between(start, end) == by_day

@@ -10,10 +10,16 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
+
+from fastapi.testclient import TestClient
+
+from trygg.config import Settings
+from trygg.storage.database import Database
 
 #: One demo user per role (docs/demo.md); None is the anonymous visitor. Passwords are demo-<username>.
 ROLE_USERS: dict[str, str | None] = {
@@ -22,10 +28,23 @@ ROLE_USERS: dict[str, str | None] = {
     "reporter": "rapportor-polisen-1", "volunteer_reporter": "rapportor-trygghetsvandrarna-1",
 }
 
+#: Where the crawl begins (besides the menu, which every page links): pages of every role.
+STARTS = ("/", "/public", "/kontakt", "/report", "/lagesbild", "/plans", "/followup", "/promises",
+          "/meetings", "/fieldwork", "/account", "/admin/users", "/triage", "/imports")
+
 #: Paths never followed: signing out ends the crawl's session; static files and the API's JSON are
 #: not pages (the API has its own tests).
 SKIP_PREFIXES = ("/logout", "/static/", "/api/", "/open311/")
 NUMBER = re.compile(r"\d+")
+#: Other path parts that name one object of a kind: a status link's token, a category's code.
+TOKEN = re.compile(r"(?<=/)[0-9a-f]{16,}(?=/|$)")
+CODE = re.compile(r"^(/admin/categories/)[a-z_]+")
+
+
+def path_kind(path: str) -> str:
+    """``/plans/2/activities/9`` → ``/plans/{n}/activities/{n}``; ``/admin/categories/arson`` →
+    ``/admin/categories/{code}``."""
+    return NUMBER.sub("{n}", CODE.sub(r"\1{code}", TOKEN.sub("{token}", path)))
 
 
 DOWNLOADS = (".pdf", ".csv", ".geojson", ".json", ".zip", ".ics")
@@ -36,9 +55,9 @@ def kind_of(url: str) -> str:
     does not count (one lägesbild PDF is enough)."""
     parts = urlsplit(url)
     if parts.path.endswith(DOWNLOADS):
-        return NUMBER.sub("{n}", parts.path)
+        return path_kind(parts.path)
     keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} - {"lang"})
-    return NUMBER.sub("{n}", parts.path) + ("?" + "&".join(keys) if keys else "")
+    return path_kind(parts.path) + ("?" + "&".join(keys) if keys else "")
 
 
 @dataclass
@@ -174,3 +193,46 @@ def crawl(client: Any, starts: Iterable[str], *, per_kind: int = 2, limit: int =
                 queued.add(link)
                 todo.append(link)
     return pages
+
+
+def demo_app(db_path: Path) -> Any:
+    """The app in process over a demo database (a copy: signing in writes sessions)."""
+    from trygg.web.app import create_app
+
+    settings = Settings(database_url=str(db_path), secret_key="crawl", require_totp=False, demo=True,
+                        public_rate_limit=10**9)
+    return create_app(settings, Database(str(db_path)))
+
+
+def sign_in(app: Any, username: str | None, lang: str = "sv") -> TestClient:
+    """A client of `app`, signed in as the demo user `username` (None: the anonymous visitor)."""
+    c = TestClient(app, raise_server_exceptions=False)
+    c.cookies.set("trygg_lang", lang)
+    if username is None:
+        return c
+    c.get("/login")
+    token = c.cookies.get("trygg_csrf") or ""
+    r = c.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token,
+                               "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, f"{username}: {r.status_code} {r.text[:300]}"
+    c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or token
+    return c
+
+
+def crawl_every_role(db_path: Path) -> dict[str, dict[str, Page]]:
+    """{role: {url: page}} for the anonymous visitor and one demo user per role, in Swedish, over the app in
+    process on the demo database at `db_path` (pages kept without their bodies).
+
+    The PDFs, CSV and GeoJSON are the same documents for every role that may have them: the administrator
+    (who has them all) and a reporter (the walk report) fetch them.
+    """
+    app = demo_app(db_path)
+    out: dict[str, dict[str, Page]] = {}
+    try:
+        for role, username in ROLE_USERS.items():
+            with sign_in(app, username) as c:
+                found = crawl(c, STARTS, downloads=role in ("admin", "reporter"))
+            out[role] = {url: replace(page, body="") for url, page in found.items()}
+    finally:
+        app.state.db.dispose()
+    return out

@@ -14,17 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.web.crawler import ROLE_USERS, Form, Page, crawl, kind_of
+from tests.web.crawler import ROLE_USERS, STARTS, Form, Page, crawl, demo_app, kind_of, sign_in
 from tests.web.demo_texts import demo_texts
 from tests.web.language_scan import DataTexts, problems
-from trygg.config import Settings
-from trygg.storage.database import Database
-
-#: Where the crawl begins (besides the menu, which every page links): pages of every role.
-STARTS = ("/", "/public", "/kontakt", "/report", "/lagesbild", "/plans", "/followup", "/promises",
-          "/meetings", "/fieldwork", "/account", "/admin/users", "/triage", "/imports")
 
 #: Detail page kinds the crawl must reach at least once (for the role that may see them).
 DETAIL_KINDS = {
@@ -34,28 +27,6 @@ DETAIL_KINDS = {
     "/followup/plans/{n}", "/followup/plans/{n}/calendar", "/plans/{n}/export.pdf", "/lagesbild/report.pdf",
     "/followup/plans/{n}/report.pdf", "/fieldwork/walks/{n}/report.pdf",
 }
-
-
-def demo_app(db_path: Path) -> Any:
-    from trygg.web.app import create_app
-
-    settings = Settings(database_url=str(db_path), secret_key="crawl", require_totp=False, demo=True,
-                        public_rate_limit=10**9)
-    return create_app(settings, Database(str(db_path)))
-
-
-def sign_in(app: Any, username: str | None, lang: str = "sv") -> TestClient:
-    c = TestClient(app, raise_server_exceptions=False)
-    c.cookies.set("trygg_lang", lang)
-    if username is None:
-        return c
-    c.get("/login")
-    token = c.cookies.get("trygg_csrf") or ""
-    r = c.post("/login", data={"username": username, "password": f"demo-{username}", "csrf_token": token,
-                               "next": "/"}, follow_redirects=False)
-    assert r.status_code == 303, f"{username}: {r.status_code} {r.text[:300]}"
-    c.headers["X-CSRF-Token"] = c.cookies.get("trygg_csrf") or token
-    return c
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +40,10 @@ def crawl_app(tmp_path_factory: pytest.TempPathFactory, demo_db_file: Path) -> I
 
 
 @pytest.fixture(scope="module")
-def crawled(crawl_app: Any) -> dict[str, dict[str, Page]]:
-    """{role: {url: page}} for the anonymous visitor and one demo user per role, in Swedish."""
-    out: dict[str, dict[str, Page]] = {}
-    for role, username in ROLE_USERS.items():
-        with sign_in(crawl_app, username) as c:
-            # The PDFs, CSV and GeoJSON are the same documents for every role that may have them: the
-            # administrator (who has them all) and a reporter (the walk report) fetch them.
-            out[role] = crawl(c, STARTS, downloads=role in ("admin", "reporter"))
-    return out
+def crawled(demo_crawl: dict[str, dict[str, Page]]) -> dict[str, dict[str, Page]]:
+    """{role: {url: page}} for the anonymous visitor and one demo user per role, in Swedish (made once per
+    run: `tests.conftest.demo_crawl`)."""
+    return demo_crawl
 
 
 @pytest.mark.parametrize("role", list(ROLE_USERS))

@@ -15,7 +15,7 @@ import weasyprint
 from fastapi.testclient import TestClient
 from weasyprint.formatting_structure import boxes
 
-from tests.web.test_crawl import demo_app, sign_in
+from tests.web.crawler import demo_app, sign_in
 
 DOCUMENTS = ("/lagesbild/report.pdf?weeks=13", "/plans/1/export.pdf",
              "/plans/2/export.pdf", "/followup/plans/1/report.pdf", "/fieldwork/walks/6/report.pdf")

@@ -19,6 +19,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -126,7 +128,8 @@ def working_days_between(start: date, end: date) -> int:
     """
     if end <= start:
         return 0
-    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n)))
+    closed = [d for year in range(start.year, end.year + 1) for d in holidays(year)]
+    return int(np.busday_count(start + timedelta(days=1), end + timedelta(days=1), holidays=closed))
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -73,11 +73,7 @@ def build_meeting_brief(session: Session, area_ids: tuple[int, ...], *, since: d
     picture = build_lagesbild(session, flt, today=today)
     key = ("near-repeat", str(session.get_bind().engine.url), replace(base, area_ids=area_ids), today,
            data_version(session))
-    cached = CACHE.get(key)
-    if cached is None:
-        cached = _near_repeats(session, replace(base, area_ids=area_ids), today)
-        CACHE.put(key, cached)
-    places, test = cached
+    places, test = CACHE.get_or_compute(key, lambda: _near_repeats(session, replace(base, area_ids=area_ids), today))
     return MeetingBrief(since, today, picture, places, test)
 
 

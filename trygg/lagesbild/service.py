@@ -12,9 +12,7 @@ a category merged into another is counted under it (its reports keep their own c
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -40,6 +38,7 @@ from trygg.analysis.trends import trend_alarms
 from trygg.domain import clock
 from trygg.domain.enums import Precision
 from trygg.domain.geo import to_sweref, to_wgs84
+from trygg.domain.lru import Lru
 from trygg.domain.weeks import week_of_local
 from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
 from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
@@ -62,34 +61,8 @@ ALARM_WEEKS = 13
 PRECISE = (str(Precision.EXACT), str(Precision.ADDRESS))
 
 
-class _Cache:
-    """A small thread-safe LRU of computed pictures."""
-
-    def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self.data: OrderedDict[Any, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self.lock:
-            if key in self.data:
-                self.data.move_to_end(key)
-                return self.data[key]
-        return None
-
-    def put(self, key: Any, value: Any) -> None:
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-
-CACHE = _Cache()
+#: Computed pictures (and the meeting's near-repeat tests), keyed by filter and data version.
+CACHE: Lru[Any] = Lru(32)
 
 
 def clear_cache() -> None:

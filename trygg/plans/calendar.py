@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from trygg.domain.lru import Lru
 from trygg.domain.msgid import _
+from trygg.storage.lagesbild import data_version
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import ActionPlan, Activity
 
@@ -154,11 +156,21 @@ def seasonal_patterns(times: np.ndarray, categories: np.ndarray) -> tuple[list[P
     return peaks, days
 
 
-def year_wheel(session: Session, plan: ActionPlan) -> YearWheel:
+#: The patterns of every report, per database and data version (every plan's wheel shows the same).
+_PATTERNS: Lru[tuple[list[Peak], list[SpecialDay]]] = Lru(8)
+
+
+def _all_patterns(session: Session) -> tuple[list[Peak], list[SpecialDay]]:
     arrays = report_arrays(session, ReportFilter())
     local = arrays.time + np.timedelta64(1, "h")  # Swedish winter time is close enough for day bins
     cats = np.asarray([str(c) for c in arrays.category], dtype=object)
-    peaks, days = seasonal_patterns(local, cats)
+    return seasonal_patterns(local, cats)
+
+
+def year_wheel(session: Session, plan: ActionPlan) -> YearWheel:
+    cached = _PATTERNS.get_or_compute((str(session.get_bind().engine.url), data_version(session)),
+                                      lambda: _all_patterns(session))
+    peaks, days = list(cached[0]), list(cached[1])  # the caller's own lists
     months = []
     spans = {a.id: active_months(a, plan.year) for a in plan.activities}
     all_year = [a for a in plan.activities if len(spans[a.id]) == 12]

@@ -11,11 +11,14 @@ months before those:
 * the latest survey indicators per area-type group against the national normal value.
 
 The result is plain JSON (stored in `ActionPlan.evidence`), so a plan keeps the picture it was
-built on even when later reports change the figures.
+built on even when later reports change the figures. Every plan page shows the current problems (the
+snapshot as of today): a computed snapshot is kept per date and data versions
+(`trygg.storage.plans.evidence_version`), and each caller gets its own copy.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +32,7 @@ from trygg.analysis.getis_ord import HOT, gi_star
 from trygg.analysis.grid import cell_indices, grid_counts, grid_for_points
 from trygg.domain import clock
 from trygg.domain.geo import many_to_sweref, to_wgs84
+from trygg.domain.lru import Lru
 from trygg.domain.msgid import _
 from trygg.storage import plans as store
 from trygg.storage.reports import ReportFilter, report_arrays
@@ -82,8 +86,16 @@ def _change(cur: int, prev: int) -> float | None:
     return round(cur / prev - 1.0, 4) if prev else None
 
 
+_CACHE: Lru[dict[str, Any]] = Lru(16)
+
+
 def snapshot(session: Any, as_of: date, *, months: int = 12) -> dict[str, Any]:
     """The lägesbild figures as of `as_of` (exclusive): see the module docstring."""
+    key = (store.evidence_version(session), as_of, months)
+    return copy.deepcopy(_CACHE.get_or_compute(key, lambda: _compute(session, as_of, months)))
+
+
+def _compute(session: Any, as_of: date, months: int) -> dict[str, Any]:
     end = as_of
     start = _months_back(end, months)
     prev_start = _months_back(start, months)

@@ -217,3 +217,14 @@ def list_evaluations(session: Session, plan_id: int | None = None) -> list[Effec
     if plan_id is not None:
         q = q.where(EffectEvaluation.plan_id == plan_id)
     return list(session.scalars(q))
+
+
+def evidence_version(session: Session) -> tuple[Any, ...]:
+    """What a plan's evidence (`trygg.plans.evidence.snapshot`) is computed from, as versions: the
+    database, the reports' data version and the versions of the areas, categories, places and survey
+    figures (`trygg.storage.versions`). Equal versions, equal evidence."""
+    from trygg.storage import versions
+    from trygg.storage.lagesbild import data_version
+
+    return (str(session.get_bind().engine.url), data_version(session),
+            versions.current_many(session, versions.AREAS, versions.CATEGORIES, versions.PLACES, versions.SURVEYS))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +12,7 @@ import shapely
 from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
+from trygg.domain.lru import Lru
 from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
 from trygg.storage import weekly_counts
 from trygg.storage.schema import Area, AreaSuccessor, Organisation, Report
@@ -186,25 +185,15 @@ def count_reports(session: Session, flt: ReportFilter) -> int:
     return int(session.scalar(flt.apply(select(func.count(Report.id)))) or 0)
 
 
-_COUNTS: OrderedDict[Any, int] = OrderedDict()
-_COUNTS_LOCK = threading.Lock()
 COUNT_CACHE_SIZE = 256
+_COUNTS: Lru[int] = Lru(COUNT_CACHE_SIZE)
 
 
 def count_reports_cached(session: Session, flt: ReportFilter, version: Any) -> int:
     """`count_reports`, remembered per filter and data `version` (`trygg.storage.lagesbild.data_version`):
     paging through a list counts its filter once, not once per page; any write changes the version."""
-    key = (str(session.get_bind().engine.url), flt, version)
-    with _COUNTS_LOCK:
-        if key in _COUNTS:
-            _COUNTS.move_to_end(key)
-            return _COUNTS[key]
-    total = count_reports(session, flt)
-    with _COUNTS_LOCK:
-        _COUNTS[key] = total
-        while len(_COUNTS) > COUNT_CACHE_SIZE:
-            _COUNTS.popitem(last=False)
-    return total
+    return _COUNTS.get_or_compute((str(session.get_bind().engine.url), flt, version),
+                                  lambda: count_reports(session, flt))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from trygg.storage import versions
 from trygg.storage.schema import SurveyResult
 
 
@@ -41,6 +42,7 @@ def replace_survey_years(session: Session, survey: str, years: set[int], rows: l
     """Replace every figure of `survey` in `years` by `rows` (dicts of SurveyResult columns); flushed."""
     if years:
         session.execute(delete(SurveyResult).where(SurveyResult.survey == survey, SurveyResult.year.in_(years)))
+        versions.mark_changed(session, versions.SURVEYS)
     for row in rows:
         session.add(SurveyResult(survey=survey, **row))
     session.flush()

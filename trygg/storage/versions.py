@@ -3,8 +3,9 @@
 Caches (the reports list's counts, the lägesbild — in every process and in the shared cache
 table; the intake's area index) are keyed by the version, so a write anywhere makes them stale
 everywhere at once. Reading the version is one primary-key lookup, unlike counting the rows. A
-session whose flushes added, changed or deleted a `Report` (an `Area`, a `CategoryRow`) bumps
-``reports`` (``areas``, ``categories``) in the same transaction, as its very last statement before the commit
+session whose flushes added, changed or deleted a `Report` (an `Area`, a `CategoryRow`, a `Place`, a
+`SurveyResult`) bumps ``reports`` (``areas``, ``categories``, ``places``, ``surveys``) in the same
+transaction, as its very last statement before the commit
 (`_bump_before_commit`, after the weekly counts of `trygg.storage.weekly_counts`): no second
 transaction (and disk flush) per write, and no deadlock — the counter's row lock is the last lock
 a writer takes, after the audit chain's and the count rows', and nothing is waited for while it
@@ -23,12 +24,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trygg.storage import weekly_counts
-from trygg.storage.schema import Area, CategoryRow, Report
+from trygg.storage.schema import Area, CategoryRow, Place, Report, SurveyResult
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
 AREAS = "areas"  # the area index of the intake (`trygg.storage.areas.area_index`) is cached by it
 CATEGORIES = "categories"  # the taxonomy (`trygg.storage.categories.taxonomy`) is cached by it
+PLACES = "places"  # with SURVEYS, what a plan's evidence (`trygg.plans.evidence.snapshot`) is cached by
+SURVEYS = "surveys"
 
 
 def bump(conn: Connection, name: str) -> None:
@@ -42,17 +45,30 @@ def current(session: Session, name: str) -> int:
     return int(session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0)
 
 
+def current_many(session: Session, *names: str) -> tuple[int, ...]:
+    """The versions of `names`, in that order, in one query (0 for a data set never written)."""
+    found = {str(n): v for n, v in session.execute(
+        select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names)))}
+    return tuple(int(found.get(n) or 0) for n in names)
+
+
 _PENDING = "trygg_bump_versions"
 
 
 def mark_reports_changed(session: Session) -> None:
     """Bump ``reports`` when this session commits: for writes that bypass the ORM's unit of work
     (bulk updates by primary key, e.g. the re-assignment of reports to a new edition's areas)."""
-    session.info.setdefault(_PENDING, set()).add(REPORTS)
+    mark_changed(session, REPORTS)
+
+
+def mark_changed(session: Session, name: str) -> None:
+    """Bump `name` when this session commits (a bulk write the ORM does not see, e.g. a DELETE)."""
+    session.info.setdefault(_PENDING, set()).add(name)
 
 
 #: The data sets with a version, by the table class whose ORM writes bump it.
-WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS, CategoryRow: CATEGORIES}
+WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS, CategoryRow: CATEGORIES, Place: PLACES,
+                            SurveyResult: SURVEYS}
 
 
 @event.listens_for(Session, "after_flush")

@@ -92,6 +92,8 @@ def get_inbox(request: Request, organisation: int | None = Query(None, descripti
                                                                                    "organisation's inbox."),
               include_done: bool = Query(False, description="Also finished items."),
               kind: list[str] = Query([], description="action, activity, case, feedback (repeatable)."),
+              limit: int = Query(500, ge=1, le=500, description="Items to return (overdue first)."),
+              offset: int = Query(0, ge=0, le=100_000, description="Items to skip, for paging."),
               user: User = Depends(require_permission(Permission.SIGNED_IN)),
               session: Session = Depends(db_session)) -> dict[str, Any]:
     bad = [k for k in kind if k not in inbox_store.KINDS]
@@ -100,8 +102,8 @@ def get_inbox(request: Request, organisation: int | None = Query(None, descripti
     org_ids = inbox_organisations(user, organisation)
     items = inbox_store.inbox(session, org_ids, today=today(), include_done=include_done,
                               kinds=kind or inbox_store.KINDS, case_days=get_settings(request).case_days)
-    return {"organisations": org_ids, "counts": inbox_store.counts(items),
-            "items": [item_json(i) for i in items]}
+    return {"organisations": org_ids, "counts": inbox_store.counts(items), "total": len(items),
+            "items": [item_json(i) for i in items[offset:offset + limit]]}
 
 
 def _check_text(fields: dict[str, str | None], request: Request) -> None:

@@ -6,6 +6,7 @@ its causes and history, and lets the owning organisation move it along with a no
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -41,10 +42,15 @@ from trygg.web.templating import render
 router = APIRouter(include_in_schema=False)
 register_nav("/inbox", "To do", PARTNER_ROLES, order=11)
 
+#: Items per page: a coordinator's inbox over every organisation holds hundreds.
+PAGE_SIZE = 50
+
 
 @router.get("/inbox")
-def inbox_page(request: Request, organisation: str = "", include_done: str = "",
+def inbox_page(request: Request, organisation: str = "", include_done: str = "", kind: str = "", page: str = "1",
                user: User | None = Depends(current_user), session: Session = Depends(db_session)) -> Response:
+    """The inbox, overdue first, 50 items a page; the open and overdue counts and the count of each kind
+    of item are over all pages."""
     if user is None:
         return login_redirect(request)
     if user.role not in {str(r) for r in PARTNER_ROLES}:
@@ -55,12 +61,21 @@ def inbox_page(request: Request, organisation: str = "", include_done: str = "",
     org_ids = inbox_organisations(user, requested)
     items = inbox_store.inbox(session, org_ids, today=today(), include_done=bool(include_done),
                               case_days=get_settings(request).case_days)
+    per_kind = {k: sum(1 for i in items if i.kind == k) for k in inbox_store.KINDS}
+    kind = kind if kind in inbox_store.KINDS else ""
+    shown = [i for i in items if i.kind == kind] if kind else items
+    pages = max((len(shown) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(max(int(page) if page.isdigit() and len(page) < 6 else 1, 1), pages)
     organisations = meeting_store.list_organisations(session)
     names = {o.id: o.name for o in organisations}
     heading = names.get(org_ids[0], "") if org_ids and len(org_ids) == 1 else ""
+    params = {"organisation": str(requested or ""), "include_done": "1" if include_done else "", "kind": kind}
     return render(request, "inbox/index.html", {
-        "items": items, "counts": inbox_store.counts(items), "all_orgs": all_orgs, "organisations": organisations,
-        "selected_org": requested, "include_done": bool(include_done), "heading_org": heading})
+        "items": shown[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], "total": len(shown), "page": number,
+        "pages": pages, "query": urlencode({k: v for k, v in params.items() if v}), "kind": kind,
+        "kinds": inbox_store.KINDS, "per_kind": per_kind, "counts": inbox_store.counts(items),
+        "all_orgs": all_orgs, "organisations": organisations, "selected_org": requested,
+        "include_done": bool(include_done), "heading_org": heading})
 
 
 def _action_context(session: Session, user: User, action: ShortTermAction, **extra: Any) -> dict[str, Any]:
