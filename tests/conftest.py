@@ -206,8 +206,7 @@ class PostgresPool:
     after them, on a thread of their own.
 
     CREATE DATABASE … TEMPLATE and DROP DATABASE take about 0.15 s together; made here while the
-    previous test runs, a PostgreSQL test waits for neither. PostgreSQL 15's default strategy (WAL_LOG)
-    took 0.05–0.4 s per copy of the small migrated template here; FILE_COPY a steady 0.08 s.
+    previous test runs, a PostgreSQL test waits for neither.
     """
 
     AHEAD = 4
@@ -243,15 +242,13 @@ class PostgresPool:
         admin = create_engine(normalise_url(self.admin_url), isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
-                version = int(conn.execute(text("SHOW server_version_num")).scalar() or 0)
-                strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
                 while not self.stop.is_set():
                     self._drop_used(conn)
                     if self.ready.full():
                         time.sleep(0.02)
                         continue
                     name = f"trygg_t_{uuid.uuid4().hex[:10]}"
-                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{strategy}'))
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
                     self.ready.put(name)
                 self._drop_used(conn)
                 while not self.ready.empty():

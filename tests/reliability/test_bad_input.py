@@ -30,7 +30,7 @@ from trygg.web.app import create_app
 
 IN_PROCESS = 500
 #: Requests to the real server (it answers faster than TestClient): the short form, and `pytest --long`.
-REAL_SERVER, REAL_SERVER_LONG = 3_000, 10_000
+REAL_SERVER, REAL_SERVER_LONG = 2_000, 10_000
 REAL_SERVER_THREADS = 4  # concurrent clients: enough to show requests that block each other
 FLOOD_BUDGET_S = 120.0  # ~20 s when healthy; a server that blocks is not waited for
 REQUEST_TIMEOUT_S = 20.0  # SQLite's busy timeout is 10 s: a longer wait means the server hangs

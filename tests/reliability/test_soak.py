@@ -9,7 +9,7 @@ from tests.reliability.harness import Server, check_stored, run_reporters, write
 from trygg.storage.database import Database
 
 REPORTERS = 16
-SHORT_S, LONG_S = 15.0, 60.0
+SHORT_S, LONG_S = 10.0, 60.0
 MAX_REQUESTS = 200_000
 
 
