@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 
 from trygg import __version__
 from trygg.config import Settings, resolve_audit_key
@@ -111,6 +113,20 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
     app.add_middleware(TrustedProxyMiddleware, trusted_proxies=settings.trusted_proxies)  # outermost
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
+    app.router.routes.extend(_feature_routes())
+    return app
+
+
+@cache
+def _feature_routes() -> tuple[BaseRoute, ...]:
+    """Every feature's routes, included once per process and shared by every app the process makes.
+
+    FastAPI works out a route's request handling (its dependencies, from the endpoint's signature) when
+    an app first matches a request against it, once per app; with the routes included here that work
+    is done once per process. A server makes one app; the test suite makes one per test (with each app
+    including the routers itself, the first requests of a test took 0.1–0.35 s more).
+    """
+    holder = FastAPI(docs_url=None, redoc_url=None, openapi_url=None).router  # an app's router settings
     # Routers, one per page group or API resource. Feature work adds its line here.
     from trygg.web import open311  # intake
     from trygg.web.account import auth as auth_routes
@@ -165,8 +181,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
                    api_plans, api_followup, plan_routes, plan_edit_routes, followup_routes, promise_routes,
                    api_actions, inbox_routes, report_page_routes, notification_routes,
                    account_email_routes, publication_admin_routes):
-        app.include_router(module.router)
-    return app
+        holder.include_router(module.router)
+    return tuple(holder.routes)
 
 
 def app_from_env() -> FastAPI:
