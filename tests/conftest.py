@@ -67,13 +67,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 #: The files that take longest (`--durations`), run first: one process per core takes a whole file at a time
 #: (`--dist loadfile --no-loadscope-reorder` in scripts/test), and a long file started last would run alone at
-#: the end. The link crawl (`demo_crawl`) comes before the browser crawl that reuses it.
+#: the end. Each process starts with two files, taken in this order: the first builds the demo and crawls it
+#: (`demo_crawl`); the files next in line need neither, so the other process works meanwhile instead of
+#: waiting for the build, and the browser crawl, which reuses the link crawl, comes after them.
 SLOWEST_FILES = (
-    "tests/web/test_crawl.py", "tests/access/test_every_route.py", "tests/browser/test_crawled_pages.py",
-    "tests/reliability/test_bad_input.py", "tests/reliability/test_crash.py", "tests/reliability/test_soak.py",
-    "tests/reliability/test_backup_under_load.py", "tests/browser/test_lagesbild.py", "tests/jobs/test_worker.py",
-    "tests/cli/test_two_servers.py", "tests/browser/test_going_live.py", "tests/publication/test_gate_property.py",
-    "tests/access/test_matrix.py", "tests/web/test_openapi_fuzz.py",
+    "tests/web/test_crawl.py", "tests/reliability/test_bad_input.py", "tests/access/test_every_route.py",
+    "tests/reliability/test_crash.py", "tests/reliability/test_soak.py", "tests/browser/test_crawled_pages.py",
+    "tests/reliability/test_backup_under_load.py", "tests/web/test_openapi_fuzz.py", "tests/browser/test_lagesbild.py",
+    "tests/jobs/test_worker.py", "tests/cli/test_two_servers.py", "tests/browser/test_going_live.py",
+    "tests/publication/test_gate_property.py", "tests/access/test_matrix.py",
 )
 
 

@@ -135,7 +135,7 @@ class QuietNetwork:
     fixed 500 ms after the last one, which a crawl over a hundred pages pays a hundred times. Requests a
     page starts later (a fetch after its data arrived, an htmx load) restart the wait."""
 
-    def __init__(self, page: Any, quiet_s: float = 0.15) -> None:
+    def __init__(self, page: Any, quiet_s: float = 0.1) -> None:
         self.page, self.quiet_s = page, quiet_s
         self.in_flight: set[Any] = set()
         self.last = time.monotonic()
