@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import World
 from trygg.lagesbild.surveys import pool
+from trygg.storage.database import Database
 from trygg.storage.schema import SurveyResult
 
 
@@ -25,3 +27,20 @@ def test_one_district_keeps_its_published_interval_and_means_get_the_range() -> 
     assert (one.lower, one.upper, one.interval) == (12.0, 29.0, "published")
     (mean,) = pool([_row(1, 2.0, 50, "mean"), _row(2, 3.0, 50, "mean")])
     assert (mean.value, mean.lower, mean.upper, mean.interval) == (2.5, 2.0, 3.0, "range")
+
+
+def test_the_figures_follow_a_new_survey_figure(database: Database, world: World) -> None:
+    """The pooled figures are cached per survey and area versions: a changed figure shows at once."""
+    from trygg.lagesbild.surveys import survey_figures
+    from trygg.storage.surveys import upsert_survey_result
+
+    area = world.area_ids["T001"]
+    for value in (30.0, 42.0):
+        with database.session() as s:
+            upsert_survey_result(s, area_id=area, year=2024, indicator="worry_crime", value=value,
+                                 scale="percent", n=200)
+            s.commit()
+        with database.session() as s:
+            figures = [f for f in survey_figures(s, (area,)) if f.indicator == "worry_crime"]
+            assert [f.value for f in figures] == [value]
+            assert survey_figures(s, (area,)) == survey_figures(s, [area])

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from trygg.analysis.survey import wilson_interval
+from trygg.domain.lru import Lru
+from trygg.storage import versions
 from trygg.storage.area_editions import old_edition_of, predecessor_ids
 from trygg.storage.schema import SurveyResult
 from trygg.storage.surveys import latest_year_results
@@ -65,9 +67,19 @@ def pool(rows: list[SurveyResult], old_editions: dict[int, str] | None = None) -
     return out
 
 
+#: Pooled figures per database, survey and area versions and areas asked for (every lägesbild page shows them).
+_FIGURES: Lru[tuple[SurveyFigure, ...]] = Lru(64)
+
+
 def survey_figures(session: Session, area_ids: tuple[int, ...] | list[int] = ()) -> list[SurveyFigure]:
     """The pooled figures of the latest survey year of the areas and the areas they succeed (all when
     none are given)."""
+    key = (str(session.get_bind().engine.url), versions.current_many(session, versions.SURVEYS, versions.AREAS),
+           tuple(area_ids))
+    return list(_FIGURES.get_or_compute(key, lambda: tuple(_survey_figures(session, area_ids))))
+
+
+def _survey_figures(session: Session, area_ids: tuple[int, ...] | list[int]) -> list[SurveyFigure]:
     ids = list(area_ids)
     if ids:
         ids += predecessor_ids(session, ids)

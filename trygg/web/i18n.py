@@ -70,6 +70,7 @@ def ngettext_for(lang: str) -> Callable[..., str]:
     return ngettext
 
 
+@lru_cache(maxsize=4)
 def babel_locale(lang: str) -> Locale:
     return Locale.parse("sv_SE" if lang == "sv" else "en_GB")
 
