@@ -21,6 +21,7 @@ from trygg.storage.database import Database
 from trygg.web import anchor_timer
 from trygg.web.csrf import CSRFMiddleware
 from trygg.web.errors import UnexpectedErrorMiddleware, install_error_handlers
+from trygg.web.json_depth import JsonDepthMiddleware
 from trygg.web.lang import LanguageCookieMiddleware
 from trygg.web.proxies import TrustedProxyMiddleware
 from trygg.web.ratelimit import RateLimiter
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *,
 
     install_error_handlers(app)
     app.add_middleware(UnexpectedErrorMiddleware)  # innermost: a route's crash keeps the connection
+    app.add_middleware(JsonDepthMiddleware)
     app.add_middleware(CSRFMiddleware, secret=app.state.secret, secure=settings.cookies_secure)
     app.add_middleware(LanguageCookieMiddleware, secure=settings.cookies_secure)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
