@@ -3,8 +3,9 @@
 Python's JSON decoder recurses once per level: a body of 5,000 nested brackets is refused by it only at
 the interpreter's recursion limit, after running that close to the limit. Anything else that runs there
 (the garbage collector's finalizers, logging) can fail with a RecursionError of its own. No request body
-of Trygg's API nests deeper than a few levels, so a body deeper than `MAX_DEPTH` is answered with a 400
-in the API's error shape and never reaches the decoder.
+of Trygg's API nests deeper than a few levels, so a body deeper than `MAX_DEPTH` is answered with a 422
+in the API's error shape, naming the field ``body`` (as a body the API cannot read is answered), and never
+reaches the decoder.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class JsonDepthMiddleware:
             if not message.get("more_body", False):
                 break
         if body.count(b"[") + body.count(b"{") > MAX_DEPTH and nesting_depth(bytes(body)) > MAX_DEPTH:
-            response = render_error(Request(scope), 400, "bad_request",
-                                    f"The JSON body is nested more than {MAX_DEPTH} levels deep.")
+            response = render_error(Request(scope), 422, "validation_error",
+                                    "The request has invalid or missing fields.",
+                                    {"body": f"The JSON is nested more than {MAX_DEPTH} levels deep."})
             await response(scope, receive, send)
             return
 
