@@ -46,7 +46,7 @@ def generate(url: str, n: int, municipalities: int, seed: int = 7) -> dict[str, 
     import numpy as np
     import shapely
 
-    from trygg.domain.categories import CATEGORIES
+    from trygg.domain.categories import DEFAULT_CATEGORIES
     from trygg.domain.enums import AreaLevel
     from trygg.domain.geo import many_to_sweref
     from trygg.storage import reports as report_store
@@ -75,7 +75,7 @@ def generate(url: str, n: int, municipalities: int, seed: int = 7) -> dict[str, 
                 s.add(area)
                 s.flush()
                 boxes.append((area.id, box))
-    codes = np.array([c.code for c in CATEGORIES])
+    codes = np.array([c.code for c in DEFAULT_CATEGORIES])
     cat_p = rng.gamma(1.0, 1.0, codes.size)
     cat_p /= cat_p.sum()
     area_p = rng.gamma(2.0, 1.0, len(boxes))
@@ -93,8 +93,8 @@ def generate(url: str, n: int, municipalities: int, seed: int = 7) -> dict[str, 
             days = np.where(keep, days, rng.random(m) * span / 86400.0)
             hours = np.clip(rng.normal(19, 4, m), 0, 23.99)
             seconds = (np.floor(days) * 86400 + hours * 3600).astype(np.int64)
-            area = rng.choice(len(boxes), m, p=area_p)
-            b = np.array([boxes[i][1] for i in area])
+            area_of = rng.choice(len(boxes), m, p=area_p)
+            b = np.array([boxes[i][1] for i in area_of])
             lon = b[:, 0] + rng.random(m) * (b[:, 2] - b[:, 0])
             lat = b[:, 1] + rng.random(m) * (b[:, 3] - b[:, 1])
             hot = rng.random(m) < 0.15  # clustered places: the area's south-west corner
@@ -109,7 +109,7 @@ def generate(url: str, n: int, municipalities: int, seed: int = 7) -> dict[str, 
                 occurred = datetime.fromtimestamp(FIRST.timestamp() + int(seconds[i]), tz=UTC)
                 rows.append({"category": str(cat[i]), "description": "", "lon": float(lon[i]), "lat": float(lat[i]),
                              "x": float(x[i]), "y": float(y[i]), "precision": "exact" if exact[i] else "area_centroid",
-                             "area_id": boxes[int(area[i])][0], "outside": False, "occurred_from": occurred,
+                             "area_id": boxes[int(area_of[i])][0], "outside": False, "occurred_from": occurred,
                              "status": "received", "source": str(src[i]), "created_at": occurred,
                              "updated_at": occurred})
             report_store.insert_reports(s, rows)

@@ -56,8 +56,10 @@ def test_32_concurrent_writers_all_commit_and_the_chain_stays_whole(impatient: N
 
 def test_without_the_retry_the_same_load_fails_locked(impatient: None, sqlite_database: Database,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test above can fail: with the retry switched off, the writers do hit "database is locked"."""
+    """The test above can fail: with the retry and the write gate switched off, the writers do hit
+    "database is locked"."""
     monkeypatch.setattr(sqlite_busy, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(sqlite_busy, "GATE_SECONDS", 0.0)  # a gate taken is not waited for
     db = Database(sqlite_database.url)
     errors = _writers(db, per_writer=3, hold_s=0.005)
     db.dispose()
@@ -71,3 +73,76 @@ def test_a_statement_that_is_not_about_the_lock_fails_at_once(tmp_path: Path) ->
         conn.execute("SELECT * FROM nothing_here")
     assert time.monotonic() - started < 1.0
     conn.close()
+
+
+def test_the_writers_of_one_process_queue_at_the_gate_without_meeting_the_lock(
+        impatient: None, sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load that fails without the retry commits without it when the writers queue at the gate."""
+    monkeypatch.setattr(sqlite_busy, "RETRY_SECONDS", 0.0)
+    db = Database(sqlite_database.url)
+    errors = _writers(db, per_writer=3, hold_s=0.005)
+    with db.session() as s:
+        assert audit.count(s, audit.AuditQuery(object_type="test")) == WRITERS * 3
+        assert audit.verify_chain(s).ok
+    db.dispose()
+    assert errors == []
+    assert sqlite_busy.gate_for(sqlite_database.url.split("///", 1)[1]).free
+
+
+def _gated(path: Path) -> tuple[sqlite_busy.RetryingConnection, sqlite_busy.WriteGate]:
+    conn = sqlite3.connect(path, factory=sqlite_busy.RetryingConnection, check_same_thread=False)
+    gate = sqlite_busy.WriteGate()
+    conn.gate = gate
+    conn.execute("CREATE TABLE IF NOT EXISTS t (v INTEGER UNIQUE)")
+    return conn, gate
+
+
+def test_the_gate_is_held_from_the_first_write_to_the_commit_or_rollback(tmp_path: Path) -> None:
+    conn, gate = _gated(tmp_path / "g.db")
+    conn.execute("SELECT count(*) FROM t").fetchall()
+    assert gate.free  # a read takes no write lock
+    conn.execute("INSERT INTO t VALUES (1)")
+    assert not gate.free
+    conn.execute("INSERT INTO t VALUES (2)")
+    conn.commit()
+    assert gate.free
+    conn.execute("UPDATE t SET v = 3 WHERE v = 2")
+    assert not gate.free
+    conn.rollback()
+    assert gate.free
+    with pytest.raises(sqlite3.IntegrityError):  # a first write that fails opens no transaction
+        conn.execute("INSERT INTO t VALUES (1)")
+    conn.rollback()
+    assert gate.free
+    conn.isolation_level = None  # autocommit: each write is committed at once
+    conn.execute("INSERT INTO t VALUES (4)")
+    assert gate.free
+    conn.isolation_level = ""
+    conn.execute("DELETE FROM t WHERE v = 4")
+    conn.close()  # closing rolls back
+    assert gate.free
+
+
+def test_a_second_writer_waits_at_the_gate_until_the_first_commits(tmp_path: Path) -> None:
+    first, gate = _gated(tmp_path / "w.db")
+    second = sqlite3.connect(tmp_path / "w.db", factory=sqlite_busy.RetryingConnection, check_same_thread=False)
+    second.gate = gate
+    first.execute("INSERT INTO t VALUES (1)")
+    done = threading.Event()
+
+    def write() -> None:
+        second.execute("INSERT INTO t VALUES (2)")
+        second.commit()
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert not done.wait(0.2)
+    assert not second.in_transaction  # queued at the gate, before its statement reached SQLite
+    first.commit()
+    assert done.wait(5)
+    thread.join()
+    assert first.execute("SELECT v FROM t ORDER BY v").fetchall() == [(1,), (2,)]
+    assert gate.free
+    first.close()
+    second.close()

@@ -16,8 +16,11 @@ from trygg.lagesbild.model import DensityBand, HotCell
 
 #: Side of a Getis-Ord cell in metres.
 HOTSPOT_CELL = 250.0
-#: Side of a kernel-density cell in metres.
+#: Side of a kernel-density cell in metres (the smallest; see `MAX_DENSITY_CELLS`).
 DENSITY_CELL = 150.0
+#: Most cells of a density grid. Points spread over a region (tens of kilometres) get larger cells, so that
+#: cutting the bands stays fast; their bandwidth is then kilometres, so the bands lose no detail.
+MAX_DENSITY_CELLS = 40_000
 #: Lower edges of the density bands as shares of the maximum density.
 DENSITY_BANDS = (0.1, 0.3, 0.5, 0.7, 0.9)
 #: Fewest points for a hot-spot or density analysis.
@@ -72,20 +75,31 @@ def hot_cells(x: NDArray[np.float64], y: NDArray[np.float64], prev_x: NDArray[np
     return tuple(cells), gi.inference
 
 
+def density_cell(width: float, height: float, cell: float = DENSITY_CELL, max_cells: int | None = None) -> float:
+    """The cell side for a density grid over `width` × `height` metres: `cell`, or larger (whole metres)
+    so that the grid has at most about `max_cells` (`MAX_DENSITY_CELLS`) cells."""
+    need = float(np.sqrt(max(width, 0.0) * max(height, 0.0) / (max_cells or MAX_DENSITY_CELLS)))
+    return cell if need <= cell else float(np.ceil(need))
+
+
 def density_bands(x: NDArray[np.float64], y: NDArray[np.float64],
-                  cell: float = DENSITY_CELL) -> tuple[tuple[DensityBand, ...], float | None]:
-    """Quartic kernel density of the points, cut into bands of the maximum and merged per band."""
+                  cell: float = DENSITY_CELL) -> tuple[tuple[DensityBand, ...], float | None, float]:
+    """Quartic kernel density of the points, cut into bands of the maximum and merged per band.
+
+    Returns (bands, bandwidth, the cell side used: `cell`, or larger for points spread over a region).
+    """
     if x.size < MIN_POINTS or (np.ptp(x) == 0 and np.ptp(y) == 0):
-        return (), None
+        return (), None, cell
     h = max(scott_bandwidth(x, y, "quartic"), cell / 2.0)
     xs = np.concatenate([x, [x.min() - h, x.max() + h]])
     ys = np.concatenate([y, [y.min() - h, y.max() + h]])
+    cell = density_cell(float(np.ptp(xs)), float(np.ptp(ys)), cell)
     grid = grid_for_points(xs, ys, cell)
     kd = kernel_density(x, y, grid, bandwidth=h, kernel="quartic", mode="fast")
     dens = kd.density
     top = float(dens.max())
     if not top > 0:
-        return (), h
+        return (), h, cell
     share = dens / top
     cx, cy = grid.centres()
     bands: list[DensityBand] = []
@@ -100,4 +114,4 @@ def density_bands(x: NDArray[np.float64], y: NDArray[np.float64],
         # polygons as a general union (equal once normalised) in a fraction of the time
         merged = _to_wgs84(shapely.coverage_union_all(boxes))
         bands.append(DensityBand(level, shapely.geometry.mapping(merged), lo))
-    return tuple(bands), float(h)
+    return tuple(bands), float(h), cell

@@ -41,7 +41,6 @@ from trygg.domain.geo import to_sweref, to_wgs84
 from trygg.domain.lru import Lru
 from trygg.domain.weeks import week_of_local
 from trygg.lagesbild.hotspot_profile import CellReports, nearest_places, profile_cells
-from trygg.lagesbild.layers import DENSITY_CELL as DENSITY_CELL_SIZE
 from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
 from trygg.lagesbild.periods import HISTORY, Period, local64, local_midnight, resolve_period, to_local
@@ -297,7 +296,7 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
         arr.x[pc], arr.y[pc], arr.category[pc].astype(object),
         (days.astype(np.int64) + 3) % 7, (local[pc].astype("datetime64[h]") - days).astype(np.int64),
         arr.x[pp], arr.y[pp]), HOTSPOT_CELL), places)
-    bands, bandwidth = density_bands(arr.x[pc], arr.y[pc])
+    bands, bandwidth, density_cell = density_bands(arr.x[pc], arr.y[pc])
     hot_by_area: dict[str, int] = {}
     for cell in cells:
         if cell.cls == "hot":
@@ -315,6 +314,6 @@ def compute(arr: ReportArrays, areas: tuple[AreaProfile, ...], period: Period, *
         weeks=weeks, alarms=tuple(alarms), tested_series=tested_series, unfit_series=unfit_series,
         hour_of_week=tuple(tuple(int(v) for v in row) for row in how),
         area_types=area_types, hot_cells=cells, density=bands, cell_size=HOTSPOT_CELL,
-        density_cell_size=DENSITY_CELL_SIZE, bandwidth=bandwidth, hotspot_inference=inference, q=q,
+        density_cell_size=density_cell, bandwidth=bandwidth, hotspot_inference=inference, q=q,
         mapped_points=int(pc.sum()), summary=summary, data_version=version,
         computed_at=clock.now(), seconds=round(time.perf_counter() - started, 3))

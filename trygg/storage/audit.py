@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -110,8 +110,8 @@ def _chain_end(session: Session) -> tuple[bytes, str]:
     session.flush()
     _lock_chain(session)
     key = key_of(session)
-    last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
-    prev = last.hash if last is not None else GENESIS
+    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    prev = last if last is not None else GENESIS
     state = chain_state(session)
     if state is None and last is None:  # an empty trail: keyed from its first entry on
         session.add(AuditChain(id=1, keyed_from=0, key_id=key_id(key)))
@@ -147,9 +147,14 @@ def record_many(session: Session, user_id: int | None, action: str, object_type:
     if not items:
         return 0
     key, prev = _chain_end(session)
-    for object_id, detail in items:
-        prev = _append(session, key, prev, user_id, action, object_type, str(object_id), detail).hash
-    session.flush()
+    rows = []
+    for object_id, detail in items:  # one INSERT of every row, in chain order (no unit of work per entry)
+        at = utcnow()
+        entry_hash = _mac(key, prev, at, user_id, action, object_type, str(object_id), detail)
+        rows.append({"at": at, "user_id": user_id, "action": action, "object_type": object_type,
+                     "object_id": str(object_id), "detail": detail, "prev_hash": prev, "hash": entry_hash})
+        prev = entry_hash
+    session.execute(insert(AuditEntry), rows)
     return len(items)
 
 

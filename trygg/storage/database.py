@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trygg.errors import ConfigError
-from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RETRY_SECONDS, RetryingConnection
+from trygg.storage.sqlite_busy import BUSY_TIMEOUT_MS, RETRY_SECONDS, RetryingConnection, gate_for
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -78,6 +78,14 @@ class Database:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            if path and path != ":memory:":
+                gate = gate_for(path)
+
+                def _queue_writers(dbapi_conn: Any, _record: Any) -> None:
+                    if isinstance(dbapi_conn, RetryingConnection):
+                        dbapi_conn.gate = gate
+
+                event.listen(self.engine, "connect", _queue_writers)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"trygg_db": self})
         self._audit_key: bytes | None = None
 

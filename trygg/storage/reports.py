@@ -165,7 +165,8 @@ def list_report_rows(session: Session, flt: ReportFilter, *, limit: int = 50, of
         at, last_id = after
         q = q.where(or_(Report.occurred_from < at, and_(Report.occurred_from == at, Report.id < last_id)))
     q = q.order_by(Report.occurred_from.desc(), Report.id.desc()).limit(limit).offset(offset)
-    return list(session.execute(q).all())
+    session.flush()  # the session's own pending writes are part of the page (as with session.execute)
+    return list(session.connection().execute(q).all())  # plain rows: no ORM result processing
 
 
 def iter_reports(session: Session, flt: ReportFilter, batch: int = 2000) -> Iterator[Report]:

@@ -11,17 +11,28 @@ pause, until ``RETRY_SECONDS`` have passed. A statement that failed that way did
 running it again is safe. Python's sqlite3 opens the transaction at the first writing statement,
 so that statement is the one that waits for the lock; the transaction never holds a stale read
 snapshot that waiting could not cure.
+
+Within one process the writers also queue at a `WriteGate` (one per database file): a thread's
+first writing statement of a transaction waits there until the writer before it has committed or
+rolled back. SQLite's own busy wait polls (it sleeps 1, 2, 5 … 100 ms between tries), so writers
+that meet at SQLite's lock lose milliseconds each; at the gate the next one starts the moment the
+lock is free. Between processes SQLite's lock and the retries above still decide. The gate is a
+queue, not a guarantee: a writer that waited `GATE_SECONDS` goes on without it.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import sqlite3
+import threading
 import time
 from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000  # SQLite's own wait per attempt
 RETRY_SECONDS = 120.0  # the whole wait of one statement before the error is given up on
+GATE_SECONDS = 120.0  # the longest wait at the process's write gate before going on without it
 _LOCKED = ("database is locked", "database table is locked", "database is busy")
 
 
@@ -42,19 +53,82 @@ def _retry(run: Any) -> Any:
         pause = min(pause * 2, 0.25)
 
 
+#: The statements before which Python's sqlite3 opens a transaction (and so takes the write lock).
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+class WriteGate:
+    """The queue of one process's writers to one database file (`gate_for`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def enter(self) -> bool:
+        """Wait for the writer before; False if it took longer than `GATE_SECONDS` (go on without)."""
+        return self._lock.acquire(timeout=GATE_SECONDS)
+
+    @property
+    def free(self) -> bool:
+        return not self._lock.locked()
+
+    def leave(self) -> None:
+        self._lock.release()
+
+
+_GATES: dict[str, WriteGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def gate_for(path: str) -> WriteGate:
+    """The gate of database file `path` in this process."""
+    key = os.path.realpath(path)
+    with _GATES_LOCK:
+        return _GATES.setdefault(key, WriteGate())
+
+
 class RetryingCursor(sqlite3.Cursor):
     def execute(self, sql: str, parameters: Any = (), /) -> RetryingCursor:
-        _retry(lambda: super(RetryingCursor, self).execute(sql, parameters))
+        conn: RetryingConnection = self.connection  # type: ignore[assignment]  # made by RetryingConnection.cursor
+        entered = conn.before_write(sql)
+        try:
+            _retry(lambda: super(RetryingCursor, self).execute(sql, parameters))
+        finally:
+            if entered and not conn.in_transaction:  # committed at once (autocommit), or never begun
+                conn.leave_gate()
         return self
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> RetryingCursor:
         rows = list(seq_of_parameters)
-        _retry(lambda: super(RetryingCursor, self).executemany(sql, rows))
+        conn: RetryingConnection = self.connection  # type: ignore[assignment]  # made by RetryingConnection.cursor
+        entered = conn.before_write(sql)
+        try:
+            _retry(lambda: super(RetryingCursor, self).executemany(sql, rows))
+        finally:
+            if entered and not conn.in_transaction:
+                conn.leave_gate()
         return self
 
 
 class RetryingConnection(sqlite3.Connection):
-    """A sqlite3 connection (``sqlite3.connect(..., factory=RetryingConnection)``) with retrying cursors."""
+    """A sqlite3 connection (``sqlite3.connect(..., factory=RetryingConnection)``) with retrying cursors.
+
+    With a `gate` (set when the connection is opened), its write transactions queue at it.
+    """
+
+    gate: WriteGate | None = None
+    _in_gate = False
+
+    def before_write(self, sql: str) -> bool:
+        """Enter the gate before the statement that opens a write transaction; whether it was entered now."""
+        if self.gate is None or self._in_gate or self.in_transaction or not _WRITES.match(sql):
+            return False
+        self._in_gate = self.gate.enter()
+        return self._in_gate
+
+    def leave_gate(self) -> None:
+        if self._in_gate and self.gate is not None:
+            self._in_gate = False
+            self.gate.leave()
 
     def cursor(self, factory: Any = RetryingCursor) -> Any:
         return super().cursor(factory)
@@ -63,4 +137,20 @@ class RetryingConnection(sqlite3.Connection):
         return self.cursor().execute(sql, parameters)
 
     def commit(self) -> None:
-        _retry(super().commit)
+        try:
+            _retry(super().commit)
+        finally:
+            if not self.in_transaction:
+                self.leave_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.leave_gate()
