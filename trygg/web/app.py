@@ -25,6 +25,7 @@ from trygg.web.json_depth import JsonDepthMiddleware
 from trygg.web.lang import LanguageCookieMiddleware
 from trygg.web.proxies import TrustedProxyMiddleware
 from trygg.web.ratelimit import RateLimiter
+from trygg.web.route_index import prefilter_all
 from trygg.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -184,6 +185,7 @@ def _feature_routes() -> tuple[BaseRoute, ...]:
                    api_actions, inbox_routes, report_page_routes, notification_routes,
                    account_email_routes, publication_admin_routes):
         holder.include_router(module.router)
+    prefilter_all(holder.routes)  # a request asks only the routers its path could reach
     return tuple(holder.routes)
 
 
