@@ -19,13 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from trygg.domain.lru import Lru
 from trygg.errors import ValidationError
+from trygg.storage import versions
 from trygg.storage.categories import taxonomy
 from trygg.storage.reports import DetailScope
 from trygg.storage.schema import Organisation, Report, SharingRule
+from trygg.storage.schema.jobs import DataVersion
 
 AUDIENCES = ("partners", "coordination", "none")
 _CACHE_KEY = "trygg_sharing_table"
@@ -49,16 +52,43 @@ def default_audience(org: Organisation) -> str:
     return "partners" if org.shares_details else "coordination"
 
 
-def sharing_table(session: Session) -> SharingTable:
-    """The sharing table, read once per database session (cleared when a rule changes)."""
-    cached = session.info.get(_CACHE_KEY)
-    if isinstance(cached, SharingTable):
-        return cached
+#: Sharing tables of this process, by database and the data versions of rules and organisations.
+_TABLES: Lru[SharingTable] = Lru(16)
+
+
+def _version(name: str) -> Any:
+    return select(DataVersion.version).where(DataVersion.name == name).scalar_subquery()
+
+
+#: What the table is cached by, in one statement: the data versions of sharing rules and organisations
+#: (bumped by every ORM write), and their row counts (writes that bypass the ORM). Built once.
+_TABLE_VERSION = select(_version(versions.SHARING), _version(versions.ORGANISATIONS),
+                        select(func.count(SharingRule.id)).scalar_subquery(),
+                        select(func.count(Organisation.id)).scalar_subquery())
+
+
+def _table_version(session: Session) -> tuple[Any, ...]:
+    return (str(session.get_bind().engine.url), *session.execute(_TABLE_VERSION).one())
+
+
+def _read_table(session: Session) -> SharingTable:
     defaults = {int(i): ("partners" if shares else "coordination")
                 for i, shares in session.execute(select(Organisation.id, Organisation.shares_details))}
     rules = {(int(o), str(c)): str(a) for o, c, a in session.execute(
         select(SharingRule.organisation_id, SharingRule.category, SharingRule.audience))}
-    table = SharingTable(defaults, rules)
+    return SharingTable(defaults, rules)
+
+
+def sharing_table(session: Session) -> SharingTable:
+    """The sharing table, read once per database session (cleared when a rule changes), from the
+    process's cache while no rule or organisation has changed."""
+    cached = session.info.get(_CACHE_KEY)
+    if isinstance(cached, SharingTable):
+        return cached
+    if session.new or session.dirty or session.deleted or session.info.get(_CACHE_KEY + "_changed"):
+        table = _read_table(session)  # this session's own uncommitted changes are part of it
+    else:
+        table = _TABLES.get_or_compute(_table_version(session), lambda: _read_table(session))
     session.info[_CACHE_KEY] = table
     return table
 
@@ -92,6 +122,7 @@ def set_rule(session: Session, organisation_id: int, category: str, audience: st
         row.audience = audience
     session.flush()
     session.info.pop(_CACHE_KEY, None)
+    session.info[_CACHE_KEY + "_changed"] = True  # read from the database until this session ends
 
 
 def set_default(session: Session, organisation_id: int, shares_details: bool) -> None:
@@ -101,6 +132,7 @@ def set_default(session: Session, organisation_id: int, shares_details: bool) ->
     org.shares_details = shares_details
     session.flush()
     session.info.pop(_CACHE_KEY, None)
+    session.info[_CACHE_KEY + "_changed"] = True  # read from the database until this session ends
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _chain_end(session: Session) -> tuple[bytes, str]:
     session.flush()
     _lock_chain(session)
     key = key_of(session)
-    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    last = session.scalar(_LAST_HASH)
     prev = last if last is not None else GENESIS
     state = chain_state(session)
     if state is None and last is None:  # an empty trail: keyed from its first entry on
@@ -154,7 +154,7 @@ def record_many(session: Session, user_id: int | None, action: str, object_type:
         rows.append({"at": at, "user_id": user_id, "action": action, "object_type": object_type,
                      "object_id": str(object_id), "detail": detail, "prev_hash": prev, "hash": entry_hash})
         prev = entry_hash
-    session.execute(insert(AuditEntry), rows)
+    session.execute(_INSERT, rows)
     return len(items)
 
 
@@ -167,9 +167,16 @@ def _lock_chain(session: Session) -> None:
     so that the following read sees every committed entry (a plain read would not wait).
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        session.execute(_LOCK_PG, {"key": _CHAIN_LOCK})
     else:
-        session.execute(text("UPDATE audit_log SET id = id WHERE 0"))
+        session.execute(_LOCK_SQLITE)
+
+
+# The statements of every append, built once (building one costs more than running it).
+_LOCK_PG = text("SELECT pg_advisory_xact_lock(:key)")
+_LOCK_SQLITE = text("UPDATE audit_log SET id = id WHERE 0")
+_LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_INSERT = insert(AuditEntry)
 
 
 @dataclass(frozen=True)

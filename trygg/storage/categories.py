@@ -20,6 +20,7 @@ from trygg.domain.categories import DEFAULT_TAXONOMY, Category, Taxonomy
 from trygg.domain.enums import Sensitivity
 from trygg.storage import versions
 from trygg.storage.schema.categories import CategoryRow
+from trygg.storage.schema.jobs import DataVersion
 
 #: Data version name (`trygg.storage.versions`) of the taxonomy.
 CATEGORIES = versions.CATEGORIES
@@ -60,9 +61,15 @@ def taxonomy(session: Session) -> Taxonomy:
     return found
 
 
+#: What the cache is keyed by, in one statement (built once: building a statement costs more than running it).
+_VERSION = select(select(DataVersion.version).where(DataVersion.name == CATEGORIES).scalar_subquery(),
+                  select(func.max(CategoryRow.updated_at)).scalar_subquery(),
+                  select(func.count(CategoryRow.id)).scalar_subquery())
+
+
 def _cached(session: Session) -> Taxonomy:
-    version = versions.current(session, CATEGORIES)
-    newest, count = session.execute(select(func.max(CategoryRow.updated_at), func.count(CategoryRow.id))).one()
+    version, newest, count = session.execute(_VERSION).one()
+    version = int(version or 0)
     key = (str(session.get_bind().engine.url), version, str(newest), int(count))
     with _LOCK:
         hit = _CACHE.get(key)

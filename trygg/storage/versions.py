@@ -15,6 +15,7 @@ change ``max(id)``, which `trygg.storage.lagesbild.data_version` reads as well.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trygg.storage import weekly_counts
-from trygg.storage.schema import Area, CategoryRow, Place, Report, SurveyResult
+from trygg.storage.schema import Area, CategoryRow, Organisation, Place, Report, SharingRule, SurveyResult
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
@@ -32,6 +33,8 @@ AREAS = "areas"  # the area index of the intake (`trygg.storage.areas.area_index
 CATEGORIES = "categories"  # the taxonomy (`trygg.storage.categories.taxonomy`) is cached by it
 PLACES = "places"  # with SURVEYS, what a plan's evidence (`trygg.plans.evidence.snapshot`) is cached by
 SURVEYS = "surveys"
+ORGANISATIONS = "organisations"  # names on the reports list's pages; defaults of the sharing table
+SHARING = "sharing"  # the sharing table (`trygg.storage.access.sharing_table`) is cached by it
 
 
 def bump(conn: Connection, name: str) -> None:
@@ -47,9 +50,14 @@ def current(session: Session, name: str) -> int:
 
 def current_many(session: Session, *names: str) -> tuple[int, ...]:
     """The versions of `names`, in that order, in one query (0 for a data set never written)."""
-    found = {str(n): v for n, v in session.execute(
-        select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names)))}
+    found = {str(n): v for n, v in session.execute(_many(names))}
     return tuple(int(found.get(n) or 0) for n in names)
+
+
+@lru_cache(maxsize=64)
+def _many(names: tuple[str, ...]) -> Any:
+    """The statement of `current_many`, built once per set of names."""
+    return select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names))
 
 
 _PENDING = "trygg_bump_versions"
@@ -68,7 +76,8 @@ def mark_changed(session: Session, name: str) -> None:
 
 #: The data sets with a version, by the table class whose ORM writes bump it.
 WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS, CategoryRow: CATEGORIES, Place: PLACES,
-                            SurveyResult: SURVEYS}
+                            SurveyResult: SURVEYS, Organisation: ORGANISATIONS,
+                            SharingRule: SHARING}
 
 
 @event.listens_for(Session, "after_flush")

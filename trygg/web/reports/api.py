@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from trygg.domain.enums import Source
+from trygg.domain.lru import Lru
 from trygg.domain.permissions import Permission
 from trygg.ingest.service import IntakeContext, ReportInput, create_report
 from trygg.ingest.status import update_report
@@ -26,6 +28,7 @@ from trygg.notify import events
 from trygg.reports.csv_stream import csv_chunks
 from trygg.storage import intake as intake_store
 from trygg.storage import reports as report_store
+from trygg.storage import versions
 from trygg.storage.lagesbild import data_version
 from trygg.storage.schema import User
 from trygg.web.access import (
@@ -82,6 +85,17 @@ class ReportPatch(BaseModel):
     duplicate_of: int | None = None
 
 
+@dataclass(frozen=True)
+class _Page:
+    body: bytes  # the JSON answer
+    rows: tuple[Any, ...]  # its reports (id, category …), audited on every answer
+
+
+#: Answers of the list by everything they depend on (see `list_reports`): a page asked again — the newest
+#: reports on a coordinator's screen, a dashboard that polls — is sent without reading and encoding it again.
+_PAGES: Lru[_Page] = Lru(256)
+
+
 @router.post("/reports", status_code=201, summary="Create a report (idempotent with Idempotency-Key)")
 def post_report(request: Request, body: ReportIn, user: User = Depends(require_permission(Permission.REPORT_CREATE)),
                 session: Session = Depends(db_session)) -> Response:
@@ -108,20 +122,29 @@ def list_reports(request: Request, user: User = Depends(require_user),
                  start: str | None = Query(None), end: str | None = Query(None),
                  limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
                  cursor: str | None = Query(None, description="`next_cursor` of the previous page.")
-                 ) -> JSONResponse:
+                 ) -> Response:
     list_tax = taxonomy_of(user)
     flt = parse_report_filter(request.query_params, detail_scope(user), tax=list_tax)
     limit, offset = paging(request.query_params)
     after = parse_cursor(cursor) if cursor else None
     lang = language(request)
-    rows = report_store.list_report_rows(session, flt, limit=limit, offset=0 if after else offset, after=after)
-    total = report_store.count_reports_cached(session, flt, data_version(session))
-    note_sensitive_reads(user, rows, session)
-    last = rows[-1] if len(rows) == limit else None
-    body = {"total": total, "limit": limit, "offset": offset,
-            "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
-            "reports": [report_row_json(r, lang, tax=list_tax) for r in rows]}
-    return JSONResponse(body)
+    version = data_version(session)
+    # everything the answer depends on: who may see what (in the filter), the page, the language, the
+    # taxonomy (its labels) and the data: the reports, and the names of areas and organisations
+    key = (str(session.get_bind().engine.url), flt, limit, offset, after, lang, list_tax, version,
+           versions.current_many(session, versions.AREAS, versions.ORGANISATIONS))
+    page = _PAGES.get(key)
+    if page is None:
+        rows = report_store.list_report_rows(session, flt, limit=limit, offset=0 if after else offset, after=after)
+        total = report_store.count_reports_cached(session, flt, version)
+        last = rows[-1] if len(rows) == limit else None
+        body = {"total": total, "limit": limit, "offset": offset,
+                "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
+                "reports": [report_row_json(r, lang, tax=list_tax) for r in rows]}
+        page = _Page(bytes(JSONResponse(body).body), tuple(rows))
+        _PAGES.put(key, page)
+    note_sensitive_reads(user, page.rows, session)  # every answer audits its sensitive reports, cached or not
+    return Response(page.body, media_type="application/json")
 
 
 def _stream_rows(request: Request, user: User, ledger: SentLedger) -> Iterator[Any]:
