@@ -70,14 +70,17 @@ _INDEXES: dict[tuple[str, tuple[Any, ...]], AreaIndex] = {}
 _INDEXES_LOCK = threading.Lock()
 
 
+#: What the area index is kept by, in one statement built once.
+_FINGERPRINT = select(select(DataVersion.version).where(DataVersion.name == versions.AREAS).scalar_subquery(),
+                      select(func.count(Area.id)).scalar_subquery(),
+                      select(func.max(Area.id)).scalar_subquery())
+
+
 def area_index(session: Session) -> AreaIndex:
     """`build_area_index` of the RegSO level, kept per database until an area is added, changed or
     removed (the ``areas`` data version, and the number and newest id of the areas for writes
     outside the ORM): placing a report does not rebuild the spatial index every time."""
-    fingerprint = tuple(session.execute(select(
-        select(DataVersion.version).where(DataVersion.name == versions.AREAS).scalar_subquery(),
-        select(func.count(Area.id)).scalar_subquery(),
-        select(func.max(Area.id)).scalar_subquery())).one())
+    fingerprint = tuple(session.execute(_FINGERPRINT).one())
     key = (str(session.get_bind().engine.url), fingerprint)
     with _INDEXES_LOCK:
         hit = _INDEXES.get(key)

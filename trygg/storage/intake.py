@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from trygg.domain import clock
@@ -104,11 +104,15 @@ def delete_rule(session: Session, rule_id: int) -> None:
     session.flush()
 
 
+#: The routing rules that can apply to a report (built once; every report is routed).
+_RULES = select(RoutingRule).where(
+    or_(RoutingRule.area_id.is_(None), RoutingRule.area_id == bindparam("area_id")),
+    or_(RoutingRule.category.is_(None), RoutingRule.category == bindparam("category")))
+
+
 def route_for(session: Session, area_id: int | None, category: str) -> int | None:
     """The responsible organisation: the most specific rule wins (area+category, category, area, any)."""
-    rules = session.scalars(select(RoutingRule).where(
-        or_(RoutingRule.area_id.is_(None), RoutingRule.area_id == area_id),
-        or_(RoutingRule.category.is_(None), RoutingRule.category == category)))
+    rules = session.scalars(_RULES, {"area_id": area_id, "category": category})
     best: tuple[int, int] | None = None
     for r in rules:
         rank = (2 if r.area_id is not None else 0) + (3 if r.category is not None else 0)
