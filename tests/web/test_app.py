@@ -94,3 +94,19 @@ def test_reports_api_lists_only_what_the_user_may_see(api, world: World) -> None
     assert world.report_ids[2] in mine and world.report_ids[3] in mine
     other = api("rapportor").get(f"/api/v1/reports/{world.report_ids[2]}")
     assert other.status_code == 404
+
+
+def test_a_server_process_takes_its_start_up_objects_out_of_the_full_collections(sqlite_database) -> None:  # type: ignore[no-untyped-def]
+    """`trygg serve --workers N` builds each process's app with `app_from_env`, which freezes the heap."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import gc; from trygg.web.app import app_from_env; before = gc.get_freeze_count(); app_from_env(); "
+            "print(before, gc.get_freeze_count())")
+    env = {**os.environ, "TRYGG_DATABASE_URL": sqlite_database.url, "TRYGG_SECRET_KEY": "test-secret",
+           "TRYGG_AUDIT_KEY": "test-audit-key"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, after = (int(v) for v in out.stdout.split()[-2:])
+    assert before == 0 and after > 100_000

@@ -19,13 +19,14 @@ def _serve(settings: Settings, database: Database, host: str, port: int, workers
     one_blas_thread()
     import uvicorn
 
-    from trygg.web.app import create_app
+    from trygg.web.app import create_app, settle_heap
 
     app = guarded(lambda: create_app(settings, database))  # checks the database and settings once, here
     jobs = "with a job worker loop in each" if settings.run_jobs else "without job workers (run `trygg worker`)"
     out.print(f"Trygg serves {database.display_url} on [bold]http://{host}:{port}[/] with {workers} "
               f"process(es), {jobs} (Ctrl+C stops).")
     if workers <= 1:
+        settle_heap()
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False,
                     proxy_headers=False)  # X-Forwarded-For: the app decides (TRYGG_TRUSTED_PROXIES)
         return
