@@ -137,7 +137,9 @@ def session_cookie(base: str, username: str) -> str:
 def wrk(url: str, script: str, seconds: int, connections: int, threads: int, env: dict[str, str]) -> dict[str, Any]:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s",
            str(ROOT / "bench" / script), url]
-    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
+    run_id = str(time.time_ns())  # new Idempotency-Keys for every run (bench/load_report.lua)
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "TRYGG_RUN": run_id, **env},
+                         check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("JSON "))
     result: dict[str, Any] = json.loads(line[5:])
     result["requests_per_s"] = round(result["requests"] / result["duration_s"], 1)

@@ -3,6 +3,9 @@
 -- Needs the environment variable TRYGG_TOKEN (an API token of a reporting user).
 
 local token = os.getenv("TRYGG_TOKEN") or ""
+-- a different value for every wrk run (bench/load.py sets it): the keys of one run never repeat another's,
+-- which the server would answer from its idempotency records without storing a report
+local run = os.getenv("TRYGG_RUN") or tostring(os.time())
 local categories = { "vandalism", "disorder", "littering", "unsafe_place", "traffic" }
 local counter = 0
 local started = 0
@@ -29,7 +32,7 @@ function request()
   local headers = {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = string.format("load-%d-%d-%d", thread_no, counter, math.random(1, 2147483647)),
+    ["Idempotency-Key"] = string.format("load-%s-%d-%d-%d", run, thread_no, counter, math.random(1, 2147483647)),
   }
   return wrk.format("POST", nil, headers, body)
 end
