@@ -23,6 +23,7 @@ The aggregated lägesbild (counts per area, category and period) is open to ever
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, object_session
@@ -159,8 +160,9 @@ def can_see_report_detail(user: User, report: Report) -> bool:
     return audience in _audiences_for(user)
 
 
-def note_sensitive_reads(user: User, reports: Iterable[Report], session: Session | None = None) -> int:
-    """Audit (action ``read_sensitive``) every sensitive report in `reports` shown with its details.
+def note_sensitive_reads(user: User, reports: Iterable[Any], session: Session | None = None) -> int:
+    """Audit (action ``read_sensitive``) every sensitive report in `reports` shown with its details
+    (`Report` objects; with `session` given, anything with ``id`` and ``category``, e.g. rows).
 
     Call it from any endpoint that shows sensitive details (one report, lists, exports). The entry
     is committed at once, so that the read stays logged even if the request fails later.

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -85,15 +85,22 @@ class ReportPatch(BaseModel):
     duplicate_of: int | None = None
 
 
+class _Shown(NamedTuple):
+    id: int
+    category: str
+
+
 @dataclass(frozen=True)
 class _Page:
     body: bytes  # the JSON answer
-    rows: tuple[Any, ...]  # its reports (id, category …), audited on every answer
+    rows: tuple[_Shown, ...]  # its reports, audited on every answer
 
 
 #: Answers of the list by everything they depend on (see `list_reports`): a page asked again — the newest
 #: reports on a coordinator's screen, a dashboard that polls — is sent without reading and encoding it again.
-_PAGES: Lru[_Page] = Lru(256)
+#: At most 128 answers of at most 256 kB each (a page of 50 is about 36 kB): 32 MB at worst.
+_PAGES: Lru[_Page] = Lru(128)
+_LARGEST_REMEMBERED = 256 * 1024
 
 
 @router.post("/reports", status_code=201, summary="Create a report (idempotent with Idempotency-Key)")
@@ -141,8 +148,9 @@ def list_reports(request: Request, user: User = Depends(require_user),
         body = {"total": total, "limit": limit, "offset": offset,
                 "next_cursor": make_cursor(last.occurred_from, last.id) if last is not None else None,
                 "reports": [report_row_json(r, lang, tax=list_tax) for r in rows]}
-        page = _Page(bytes(JSONResponse(body).body), tuple(rows))
-        _PAGES.put(key, page)
+        page = _Page(bytes(JSONResponse(body).body), tuple(_Shown(r.id, r.category) for r in rows))
+        if len(page.body) <= _LARGEST_REMEMBERED:
+            _PAGES.put(key, page)
     note_sensitive_reads(user, page.rows, session)  # every answer audits its sensitive reports, cached or not
     return Response(page.body, media_type="application/json")
 
