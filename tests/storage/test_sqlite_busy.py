@@ -146,3 +146,48 @@ def test_a_second_writer_waits_at_the_gate_until_the_first_commits(tmp_path: Pat
     assert gate.free
     first.close()
     second.close()
+
+
+def test_a_writer_of_another_process_waits_at_the_lock_file_until_the_first_commits(tmp_path: Path) -> None:
+    """`trygg serve --workers N` on SQLite: the processes queue at the gate's lock file beside the database."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.db"
+    setup = sqlite3.connect(path)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE t (v INTEGER)")
+    setup.commit()
+    setup.close()
+    with subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys; from trygg.storage import sqlite_busy as sb\n"
+         f"c = sqlite3.connect({str(path)!r}, factory=sb.RetryingConnection)\n"
+         f"c.gate = sb.gate_for({str(path)!r})\n"
+         "c.execute('INSERT INTO t VALUES (1)'); print('holding', flush=True)\n"
+         "sys.stdin.readline(); c.commit(); c.close()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        assert Path(str(path) + sqlite_busy.GATE_SUFFIX).exists()
+        mine = sqlite3.connect(path, factory=sqlite_busy.RetryingConnection, check_same_thread=False)
+        mine.gate = sqlite_busy.WriteGate(str(path) + sqlite_busy.GATE_SUFFIX)  # as this process's gate_for
+        done = threading.Event()
+
+        def write() -> None:
+            mine.execute("INSERT INTO t VALUES (2)")
+            mine.commit()
+            done.set()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        assert not done.wait(0.3)
+        assert not mine.in_transaction  # waiting at the lock file, before its statement reached SQLite
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert done.wait(10)
+        thread.join()
+        assert mine.execute("SELECT v FROM t ORDER BY v").fetchall() == [(1,), (2,)]
+        assert mine.gate.free
+        mine.close()
+        holder.wait(timeout=30)

@@ -12,12 +12,13 @@ running it again is safe. Python's sqlite3 opens the transaction at the first wr
 so that statement is the one that waits for the lock; the transaction never holds a stale read
 snapshot that waiting could not cure.
 
-Within one process the writers also queue at a `WriteGate` (one per database file): a thread's
-first writing statement of a transaction waits there until the writer before it has committed or
-rolled back. SQLite's own busy wait polls (it sleeps 1, 2, 5 … 100 ms between tries), so writers
-that meet at SQLite's lock lose milliseconds each; at the gate the next one starts the moment the
-lock is free. Between processes SQLite's lock and the retries above still decide. The gate is a
-queue, not a guarantee: a writer that waited `GATE_SECONDS` goes on without it.
+The writers also queue at a `WriteGate` (one per database file): a thread's first writing
+statement of a transaction waits there until the writer before it (in this process, or in another
+process on the machine: a lock file beside the database) has committed or rolled back. SQLite's own
+busy wait polls (it sleeps 1, 2, 5 … 100 ms between tries), so writers that meet at SQLite's lock
+lose milliseconds each; at the gate the next one of this process starts the moment the lock is
+free, and another process's within half a millisecond. The gate is a queue, not a guarantee: a
+writer that waited `GATE_SECONDS` goes on without it.
 """
 
 from __future__ import annotations
@@ -30,9 +31,14 @@ import threading
 import time
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: only the threads of a process queue
+    fcntl = None  # type: ignore[assignment]
+
 BUSY_TIMEOUT_MS = 10_000  # SQLite's own wait per attempt
 RETRY_SECONDS = 120.0  # the whole wait of one statement before the error is given up on
-GATE_SECONDS = 120.0  # the longest wait at the process's write gate before going on without it
+GATE_SECONDS = 120.0  # the longest wait at the write gate before going on without it
 _LOCKED = ("database is locked", "database table is locked", "database is busy")
 
 
@@ -58,32 +64,71 @@ _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 class WriteGate:
-    """The queue of one process's writers to one database file (`gate_for`)."""
+    """The queue of the writers to one database file (`gate_for`): a lock for the threads of this
+    process, then, with a `lock_file`, an exclusive ``flock`` on it for the processes of this machine
+    (``trygg serve --workers N``). A waiting process asks for the file lock every half millisecond; only
+    one thread per process waits there, the others wait for the thread lock."""
 
-    def __init__(self) -> None:
+    POLL_SECONDS = 0.0005
+
+    def __init__(self, lock_file: str | None = None) -> None:
         self._lock = threading.Lock()
+        self._lock_file = lock_file
+        self._fd: int | None = None
+        self._pid = 0
+        self._flocked = False
 
     def enter(self) -> bool:
         """Wait for the writer before; False if it took longer than `GATE_SECONDS` (go on without)."""
-        return self._lock.acquire(timeout=GATE_SECONDS)
+        deadline = time.monotonic() + GATE_SECONDS
+        if not self._lock.acquire(timeout=GATE_SECONDS):
+            return False
+        fd = self._open()
+        while fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._flocked = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break  # another process held it all the time: SQLite's own lock decides
+                time.sleep(self.POLL_SECONDS)
+        return True
+
+    def _open(self) -> int | None:
+        """The lock file, opened once per process (a forked child opens its own: a lock is per open file)."""
+        if self._lock_file is None or fcntl is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():
+            try:
+                self._fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a read-only folder: the threads of this process still queue
+                self._lock_file = None
+                return None
+            self._pid = os.getpid()
+        return self._fd
 
     @property
     def free(self) -> bool:
         return not self._lock.locked()
 
     def leave(self) -> None:
+        if self._flocked and self._fd is not None:
+            self._flocked = False
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._lock.release()
 
 
 _GATES: dict[str, WriteGate] = {}
 _GATES_LOCK = threading.Lock()
+GATE_SUFFIX = "-gate"  # the lock file beside the database, as SQLite's -wal and -shm
 
 
 def gate_for(path: str) -> WriteGate:
-    """The gate of database file `path` in this process."""
+    """The gate of database file `path` (its lock file: `path` + ``-gate``)."""
     key = os.path.realpath(path)
     with _GATES_LOCK:
-        return _GATES.setdefault(key, WriteGate())
+        return _GATES.setdefault(key, WriteGate(key + GATE_SUFFIX))
 
 
 class RetryingCursor(sqlite3.Cursor):
