@@ -14,6 +14,7 @@ from trygg.domain.geo import to_wgs84
 from trygg.lagesbild.model import Lagesbild
 from trygg.lagesbild.periods import local_midnight, to_local
 from trygg.lagesbild.service import CACHE, PRECISE, _AreaLocator, build_lagesbild
+from trygg.storage import versions
 from trygg.storage.lagesbild import area_profiles, data_version
 from trygg.storage.reports import ReportFilter, report_arrays
 
@@ -71,7 +72,7 @@ def build_meeting_brief(session: Session, area_ids: tuple[int, ...], *, since: d
     base = base or ReportFilter()
     flt = replace(base, area_ids=area_ids, start=local_midnight(since), end=local_midnight(today + timedelta(days=1)))
     picture = build_lagesbild(session, flt, today=today)
-    key = ("near-repeat", str(session.get_bind().engine.url), replace(base, area_ids=area_ids), today,
+    key = ("near-repeat", versions.database_key(session), replace(base, area_ids=area_ids), today,
            data_version(session))
     places, test = CACHE.get_or_compute(key, lambda: _near_repeats(session, replace(base, area_ids=area_ids), today))
     return MeetingBrief(since, today, picture, places, test)

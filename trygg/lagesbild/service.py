@@ -45,7 +45,7 @@ from trygg.lagesbild.layers import HOTSPOT_CELL, density_bands, hot_cells
 from trygg.lagesbild.model import Alarm, AreaCount, AreaTypeGroup, CategoryCount, Lagesbild, WeekCount
 from trygg.lagesbild.periods import HISTORY, Period, local64, local_midnight, resolve_period, to_local
 from trygg.lagesbild.summary import summarise
-from trygg.storage import shared_cache, weekly_counts
+from trygg.storage import shared_cache, versions, weekly_counts
 from trygg.storage.categories import taxonomy
 from trygg.storage.lagesbild import AreaProfile, area_profiles, data_version
 from trygg.storage.plans import list_places
@@ -75,7 +75,7 @@ def build_lagesbild(session: Session, flt: ReportFilter, *, today: date, use_cac
     flt = replace(flt, categories=tax.expand(flt.categories))  # a category includes those merged into it
     current = replace(flt, start=period.start, end=period.end)
     version = data_version(session)
-    key = ("lagesbild", str(session.get_bind().engine.url), current, version, tax.version)
+    key = ("lagesbild", versions.database_key(session), current, version, tax.version)
     shared_key = shared_cache.cache_key("lagesbild", current)
     shared_version = f"{__version__}:{version}:{tax.version}"
     if use_cache:

@@ -74,7 +74,7 @@ _FIGURES: Lru[tuple[SurveyFigure, ...]] = Lru(64)
 def survey_figures(session: Session, area_ids: tuple[int, ...] | list[int] = ()) -> list[SurveyFigure]:
     """The pooled figures of the latest survey year of the areas and the areas they succeed (all when
     none are given)."""
-    key = (str(session.get_bind().engine.url), versions.current_many(session, versions.SURVEYS, versions.AREAS),
+    key = (versions.database_key(session), versions.current_many(session, versions.SURVEYS, versions.AREAS),
            tuple(area_ids))
     return list(_FIGURES.get_or_compute(key, lambda: tuple(_survey_figures(session, area_ids))))
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from trygg.domain.lru import Lru
 from trygg.domain.msgid import _
+from trygg.storage import versions
 from trygg.storage.lagesbild import data_version
 from trygg.storage.reports import ReportFilter, report_arrays
 from trygg.storage.schema import ActionPlan, Activity
@@ -168,7 +169,7 @@ def _all_patterns(session: Session) -> tuple[list[Peak], list[SpecialDay]]:
 
 
 def year_wheel(session: Session, plan: ActionPlan) -> YearWheel:
-    cached = _PATTERNS.get_or_compute((str(session.get_bind().engine.url), data_version(session)),
+    cached = _PATTERNS.get_or_compute((versions.database_key(session), data_version(session)),
                                       lambda: _all_patterns(session))
     peaks, days = list(cached[0]), list(cached[1])  # the caller's own lists
     months = []

@@ -32,6 +32,7 @@ from trygg.storage.schema.jobs import DataVersion
 
 AUDIENCES = ("partners", "coordination", "none")
 _CACHE_KEY = "trygg_sharing_table"
+_CHANGED_KEY = "trygg_sharing_changed"  # this session changed the table: read it from the database
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ _TABLE_VERSION = select(_version(versions.SHARING), _version(versions.ORGANISATI
 
 
 def _table_version(session: Session) -> tuple[Any, ...]:
-    return (str(session.get_bind().engine.url), *session.execute(_TABLE_VERSION).one())
+    return (versions.database_key(session), *session.execute(_TABLE_VERSION).one())
 
 
 def _read_table(session: Session) -> SharingTable:
@@ -85,7 +86,7 @@ def sharing_table(session: Session) -> SharingTable:
     cached = session.info.get(_CACHE_KEY)
     if isinstance(cached, SharingTable):
         return cached
-    if session.new or session.dirty or session.deleted or session.info.get(_CACHE_KEY + "_changed"):
+    if session.new or session.dirty or session.deleted or session.info.get(_CHANGED_KEY):
         table = _read_table(session)  # this session's own uncommitted changes are part of it
     else:
         table = _TABLES.get_or_compute(_table_version(session), lambda: _read_table(session))
@@ -122,7 +123,7 @@ def set_rule(session: Session, organisation_id: int, category: str, audience: st
         row.audience = audience
     session.flush()
     session.info.pop(_CACHE_KEY, None)
-    session.info[_CACHE_KEY + "_changed"] = True  # read from the database until this session ends
+    session.info[_CHANGED_KEY] = True
 
 
 def set_default(session: Session, organisation_id: int, shares_details: bool) -> None:
@@ -132,7 +133,7 @@ def set_default(session: Session, organisation_id: int, shares_details: bool) ->
     org.shares_details = shares_details
     session.flush()
     session.info.pop(_CACHE_KEY, None)
-    session.info[_CACHE_KEY + "_changed"] = True  # read from the database until this session ends
+    session.info[_CHANGED_KEY] = True
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def area_index(session: Session) -> AreaIndex:
     removed (the ``areas`` data version, and the number and newest id of the areas for writes
     outside the ORM): placing a report does not rebuild the spatial index every time."""
     fingerprint = tuple(session.execute(_FINGERPRINT).one())
-    key = (str(session.get_bind().engine.url), fingerprint)
+    key = (versions.database_key(session), fingerprint)
     with _INDEXES_LOCK:
         hit = _INDEXES.get(key)
     if hit is not None:

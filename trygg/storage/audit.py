@@ -97,12 +97,18 @@ def check_key(session: Session, key: bytes) -> None:
 
 def _append(session: Session, key: bytes, prev: str, user_id: int | None, action: str, object_type: str,
             object_id: str, detail: dict[str, Any] | None) -> AuditEntry:
-    at = utcnow()
-    entry = AuditEntry(at=at, user_id=user_id, action=action, object_type=object_type, object_id=object_id,
-                       detail=detail, prev_hash=prev,
-                       hash=_mac(key, prev, at, user_id, action, object_type, object_id, detail))
+    entry = AuditEntry(**_entry(key, prev, user_id, action, object_type, object_id, detail))
     session.add(entry)
     return entry
+
+
+def _entry(key: bytes, prev: str, user_id: int | None, action: str, object_type: str, object_id: str,
+           detail: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns of the entry after `prev`, its hash made with `key`."""
+    at = utcnow()
+    return {"at": at, "user_id": user_id, "action": action, "object_type": object_type, "object_id": object_id,
+            "detail": detail, "prev_hash": prev,
+            "hash": _mac(key, prev, at, user_id, action, object_type, object_id, detail)}
 
 
 def _chain_end(session: Session) -> tuple[bytes, str]:
@@ -149,11 +155,8 @@ def record_many(session: Session, user_id: int | None, action: str, object_type:
     key, prev = _chain_end(session)
     rows = []
     for object_id, detail in items:  # one INSERT of every row, in chain order (no unit of work per entry)
-        at = utcnow()
-        entry_hash = _mac(key, prev, at, user_id, action, object_type, str(object_id), detail)
-        rows.append({"at": at, "user_id": user_id, "action": action, "object_type": object_type,
-                     "object_id": str(object_id), "detail": detail, "prev_hash": prev, "hash": entry_hash})
-        prev = entry_hash
+        rows.append(_entry(key, prev, user_id, action, object_type, str(object_id), detail))
+        prev = rows[-1]["hash"]
     session.execute(_INSERT, rows)
     return len(items)
 

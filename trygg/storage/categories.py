@@ -70,7 +70,7 @@ _VERSION = select(select(DataVersion.version).where(DataVersion.name == CATEGORI
 def _cached(session: Session) -> Taxonomy:
     version, newest, count = session.execute(_VERSION).one()
     version = int(version or 0)
-    key = (str(session.get_bind().engine.url), version, str(newest), int(count))
+    key = (versions.database_key(session), version, str(newest), int(count))
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:

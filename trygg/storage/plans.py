@@ -226,5 +226,5 @@ def evidence_version(session: Session) -> tuple[Any, ...]:
     from trygg.storage import versions
     from trygg.storage.lagesbild import data_version
 
-    return (str(session.get_bind().engine.url), data_version(session),
+    return (versions.database_key(session), data_version(session),
             versions.current_many(session, versions.AREAS, versions.CATEGORIES, versions.PLACES, versions.SURVEYS))

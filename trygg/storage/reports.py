@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, t
 from sqlalchemy.orm import Session, aliased
 
 from trygg.domain.lru import Lru
-from trygg.storage import versions as _versions  # noqa: F401  (bumps the reports' data version on writes)
+from trygg.storage import versions as _versions  # (also bumps the reports' data version on writes)
 from trygg.storage import weekly_counts
 from trygg.storage.schema import Area, AreaSuccessor, Organisation, Report
 
@@ -193,7 +193,7 @@ _COUNTS: Lru[int] = Lru(COUNT_CACHE_SIZE)
 def count_reports_cached(session: Session, flt: ReportFilter, version: Any) -> int:
     """`count_reports`, remembered per filter and data `version` (`trygg.storage.lagesbild.data_version`):
     paging through a list counts its filter once, not once per page; any write changes the version."""
-    return _COUNTS.get_or_compute((str(session.get_bind().engine.url), flt, version),
+    return _COUNTS.get_or_compute((_versions.database_key(session), flt, version),
                                   lambda: count_reports(session, flt))
 
 

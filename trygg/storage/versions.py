@@ -44,6 +44,11 @@ def bump(conn: Connection, name: str) -> None:
     conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"version": DataVersion.version + 1}))
 
 
+def database_key(session: Session) -> str:
+    """Which database a cache entry belongs to (its URL): the part of every cache key beside the versions."""
+    return str(session.get_bind().engine.url)
+
+
 def current(session: Session, name: str) -> int:
     return int(session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0)
 

@@ -138,7 +138,7 @@ def list_reports(request: Request, user: User = Depends(require_user),
     version = data_version(session)
     # everything the answer depends on: who may see what (in the filter), the page, the language, the
     # taxonomy (its labels) and the data: the reports, and the names of areas and organisations
-    key = (str(session.get_bind().engine.url), flt, limit, offset, after, lang, list_tax, version,
+    key = (versions.database_key(session), flt, limit, offset, after, lang, list_tax, version,
            versions.current_many(session, versions.AREAS, versions.ORGANISATIONS))
     page = _PAGES.get(key)
     if page is None:
