@@ -123,20 +123,26 @@ def test_the_gate_is_held_from_the_first_write_to_the_commit_or_rollback(tmp_pat
     assert gate.free
 
 
+def _write_in_thread(conn: sqlite3.Connection, value: int) -> tuple[threading.Thread, threading.Event]:
+    """Insert `value` and commit on a thread of its own; the event is set once it has committed."""
+    done = threading.Event()
+
+    def write() -> None:
+        conn.execute("INSERT INTO t VALUES (?)", (value,))
+        conn.commit()
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread, done
+
+
 def test_a_second_writer_waits_at_the_gate_until_the_first_commits(tmp_path: Path) -> None:
     first, gate = _gated(tmp_path / "w.db")
     second = sqlite3.connect(tmp_path / "w.db", factory=sqlite_busy.RetryingConnection, check_same_thread=False)
     second.gate = gate
     first.execute("INSERT INTO t VALUES (1)")
-    done = threading.Event()
-
-    def write() -> None:
-        second.execute("INSERT INTO t VALUES (2)")
-        second.commit()
-        done.set()
-
-    thread = threading.Thread(target=write)
-    thread.start()
+    thread, done = _write_in_thread(second, 2)
     assert not done.wait(0.2)
     assert not second.in_transaction  # queued at the gate, before its statement reached SQLite
     first.commit()
@@ -171,15 +177,7 @@ def test_a_writer_of_another_process_waits_at_the_lock_file_until_the_first_comm
         assert Path(str(path) + sqlite_busy.GATE_SUFFIX).exists()
         mine = sqlite3.connect(path, factory=sqlite_busy.RetryingConnection, check_same_thread=False)
         mine.gate = sqlite_busy.WriteGate(str(path) + sqlite_busy.GATE_SUFFIX)  # as this process's gate_for
-        done = threading.Event()
-
-        def write() -> None:
-            mine.execute("INSERT INTO t VALUES (2)")
-            mine.commit()
-            done.set()
-
-        thread = threading.Thread(target=write)
-        thread.start()
+        thread, done = _write_in_thread(mine, 2)
         assert not done.wait(0.3)
         assert not mine.in_transaction  # waiting at the lock file, before its statement reached SQLite
         assert holder.stdin is not None
