@@ -93,11 +93,18 @@ def test_two_servers_share_sessions_rate_limits_and_jobs(two_servers: tuple[str,
             time.sleep(0.3)
         assert "x.csv" in page
         from trygg.ingest import jobs as import_jobs
+        from trygg.jobs import worker
         from trygg.storage import jobs as job_store
 
+        # the import commits its run as it goes; the job row is finished in the worker's next commit
         with database.session() as s:
             job = job_store.by_key(s, import_jobs.job_key(run_id))
-            assert job is not None and job.status == "done" and job.worker is not None
+            assert job is not None
+            job_id = job.id
+        assert worker.wait_for(database, job_id, timeout=30) == "done"
+        with database.session() as s:
+            job = job_store.get(s, job_id)
+            assert job is not None and job.worker is not None
 
         # sign-in attempts on A and B count together: alternating between them, the limit is reached
         # after LOGIN_PER_MINUTE attempts in all (with counters per process, each would have seen half)
