@@ -63,13 +63,13 @@ def _version(name: str) -> Any:
 
 #: What the table is cached by, in one statement: the data versions of sharing rules and organisations
 #: (bumped by every ORM write), and their row counts (writes that bypass the ORM). Built once.
-_TABLE_VERSION = select(_version(versions.SHARING), _version(versions.ORGANISATIONS),
-                        select(func.count(SharingRule.id)).scalar_subquery(),
-                        select(func.count(Organisation.id)).scalar_subquery())
+_TABLE_VERSION = versions.Probe(_version(versions.SHARING), _version(versions.ORGANISATIONS),
+                                select(func.count(SharingRule.id)).scalar_subquery(),
+                                select(func.count(Organisation.id)).scalar_subquery())
 
 
 def _table_version(session: Session) -> tuple[Any, ...]:
-    return (versions.database_key(session), *session.execute(_TABLE_VERSION).one())
+    return (versions.database_key(session), *_TABLE_VERSION.read(session))
 
 
 def _read_table(session: Session) -> SharingTable:

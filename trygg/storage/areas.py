@@ -71,16 +71,17 @@ _INDEXES_LOCK = threading.Lock()
 
 
 #: What the area index is kept by, in one statement built once.
-_FINGERPRINT = select(select(DataVersion.version).where(DataVersion.name == versions.AREAS).scalar_subquery(),
-                      select(func.count(Area.id)).scalar_subquery(),
-                      select(func.max(Area.id)).scalar_subquery())
+_FINGERPRINT = versions.Probe(
+    select(DataVersion.version).where(DataVersion.name == versions.AREAS).scalar_subquery(),
+    select(func.count(Area.id)).scalar_subquery(),
+    select(func.max(Area.id)).scalar_subquery())
 
 
 def area_index(session: Session) -> AreaIndex:
     """`build_area_index` of the RegSO level, kept per database until an area is added, changed or
     removed (the ``areas`` data version, and the number and newest id of the areas for writes
     outside the ORM): placing a report does not rebuild the spatial index every time."""
-    fingerprint = tuple(session.execute(_FINGERPRINT).one())
+    fingerprint = _FINGERPRINT.read(session)
     key = (versions.database_key(session), fingerprint)
     with _INDEXES_LOCK:
         hit = _INDEXES.get(key)

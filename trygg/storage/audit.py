@@ -116,8 +116,10 @@ def _chain_end(session: Session) -> tuple[bytes, str]:
     session.flush()
     _lock_chain(session)
     key = key_of(session)
-    last = session.scalar(_LAST_HASH)
+    last, started_with = session.execute(_END).one()  # the last hash and the chain's key id at once
     prev = last if last is not None else GENESIS
+    if started_with == key_id(key):  # every append but the first of a trail's keyed chain
+        return key, prev
     state = chain_state(session)
     if state is None and last is None:  # an empty trail: keyed from its first entry on
         session.add(AuditChain(id=1, keyed_from=0, key_id=key_id(key)))
@@ -179,6 +181,8 @@ def _lock_chain(session: Session) -> None:
 _LOCK_PG = text("SELECT pg_advisory_xact_lock(:key)")
 _LOCK_SQLITE = text("UPDATE audit_log SET id = id WHERE 0")
 _LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_END = select(_LAST_HASH.scalar_subquery(),
+              select(AuditChain.key_id).where(AuditChain.id == 1).scalar_subquery())
 _INSERT = insert(AuditEntry)
 
 

@@ -62,13 +62,13 @@ def taxonomy(session: Session) -> Taxonomy:
 
 
 #: What the cache is keyed by, in one statement (built once: building a statement costs more than running it).
-_VERSION = select(select(DataVersion.version).where(DataVersion.name == CATEGORIES).scalar_subquery(),
-                  select(func.max(CategoryRow.updated_at)).scalar_subquery(),
-                  select(func.count(CategoryRow.id)).scalar_subquery())
+_VERSION = versions.Probe(select(DataVersion.version).where(DataVersion.name == CATEGORIES).scalar_subquery(),
+                          select(func.max(CategoryRow.updated_at)).scalar_subquery(),
+                          select(func.count(CategoryRow.id)).scalar_subquery())
 
 
 def _cached(session: Session) -> Taxonomy:
-    version, newest, count = session.execute(_VERSION).one()
+    version, newest, count = _VERSION.read(session)
     version = int(version or 0)
     key = (versions.database_key(session), version, str(newest), int(count))
     with _LOCK:

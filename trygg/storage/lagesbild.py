@@ -36,14 +36,15 @@ def data_version(session: Session) -> tuple[int, int, str]:
     max() a scalar subquery of its own, which SQLite answers from an index (two max() in one select
     it would answer by a scan).
     """
-    row = session.execute(_DATA_VERSION).one()
+    row = _DATA_VERSION.read(session)
     return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
 
 
 #: The statement of `data_version`, built once (building costs more than running it).
-_DATA_VERSION = select(select(DataVersion.version).where(DataVersion.name == versions.REPORTS).scalar_subquery(),
-                       select(func.max(Report.id)).scalar_subquery(),
-                       select(func.max(Report.updated_at)).scalar_subquery())
+_DATA_VERSION = versions.Probe(
+    select(DataVersion.version).where(DataVersion.name == versions.REPORTS).scalar_subquery(),
+    select(func.max(Report.id)).scalar_subquery(),
+    select(func.max(Report.updated_at)).scalar_subquery())
 
 
 def area_profiles(session: Session) -> tuple[AreaProfile, ...]:

@@ -49,13 +49,74 @@ def database_key(session: Session) -> str:
     return str(session.get_bind().engine.url)
 
 
+# --------------------------------------------------------------------------- probes
+# A cache checks what it is keyed by (versions, row counts, newest ids) with a small statement. One
+# request asks several caches (the taxonomy, the sharing table, the reports' version, the area
+# index), and each statement costs more to send than to answer. So every probe is a column of one
+# statement: the first probe a transaction reads runs it, and the others read the same row. The row
+# is forgotten when the session flushes (its own writes change what the probes read) and when its
+# transaction ends.
+
+_SNAPSHOT = "trygg_probe_snapshot"
+_COLUMNS: list[Any] = []
+_STATEMENT: list[Any] = []  # the statement of every registered column, built once they are all known
+
+
+class Probe:
+    """Scalar subqueries (`columns`) read together with every other probe (`read`)."""
+
+    def __init__(self, *columns: Any) -> None:
+        self.start = len(_COLUMNS)
+        self.stop = self.start + len(columns)
+        _COLUMNS.extend(columns)
+        _STATEMENT.clear()
+
+    def read(self, session: Session) -> tuple[Any, ...]:
+        """This probe's values in `session`'s transaction (one statement for all probes)."""
+        row = session.info.get(_SNAPSHOT)
+        if row is None or len(row) < self.stop:
+            if not _STATEMENT:
+                _STATEMENT.append(select(*_COLUMNS))
+            row = session.info[_SNAPSHOT] = tuple(session.execute(_STATEMENT[0]).one())
+        return tuple(row[self.start:self.stop])
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_snapshot_on_flush(session: Session, _context: Any) -> None:
+    session.info.pop(_SNAPSHOT, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_snapshot_on_write(state: Any) -> None:
+    if not state.is_select:  # a write through session.execute (a bulk update or insert): no flush event
+        state.session.info.pop(_SNAPSHOT, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_snapshot(session: Session, _transaction: Any) -> None:
+    session.info.pop(_SNAPSHOT, None)
+
+
+def _version_of(name: str) -> Any:
+    return select(DataVersion.version).where(DataVersion.name == name).scalar_subquery()
+
+
+#: The named data sets' versions, as one probe.
+NAMED = (REPORTS, AREAS, CATEGORIES, PLACES, SURVEYS, ORGANISATIONS, SHARING)
+_NAMED = Probe(*(_version_of(n) for n in NAMED))
+
+
 def current(session: Session, name: str) -> int:
-    return int(session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0)
+    return current_many(session, name)[0]
 
 
 def current_many(session: Session, *names: str) -> tuple[int, ...]:
-    """The versions of `names`, in that order, in one query (0 for a data set never written)."""
-    found = {str(n): v for n, v in session.execute(_many(names))}
+    """The versions of `names`, in that order (0 for a data set never written): from the probes'
+    statement for the named data sets, in one query of their own for others."""
+    if all(n in NAMED for n in names):
+        found = dict(zip(NAMED, _NAMED.read(session), strict=True))
+    else:
+        found = {str(n): v for n, v in session.execute(_many(names))}
     return tuple(int(found.get(n) or 0) for n in names)
 
 

@@ -22,7 +22,7 @@ The aggregated lägesbild (counts per area, category and period) is open to ever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from fastapi import Depends, Request
@@ -74,7 +74,7 @@ def taxonomy_of(obj: object) -> Taxonomy:
     return _taxonomy(object_session(obj))
 
 
-def require_user(request: Request, user: User | None = Depends(current_user)) -> User:
+async def require_user(request: Request, user: User | None = Depends(current_user)) -> User:
     if user is None:
         if getattr(request.state, "pending_user", None) is not None:
             raise AuthenticationRequired("Finish signing in with your authenticator app first.",
@@ -83,14 +83,14 @@ def require_user(request: Request, user: User | None = Depends(current_user)) ->
     return user
 
 
-def require_permission(permission: Permission) -> Callable[..., User]:
+def require_permission(permission: Permission) -> Callable[..., Awaitable[User]]:
     """The dependency a route declares: the signed-in user, if their role holds `permission`
     (`trygg.domain.permissions.RULES`); 401 for a visitor, 403 for another role.
 
     The dependency carries ``permission`` so that tests and docs can read what a route declares.
     """
 
-    def dependency(user: User = Depends(require_user)) -> User:
+    async def dependency(user: User = Depends(require_user)) -> User:  # pure: no thread hand-over
         check_permission(user, permission)
         return user
 
