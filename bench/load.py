@@ -15,7 +15,8 @@ database ``trygg_bench_demo`` and each run works on a ``CREATE DATABASE … TEMP
 backend and each ``--workers`` count (``trygg serve --workers N``) the targets are ``GET /healthz``
 (the yardstick: every figure is also given as a ratio to it, measured in the same run),
 ``GET /api/v1/reports?limit=50`` (the coordinator's API token), ``GET /lagesbild`` (cold: the first
-request; warm: under load) and ``POST /api/v1/reports`` (a reporter's API token, a new
+request; warm: under load), ``GET /healthz`` again (the better of its two runs is the yardstick) and
+``POST /api/v1/reports`` (a reporter's API token, a new
 Idempotency-Key per request); afterwards the acknowledged submissions are compared with the
 database. The load generator ``wrk`` runs on the same cores. Each target first runs ``--warmup``
 seconds (default 5) unmeasured: a fresh copy of the database has no write-ahead log yet, and the
@@ -45,6 +46,7 @@ CACHE = ROOT / "bench" / ".cache" / "load-demo.db"
 ARTIFACT = ROOT / "test-artifacts" / "load.json"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Load figures"
+HEALTHZ_AGAIN = "GET /healthz (again)"
 REPORTER, VIEWER = "rapportor-trygghet-1", "samordnare"
 
 
@@ -259,6 +261,7 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
                 ("GET /api/v1/reports?limit=50", "/api/v1/reports?limit=50", "load_get.lua",
                  {"TRYGG_TOKEN": viewer_token}),
                 ("GET /lagesbild (warm)", "/lagesbild", "load_get.lua", {"TRYGG_COOKIE": cookie}),
+                (HEALTHZ_AGAIN, "/healthz", "load_get.lua", {}),
                 ("POST /api/v1/reports", "/api/v1/reports", "load_report.lua", {"TRYGG_TOKEN": reporter_token})):
             print(f"{backend}, {workers} worker(s): {name}: {seconds} s, {connections} connections …",
                   file=sys.stderr)
@@ -273,7 +276,9 @@ def run_one(url: str, backend: str, workers: int, seconds: int, connections: int
         server.wait(timeout=60)
         Path(log.name).unlink(missing_ok=True)
     stored = report_facts(url)[0] - before
-    healthz = results["GET /healthz"]["requests_per_s"] or 1.0
+    # the yardstick is the better of the two healthz runs: the machine's speed drifts over a run (other
+    # processes, disk flushes), and a slow moment of healthz would flatter every ratio
+    healthz = max(results["GET /healthz"]["requests_per_s"], results[HEALTHZ_AGAIN]["requests_per_s"]) or 1.0
     for r in results.values():
         r["ratio_to_healthz"] = round(r["requests_per_s"] / healthz, 2)
     posted = results["POST /api/v1/reports"]
@@ -351,8 +356,8 @@ def markdown(fig: dict[str, Any], command: str) -> str:
 Measured with `{command}` ({fig['seconds']} s per target, {fig['connections']} connections, `wrk` with
 {fig['wrk_threads']} threads) against `trygg serve --workers N` on loopback, each backend and worker count
 on a fresh copy of the {fig['database']}; {fig['machine']}; the load generator shares the cores with
-the server. {_warmup_text(fig)}{_machine_text(fig)} The ratios compare each target with `GET /healthz`
-measured minutes apart in the same run.
+the server. {_warmup_text(fig)}{_machine_text(fig)} The ratios compare each target with `GET /healthz`,
+measured first and again before the submissions in the same run; the better of the two is the yardstick.
 
 | server | request | requests/s | × healthz | p50 ms | p99 ms | errors | load (1 min, before–after) |
 |---|---|---|---|---|---|---|---|
