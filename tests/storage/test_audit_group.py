@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 
@@ -79,3 +81,42 @@ def test_a_session_that_wrote_is_seen_as_holding_writes(database: Database, worl
         assert audit_group.holds_writes(s)
         s.commit()
         assert not audit_group.holds_writes(s)
+
+
+def test_requests_that_arrive_while_the_leader_waits_for_the_chains_lock_are_in_its_round(database: Database,
+                                                                                        world: World) -> None:
+    """Another writer (another process, in production) holds the audit chain's lock: the first request
+    leads and waits for it; those that come meanwhile are written in the leader's one transaction."""
+    group = audit_group.AuditGroup(database)
+    holder = database.new_session()
+    audit.lock_chain(holder)  # held until the commit below
+    done: list[int] = []
+
+    def reader(user: int) -> None:
+        done.append(group.record_many(user, "read_sensitive", "report", [(f"waited-{user}", None)]))
+
+    def wait_until(condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline, f"{what} (queued: {len(group.queue)})"
+            time.sleep(0.005)
+
+    first = threading.Thread(target=reader, args=(1,), daemon=True)
+    others = [threading.Thread(target=reader, args=(u,), daemon=True) for u in range(2, 6)]
+    try:
+        first.start()
+        wait_until(lambda: group.busy, "the first request leads")
+        for t in others:
+            t.start()
+        # the leader's request stays queued while it waits for the lock; the four others join it
+        wait_until(lambda: len(group.queue) == 5, "five requests wait for the round")
+    finally:
+        holder.commit()
+        holder.close()
+    for t in (first, *others):
+        t.join(timeout=60)
+    assert done == [1] * 5
+    assert group.rounds == 1
+    assert sorted(o for _u, o in _entries(database)) == [f"waited-{u}" for u in range(1, 6)]
+    with database.session() as s:
+        assert audit.verify_chain(s).ok

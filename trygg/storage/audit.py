@@ -114,7 +114,7 @@ def _entry(key: bytes, prev: str, user_id: int | None, action: str, object_type:
 def _chain_end(session: Session) -> tuple[bytes, str]:
     """Lock the chain's end; (key, last hash), starting the keyed chain with its marker when needed."""
     session.flush()
-    _lock_chain(session)
+    lock_chain(session)
     key = key_of(session)
     last, started_with = session.execute(_END).one()  # the last hash and the chain's key id at once
     prev = last if last is not None else GENESIS
@@ -139,7 +139,7 @@ def record(session: Session, user_id: int | None, action: str, object_type: str,
            detail: dict[str, Any] | None = None) -> AuditEntry:
     """Append one entry (in the caller's transaction). `action` e.g. create, update, delete, read_sensitive.
 
-    Concurrent writers chain one after another: each takes the chain's lock (`_lock_chain`) before
+    Concurrent writers chain one after another: each takes the chain's lock (`lock_chain`) before
     it reads the last hash, and keeps it until its transaction ends. The caller's pending changes
     are flushed first, so every writer locks its rows before the chain (one order: no deadlock).
     """
@@ -163,7 +163,7 @@ def record_many(session: Session, user_id: int | None, action: str, object_type:
     return len(items)
 
 
-def _lock_chain(session: Session) -> None:
+def lock_chain(session: Session) -> None:
     """Hold the lock on the chain's end for the rest of this transaction.
 
     PostgreSQL: a transaction-scoped advisory lock. Locking the last row (``FOR UPDATE``) is not

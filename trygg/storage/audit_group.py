@@ -3,12 +3,13 @@
 A list page that shows sensitive reports must have its ``read_sensitive`` entries committed before
 it answers (`trygg.web.access.note_sensitive_reads`). Committing is the expensive part — a disk
 flush, under the audit chain's lock — so requests of one process that need it at the same time
-share it: the first becomes the *leader*, writes the entries of every request waiting by then
-(each request's entries together, one chain, in arrival order) in one transaction, commits, and
-wakes them; a request that arrived during that commit leads the next round. Nothing is dropped
-or deferred: every request returns only after its own entries are committed, and an error of the
-shared transaction is raised in every request of the round. Alone, a request pays what it did
-before (one transaction).
+share it: the first becomes the *leader*, takes the audit chain's lock, then writes the entries of
+every request waiting by then (each request's entries together, one chain, in arrival order) in one
+transaction, commits, and wakes them; a request that arrived during that commit leads the next
+round. Those that arrive while the leader waits for the lock (held by another process) are in its
+round. Nothing is dropped or deferred: every request returns only after its own entries are
+committed, and an error of the shared transaction is raised in every request of the round. Alone, a
+request pays what it did before (one transaction).
 """
 
 from __future__ import annotations
@@ -67,16 +68,24 @@ class AuditGroup:
         return len(items)
 
     def _lead(self) -> None:
-        with self.lock:
-            batch, self.queue = self.queue, []
+        batch: list[_Request] = []
+        taken = False
         error: BaseException | None = None
         try:
             with self.db.session() as s:
+                # the chain's lock first, the round's requests after: those that arrive while the leader
+                # waits for it (another process holds it) are written in this round, not the next
+                audit.lock_chain(s)
+                with self.lock:
+                    batch, self.queue, taken = self.queue, [], True
                 for r in batch:
                     audit.record_many(s, r.user_id, r.action, r.object_type, r.items)
             self.rounds += 1
         except BaseException as exc:  # noqa: BLE001 - handed to every request of the round
             error = exc
+            if not taken:
+                with self.lock:
+                    batch, self.queue = self.queue, []
         for r in batch:
             r.error, r.lead = error, False
             r.done.set()
