@@ -18,21 +18,25 @@ Open311 lists and single requests — asks this module, and nothing else, what i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from trygg.analysis.suppression import NORMAL_THRESHOLD, SENSITIVE_THRESHOLD
 from trygg.domain.categories import Taxonomy
 from trygg.domain.enums import AreaLevel
+from trygg.domain.lru import Lru
 from trygg.publication.groups import GROUP_OF_CATEGORY, GROUPS, Group
 from trygg.publication.months import month_key
 from trygg.storage import area_editions as edition_store
 from trygg.storage import areas as area_store
 from trygg.storage import publication as store
+from trygg.storage import versions
+from trygg.storage.audit_group import holds_writes
 from trygg.storage.categories import taxonomy
-from trygg.storage.schema import Area, Publication
+from trygg.storage.schema import Area
 
 #: How many published months a public indicator figure counts (a yearly figure).
 INDICATOR_MONTHS = 12
@@ -85,7 +89,7 @@ def _regsos(session: Session) -> list[Area]:
     return list(cached)
 
 
-def _table_areas(session: Session, pubs: list[Publication]) -> tuple[list[Area], dict[int, int]]:
+def _table_areas(session: Session, pubs: Sequence[ServedMonth]) -> tuple[list[Area], dict[int, int]]:
     """The rows of a year's table: the current districts, and the districts of an older edition that
     months published before a new edition name (a published version is never changed). An old district
     the new edition left as it was shares the row of its successor (old id → row id in the map)."""
@@ -99,12 +103,46 @@ def _table_areas(session: Session, pubs: list[Publication]) -> tuple[list[Area],
     return regsos + sorted(extra, key=lambda a: (a.code, a.id)), same
 
 
-def _versions(session: Session, year: int | None) -> list[Publication]:
-    """The served versions (of one year, or all), read once per database session."""
-    cache: dict[int | None, list[Publication]] = session.info.setdefault("gate_versions", {})
-    if year not in cache:
-        cache[year] = store.current_versions(session, year)
-    return cache[year]
+@dataclass(frozen=True)
+class ServedCell:
+    group_code: str
+    area_id: int | None  # None: the total
+    count: int
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ServedMonth:
+    """The served (highest) version of one published month, as stored: a copy that needs no session."""
+
+    id: int
+    year: int
+    month: int
+    version: int
+    published_at: datetime
+    cells: tuple[ServedCell, ...]
+
+
+#: The served months of this process's databases, by database and that probe (every public page and
+#: each public promise's indicator figures read them; loading them with their cells took 10 ms and more).
+_SERVED: Lru[tuple[ServedMonth, ...]] = Lru(8)
+
+
+def _read_served(session: Session) -> tuple[ServedMonth, ...]:
+    return tuple(ServedMonth(p.id, p.year, p.month, p.version, p.published_at,
+                             tuple(ServedCell(c.group_code, c.area_id, c.count, bool(c.hidden)) for c in p.cells))
+                 for p in store.current_versions(session))
+
+
+def _versions(session: Session, year: int | None) -> list[ServedMonth]:
+    """The served versions (of one year, or all), oldest month first: from the process's cache while no
+    month was published, read from the database by a session that has written (its own publication)."""
+    if holds_writes(session):
+        every = _read_served(session)
+    else:
+        key = (versions.database_key(session), *store.published_fingerprint(session))
+        every = _SERVED.get_or_compute(key, lambda: _read_served(session))
+    return [m for m in every if year is None or m.year == year]
 
 
 def public_table(session: Session, group: Group, year: int) -> PublicTable:
@@ -192,7 +230,7 @@ def indicator_figure(session: Session, category: str | None, area_id: int | None
     return IndicatorFigure(value, basis, False)
 
 
-def _from_cells(pubs: list[Publication], codes: set[str], rows: list[int] | None,
+def _from_cells(pubs: Sequence[ServedMonth], codes: set[str], rows: list[int] | None,
                 basis: str) -> IndicatorFigure:
     total = 0
     for pub in pubs:

@@ -9,8 +9,10 @@ transaction, as its very last statement before the commit
 (`_bump_before_commit`, after the weekly counts of `trygg.storage.weekly_counts`): no second
 transaction (and disk flush) per write, and no deadlock — the counter's row lock is the last lock
 a writer takes, after the audit chain's and the count rows', and nothing is waited for while it
-is held but the commit itself. Writes that bypass the ORM (bulk inserts of the demo builder) still
-change ``max(id)``, which `trygg.storage.lagesbild.data_version` reads as well.
+is held but the commit itself. A bulk write through the session (``session.execute(update(…))``,
+``delete``, ``insert``) to a table in `WATCHED` bumps its version too (``publications`` for the
+public figures' months). Writes that bypass the session still change ``max(id)`` or a row count,
+which the probes read as well.
 """
 
 from __future__ import annotations
@@ -25,7 +27,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trygg.storage import weekly_counts
-from trygg.storage.schema import Area, CategoryRow, Organisation, Place, Report, SharingRule, SurveyResult
+from trygg.storage.schema import (
+    Area,
+    CategoryRow,
+    Organisation,
+    Place,
+    Publication,
+    PublicationCell,
+    Report,
+    SharingRule,
+    SurveyResult,
+)
 from trygg.storage.schema.jobs import DataVersion
 
 REPORTS = "reports"
@@ -35,6 +47,7 @@ PLACES = "places"  # with SURVEYS, what a plan's evidence (`trygg.plans.evidence
 SURVEYS = "surveys"
 ORGANISATIONS = "organisations"  # names on the reports list's pages; defaults of the sharing table
 SHARING = "sharing"  # the sharing table (`trygg.storage.access.sharing_table`) is cached by it
+PUBLICATIONS = "publications"  # the served months of the public figures (`trygg.publication.gate`)
 
 
 def bump(conn: Connection, name: str) -> None:
@@ -88,8 +101,12 @@ def _forget_snapshot_on_flush(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _forget_snapshot_on_write(state: Any) -> None:
-    if not state.is_select:  # a write through session.execute (a bulk update or insert): no flush event
+    if not state.is_select:  # a write through session.execute (a bulk write): no flush event
         state.session.info.pop(_SNAPSHOT, None)
+        table = getattr(state.statement, "table", None)
+        name = _WATCHED_TABLES.get(getattr(table, "name", ""))
+        if name is not None:  # a bulk write to a data set with a version bumps it like an ORM write
+            mark_changed(state.session, name)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -102,7 +119,7 @@ def _version_of(name: str) -> Any:
 
 
 #: The named data sets' versions, as one probe.
-NAMED = (REPORTS, AREAS, CATEGORIES, PLACES, SURVEYS, ORGANISATIONS, SHARING)
+NAMED = (REPORTS, AREAS, CATEGORIES, PLACES, SURVEYS, ORGANISATIONS, SHARING, PUBLICATIONS)
 _NAMED = Probe(*(_version_of(n) for n in NAMED))
 
 
@@ -143,7 +160,8 @@ def mark_changed(session: Session, name: str) -> None:
 #: The data sets with a version, by the table class whose ORM writes bump it.
 WATCHED: dict[type, str] = {Report: REPORTS, Area: AREAS, CategoryRow: CATEGORIES, Place: PLACES,
                             SurveyResult: SURVEYS, Organisation: ORGANISATIONS,
-                            SharingRule: SHARING}
+                            SharingRule: SHARING, Publication: PUBLICATIONS, PublicationCell: PUBLICATIONS}
+_WATCHED_TABLES: dict[str, str] = {cls.__tablename__: name for cls, name in WATCHED.items()}  # type: ignore[attr-defined]
 
 
 @event.listens_for(Session, "after_flush")
