@@ -123,8 +123,9 @@ class ServedMonth:
     cells: tuple[ServedCell, ...]
 
 
-#: The served months of this process's databases, by database and that probe (every public page and
-#: each public promise's indicator figures read them; loading them with their cells took 10 ms and more).
+#: The served months of this process's databases, by database and `store.published_fingerprint` (every
+#: public page and each public promise's indicator figures read them; loading them with their cells took
+#: 10 ms and more per request).
 _SERVED: Lru[tuple[ServedMonth, ...]] = Lru(8)
 
 

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from trygg.domain.enums import Source
 from trygg.storage.access import PUBLIC_EXCLUDED_PRECISIONS, PUBLIC_EXCLUDED_STATUSES
 from trygg.storage.schema import Publication, PublicationCell, PublicationCount, Report
-from trygg.storage.schema.jobs import DataVersion
-from trygg.storage.versions import PUBLICATIONS, Probe
+from trygg.storage.versions import PUBLICATIONS, Probe, current
 
 TRIAGED_STATUSES = ("triaged", "in_progress", "resolved")
 
@@ -70,17 +69,16 @@ def current_versions(session: Session, year: int | None = None) -> list[Publicat
     return list(session.scalars(q))
 
 
-#: Whether the served months have changed: the ``publications`` data version (bumped by every write to
-#: publications, bulk ones too), and their number and newest ids (writes outside a Trygg session).
-_PUBLISHED = Probe(select(DataVersion.version).where(DataVersion.name == PUBLICATIONS).scalar_subquery(),
-                   select(func.count(Publication.id)).scalar_subquery(),
+#: Besides the ``publications`` data version (bumped by every write to publications through a session,
+#: bulk ones too): their number and newest ids, for writes outside a Trygg session.
+_PUBLISHED = Probe(select(func.count(Publication.id)).scalar_subquery(),
                    select(func.max(Publication.id)).scalar_subquery(),
                    select(func.max(PublicationCell.id)).scalar_subquery())
 
 
 def published_fingerprint(session: Session) -> tuple[Any, ...]:
     """What changes whenever a month is published (for caches of the served months)."""
-    return _PUBLISHED.read(session)
+    return (current(session, PUBLICATIONS), *_PUBLISHED.read(session))
 
 
 def published_years(session: Session) -> list[int]:
